@@ -1,0 +1,127 @@
+"""The records that flow between stages. Frozen dataclasses; this module imports nothing internal."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+# Document statuses. "ok" documents have text; every other status is a recorded failure or skip.
+DOC_STATUSES = (
+    "ok",
+    "empty",  # parsed fine, no text at all (HTML with no main text, empty .txt)
+    "no_text",  # PDF without a text layer (scanned)
+    "needs_password",  # PDF encrypted with a user password
+    "corrupt",  # truncated or damaged file
+    "not_pdf",  # named .pdf but is something else (HTML saved as .pdf, ...)
+    "too_many_pages",  # absurd page count, refused
+    "timeout",  # parsing exceeded the per-file time limit
+    "unreadable",  # permission denied, I/O error
+    "zero_bytes",
+    "symlink_loop",
+    "unsupported",  # a file type cantobatch does not read (recorded, skipped)
+    "decode_error",
+    "error",  # anything else; the message says what
+)
+
+
+def sha256_hex(data: bytes | str, length: int = 64) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()[:length]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One physical page of a document (PDF), or the single pseudo-page of HTML/text."""
+
+    number: int  # 1-based physical page number
+    label: str | None  # printed page label from the PDF, if any
+    char_start: int  # offset of this page's text in Document.text
+    char_end: int
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str  # sha256 of the file's bytes
+    source: str  # path relative to the corpus root, POSIX separators
+    kind: str  # "pdf", "html", "text", or "unknown"
+    status: str  # one of DOC_STATUSES
+    bytes: int
+    text: str = ""
+    pages: tuple[Page, ...] = ()
+    error: str | None = None
+    title: str | None = None
+    extractor: str | None = None  # which reader produced the text ("pypdfium2", "pypdf", "lxml", ...)
+    encoding: str | None = None  # HTML/text: the encoding used to decode the bytes
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def page_at(self, offset: int) -> Page | None:
+        """The page containing character ``offset`` of ``text``."""
+        for page in self.pages:
+            if page.char_start <= offset < page.char_end:
+                return page
+        return self.pages[-1] if self.pages and offset >= self.pages[-1].char_start else None
+
+
+@dataclass(frozen=True)
+class Passage:
+    passage_id: str
+    doc_id: str
+    source: str
+    text: str
+    char_start: int = 0  # offsets into Document.text
+    char_end: int = 0
+    page: int | None = None  # physical page of char_start (PDF)
+    page_label: str | None = None
+    seq: int = 0  # position of the passage within its document
+
+    @classmethod
+    def from_text(cls, text: str, passage_id: str | None = None, source: str = "") -> Passage:
+        """A stand-alone passage for ad-hoc text (``cantobatch extract``, evaluation)."""
+        pid = passage_id if passage_id is not None else sha256_hex(text, 16)
+        return cls(passage_id=pid, doc_id="", source=source, text=text, char_end=len(text))
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One reference to a canto, optionally to some of its lines, with the text that grounds it.
+
+    ``lines`` follow the user's convention: positive from the start, -1 the last line, and an empty
+    tuple for the canto as a whole. Evidence offsets are into the passage text.
+    """
+
+    canto: int
+    lines: tuple[int, ...] = ()
+    evidence_start: int | None = None
+    evidence_end: int | None = None
+    evidence: str | None = None
+    method: str = "rules"
+    family: str | None = None  # grammar family: roman, arabic, ordinal, range, group, page, quote, ...
+    cited_page: str | None = None  # "445" in "74/445"
+    score: float | None = None  # match score (quotations), 1.0 for exact rules
+    absolute_lines: tuple[int, ...] | None = None  # lines resolved against the poem text, if known
+    flags: tuple[str, ...] = ()  # e.g. "line_out_of_range", "ungrounded"
+
+    def as_dict(self) -> dict:
+        return {"canto": self.canto, "lines": list(self.lines)}
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The result of one extractor on one passage. ``error`` set means the passage failed."""
+
+    passage_id: str
+    references: tuple[Reference, ...] = ()
+    error: str | None = None
+    method: str = "rules"
+    raw: str | None = None  # the model's raw answer, for LLM extractors
+    prompt_tokens: int = 0
+    output_tokens: int = 0
+    meta: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None

@@ -1,0 +1,118 @@
+"""Labelled examples in the user's format: JSON Lines of ``{"input", "output"}``.
+
+``output`` is a JSON *string* holding ``{"references": [...]}``, exactly as in the user's
+``poundtech101.jsonl``. The expanded form ``{"text": ..., "references": [...]}`` is accepted on input.
+Extra keys (``id``, ``kind``, ``source``, ``passage_id`` ...) are kept.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cantobatch.errors import DataError
+from cantobatch.references import ReferenceParseError, dump_answer, parse_answer, validate
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    references: tuple[tuple[int, tuple[int, ...]], ...]  # ((canto, lines), ...) as labelled
+    id: str | None = None
+    kind: str | None = None
+    line_no: int = 0  # 1-based line in the file it was read from
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def reference_dicts(self) -> list[dict[str, Any]]:
+        return [{"canto": c, "lines": list(ls)} for c, ls in self.references]
+
+    def to_record(self) -> dict[str, Any]:
+        """The user's format, extra keys preserved after ``input``/``output``."""
+        rec: dict[str, Any] = {"input": self.text, "output": dump_answer(self.reference_dicts)}
+        if self.id is not None:
+            rec["id"] = self.id
+        if self.kind is not None:
+            rec["kind"] = self.kind
+        rec.update(self.extra)
+        return rec
+
+
+@dataclass(frozen=True)
+class BadLine:
+    line_no: int
+    reason: str
+
+
+def parse_record(obj: Any, line_no: int = 0) -> Example:
+    if not isinstance(obj, dict):
+        raise DataError("not a JSON object")
+    if "input" in obj:
+        text = obj["input"]
+        if "output" not in obj:
+            raise DataError('has "input" but no "output"')
+        out = obj["output"]
+        try:
+            refs = parse_answer(out) if isinstance(out, str) else validate(out)
+        except ReferenceParseError as exc:
+            raise DataError(f"bad output: {exc}") from exc
+    elif "text" in obj:
+        text = obj["text"]
+        try:
+            refs = validate(obj.get("references", []))
+        except ReferenceParseError as exc:
+            raise DataError(f"bad references: {exc}") from exc
+    else:
+        raise DataError('needs "input" and "output", or "text" and "references"')
+    if not isinstance(text, str):
+        raise DataError("the text is not a string")
+    known = {"input", "output", "text", "references", "id", "kind"}
+    return Example(
+        text=text,
+        references=tuple((r["canto"], tuple(r["lines"])) for r in refs),
+        id=None if obj.get("id") is None else str(obj["id"]),
+        kind=obj.get("kind"),
+        line_no=line_no,
+        extra={k: v for k, v in obj.items() if k not in known},
+    )
+
+
+def iter_examples(path: str | Path, errors: list[BadLine] | None = None) -> Iterator[Example]:
+    """Yield examples; malformed lines are appended to ``errors`` (or raise DataError if None)."""
+    path = Path(path)
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as exc:
+        raise DataError(f"{path}: cannot open ({exc.strerror})") from exc
+    with handle:
+        for line_no, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                yield parse_record(json.loads(line), line_no)
+            except (json.JSONDecodeError, DataError) as exc:
+                reason = f"invalid JSON: {exc.msg}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+                if errors is None:
+                    raise DataError(f"{path}:{line_no}: {reason}") from exc
+                errors.append(BadLine(line_no, reason))
+
+
+def read_examples(path: str | Path, errors: list[BadLine] | None = None) -> list[Example]:
+    return list(iter_examples(path, errors))
+
+
+def write_examples(path: str | Path, records: Iterable[Example | dict[str, Any]]) -> int:
+    """Write JSON Lines atomically; returns the number of records written."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    n = 0
+    with tmp.open("w", encoding="utf-8") as f:
+        for rec in records:
+            obj = rec.to_record() if isinstance(rec, Example) else rec
+            f.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            n += 1
+    tmp.replace(path)
+    return n

@@ -1,0 +1,202 @@
+"""The Parquet citation index: explicit schemas, atomic part writers, and readers for pandas.
+
+Each table is a directory of parts (``OUT/citations.parquet/<unit>.parquet``), so that
+``pandas.read_parquet(OUT / "citations.parquet")`` reads it in one call. Parts are named by the
+content hash of the unit that wrote them, written to a temp name and renamed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from cantobatch.data import Document, Extraction, Passage
+
+SCHEMA_VERSION = 1
+TABLES = ("documents", "passages", "citations")
+
+_META = {b"cantobatch.schema_version": str(SCHEMA_VERSION).encode()}
+_dict_str = pa.dictionary(pa.int32(), pa.string())
+
+DOCUMENTS_SCHEMA = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),  # sha256 of the file's bytes
+        pa.field("source", pa.string(), nullable=False),  # path relative to the corpus root
+        pa.field("kind", _dict_str),  # pdf, html, text, unknown
+        pa.field("status", _dict_str, nullable=False),  # ok, corrupt, needs_password, ...
+        pa.field("error", pa.string()),
+        pa.field("bytes", pa.int64()),
+        pa.field("pages", pa.int32()),
+        pa.field("passages", pa.int32()),
+        pa.field("chars", pa.int64()),
+        pa.field("title", pa.string()),
+        pa.field("reader", _dict_str),  # pypdfium2, pypdf, lxml, html.parser, text
+        pa.field("encoding", pa.string()),
+        pa.field("run_id", pa.string()),  # hash of the ingest/split settings that produced the row
+    ],
+    metadata=_META,
+)
+
+PASSAGES_SCHEMA = pa.schema(
+    [
+        pa.field("passage_id", pa.string(), nullable=False),
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("seq", pa.int32()),  # position of the passage in its document
+        pa.field("page", pa.int32()),  # physical page (PDF), null for HTML/text
+        pa.field("page_label", pa.string()),  # printed page label, when the PDF has one
+        pa.field("char_start", pa.int64()),  # offsets into the document's text
+        pa.field("char_end", pa.int64()),
+        pa.field("text", pa.string()),
+        pa.field("run_id", pa.string()),
+    ],
+    metadata=_META,
+)
+
+CITATIONS_SCHEMA = pa.schema(
+    [
+        pa.field("passage_id", pa.string(), nullable=False),
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("page", pa.int32()),
+        pa.field("page_label", pa.string()),
+        pa.field("canto", pa.int8(), nullable=False),  # 1..120
+        pa.field("line", pa.int16()),  # null: the canto as a whole; absolute when the poem text is known
+        pa.field("line_cited", pa.int16()),  # the line as cited: -1 is the last line
+        pa.field("line_flag", pa.string()),  # e.g. "out_of_range" when past the canto's end
+        pa.field("cited_page", pa.string()),  # "445" in "74/445"
+        pa.field("evidence_start", pa.int32()),  # char offsets into the passage text
+        pa.field("evidence_end", pa.int32()),
+        pa.field("evidence", pa.string()),
+        pa.field("method", _dict_str, nullable=False),  # rules, llm, quote, rules+llm, ...
+        pa.field("family", _dict_str),  # grammar family: roman, arabic, group, page, quote, ...
+        pa.field("score", pa.float32()),
+        pa.field("extractor", _dict_str),  # extractor name as configured (rules, llm, hybrid, quote)
+        pa.field("model", pa.string()),
+        pa.field("adapter", pa.string()),
+        pa.field("prompt_format", pa.string()),
+        pa.field("prompt_hash", pa.string()),
+        pa.field("run_id", pa.string()),  # hash of ingest/split settings + extractor identity
+    ],
+    metadata=_META,
+)
+
+SCHEMAS = {"documents": DOCUMENTS_SCHEMA, "passages": PASSAGES_SCHEMA, "citations": CITATIONS_SCHEMA}
+
+
+def document_row(doc: Document, n_passages: int, run_id: str) -> dict[str, Any]:
+    return {
+        "doc_id": doc.doc_id,
+        "source": doc.source,
+        "kind": doc.kind,
+        "status": doc.status,
+        "error": doc.error,
+        "bytes": doc.bytes,
+        "pages": len(doc.pages) if doc.pages else None,
+        "passages": n_passages,
+        "chars": len(doc.text),
+        "title": doc.title,
+        "reader": doc.extractor,
+        "encoding": doc.encoding,
+        "run_id": run_id,
+    }
+
+
+def passage_rows(passages: Iterable[Passage], run_id: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "passage_id": p.passage_id,
+            "doc_id": p.doc_id,
+            "source": p.source,
+            "seq": p.seq,
+            "page": p.page,
+            "page_label": p.page_label,
+            "char_start": p.char_start,
+            "char_end": p.char_end,
+            "text": p.text,
+            "run_id": run_id,
+        }
+        for p in passages
+    ]
+
+
+def citation_rows(
+    passage: Passage, extraction: Extraction, identity: dict[str, str], run_id: str
+) -> list[dict[str, Any]]:
+    """One row per (reference, line); a whole-canto reference gives one row with a null line."""
+    rows = []
+    base = {
+        "passage_id": passage.passage_id,
+        "doc_id": passage.doc_id,
+        "source": passage.source,
+        "page": passage.page,
+        "page_label": passage.page_label,
+        "extractor": identity.get("extractor"),
+        "model": identity.get("model"),
+        "adapter": identity.get("adapter"),
+        "prompt_format": identity.get("prompt_format"),
+        "prompt_hash": identity.get("prompt_hash"),
+        "run_id": run_id,
+    }
+    for ref in extraction.references:
+        common = {
+            **base,
+            "canto": ref.canto,
+            "cited_page": ref.cited_page,
+            "evidence_start": ref.evidence_start,
+            "evidence_end": ref.evidence_end,
+            "evidence": ref.evidence,
+            "method": ref.method,
+            "family": ref.family,
+            "score": ref.score,
+        }
+        if not ref.lines:
+            rows.append({**common, "line": None, "line_cited": None, "line_flag": _flag(ref)})
+            continue
+        absolute = ref.absolute_lines if ref.absolute_lines is not None else ref.lines
+        for cited, line in zip(ref.lines, absolute, strict=True):
+            rows.append({**common, "line": line, "line_cited": cited, "line_flag": _flag(ref, line)})
+    return rows
+
+
+def _flag(ref, line: int | None = None) -> str | None:
+    # Flags name the lines they concern as "flag:line"; a bare flag concerns the whole reference.
+    mine = [f.split(":", 1)[0] for f in ref.flags if ":" not in f or f.split(":", 1)[1] == str(line)]
+    return ",".join(sorted(set(mine))) or None
+
+
+def to_table(rows: Sequence[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_pylist(list(rows), schema=schema)
+
+
+def write_part(out_dir: Path, table_name: str, part_name: str, rows: Sequence[dict[str, Any]]) -> Path:
+    """Write one part of a table atomically: temp file in the same directory, fsync, rename."""
+    directory = Path(out_dir) / f"{table_name}.parquet"
+    directory.mkdir(parents=True, exist_ok=True)
+    final = directory / f"{part_name}.parquet"
+    tmp = directory / f".{part_name}.parquet.tmp-{os.getpid()}"
+    table = to_table(rows, SCHEMAS[table_name])
+    pq.write_table(table, tmp, compression="zstd")
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, final)
+    return final
+
+
+def read_table(out_dir: str | Path, table_name: str) -> pa.Table:
+    """Read a whole table (all parts) with its declared schema; empty table if nothing written."""
+    directory = Path(out_dir) / f"{table_name}.parquet"
+    schema = SCHEMAS[table_name]
+    if not directory.exists() or not any(directory.glob("*.parquet")):
+        return schema.empty_table()
+    return pq.read_table(directory, schema=schema)
+
+
+def read_pandas(out_dir: str | Path, table_name: str):
+    """The table as a pandas DataFrame (equivalent to ``pandas.read_parquet(OUT / NAME)``)."""
+    return read_table(out_dir, table_name).to_pandas()
