@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from cantobatch.data import Document, Extraction, Passage
 
 SCHEMA_VERSION = 1
-TABLES = ("documents", "passages", "citations")
+TABLES = ("documents", "passages", "citations")  # the index proper; "errors" lists failed passages
 
 _META = {b"cantobatch.schema_version": str(SCHEMA_VERSION).encode()}
 _dict_str = pa.dictionary(pa.int32(), pa.string())
@@ -86,7 +86,25 @@ CITATIONS_SCHEMA = pa.schema(
     metadata=_META,
 )
 
-SCHEMAS = {"documents": DOCUMENTS_SCHEMA, "passages": PASSAGES_SCHEMA, "citations": CITATIONS_SCHEMA}
+ERRORS_SCHEMA = pa.schema(
+    [
+        pa.field("passage_id", pa.string(), nullable=False),
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("method", _dict_str),
+        pa.field("error", pa.string()),  # why extraction failed for this passage
+        pa.field("run_id", pa.string()),
+    ],
+    metadata=_META,
+)
+
+SCHEMAS = {
+    "documents": DOCUMENTS_SCHEMA,
+    "passages": PASSAGES_SCHEMA,
+    "citations": CITATIONS_SCHEMA,
+    "errors": ERRORS_SCHEMA,
+}
+ALL_TABLES = tuple(SCHEMAS)
 
 
 def document_row(doc: Document, n_passages: int, run_id: str) -> dict[str, Any]:
@@ -197,6 +215,35 @@ def read_table(out_dir: str | Path, table_name: str) -> pa.Table:
     return pq.read_table(directory, schema=schema)
 
 
+def count_rows(out_dir: str | Path, table_name: str) -> int:
+    """Row count from the parts' footers, without reading the data."""
+    directory = Path(out_dir) / f"{table_name}.parquet"
+    if not directory.is_dir():
+        return 0
+    return sum(pq.ParquetFile(p).metadata.num_rows for p in directory.glob("*.parquet"))
+
+
 def read_pandas(out_dir: str | Path, table_name: str):
     """The table as a pandas DataFrame (equivalent to ``pandas.read_parquet(OUT / NAME)``)."""
     return read_table(out_dir, table_name).to_pandas()
+
+
+def query(out_dir: str | Path, canto: int, line: int | None = None, method: str | None = None):
+    """Citations of ``canto`` (and ``line``, matched against both the resolved and the cited line)
+    joined with their passage text, as a pandas DataFrame ordered by source, page and position."""
+    out_dir = Path(out_dir)
+    filters = [("canto", "=", canto)]
+    cites = pq.read_table(
+        out_dir / "citations.parquet", schema=CITATIONS_SCHEMA, filters=filters
+    ).to_pandas()
+    if line is not None:
+        cites = cites[(cites["line"] == line) | (cites["line_cited"] == line)]
+    if method is not None:
+        cites = cites[cites["method"].astype(str).str.split("+").apply(lambda ms: method in ms)]
+    passages = read_table(out_dir, "passages").select(
+        ["passage_id", "seq", "char_start", "text"]
+    ).to_pandas()
+    merged = cites.merge(passages, on="passage_id", how="left")
+    return merged.sort_values(["source", "seq", "evidence_start"], na_position="last").reset_index(
+        drop=True
+    )

@@ -1,0 +1,327 @@
+"""The ``index`` run: plan → skip done units → ingest/split → extract → write → mark done.
+
+Work is cut into units named by content hashes:
+
+* a **document unit** (file bytes + source path + ingest/split settings) writes one part of
+  ``documents.parquet`` and one of ``passages.parquet``;
+* a **citation unit** (document unit + extractor identity) writes one part of
+  ``citations.parquet`` and one of ``errors.parquet`` (passages whose extraction failed).
+
+Every part is written to a temp name and renamed; the unit's done-marker (``_state/<unit>.done``)
+is written last. A rerun skips done units, so an unchanged corpus costs a hash of each file; a
+killed run, rerun, ends with the same tables as an uninterrupted one. After a complete run, parts
+that no longer belong to the plan (removed files, changed settings) are deleted. Passages from
+several documents are batched together so an LLM extractor sees large batches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import fcntl
+import hashlib
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from cantobatch import index
+from cantobatch.config import Config
+from cantobatch.data import Document, Extraction, Passage, sha256_hex
+from cantobatch.errors import CantobatchError, IngestError, RunLockedError
+from cantobatch.extract.base import Extractor, build_extractor, identity_hash
+from cantobatch.progress import progress
+from cantobatch.split import settings_id as split_settings_id
+from cantobatch.split import split_document
+
+STATE_DIR = "_state"
+LOCK_FILE = ".cantobatch.lock"
+PIPELINE_VERSION = "1"
+RULES_BATCH = 512  # passages per extract_batch call for cheap extractors
+
+
+@dataclass
+class RunSummary:
+    documents: Counter = field(default_factory=Counter)  # status → count (this corpus, all units)
+    passages: int = 0
+    citations: int = 0
+    extraction_errors: int = 0
+    documents_ingested: int = 0  # document units actually (re)done in this run
+    documents_extracted: int = 0  # citation units actually (re)done in this run
+    passages_extracted: int = 0
+    prompt_tokens: int = 0
+    output_tokens: int = 0
+    removed_parts: int = 0
+    seconds: float = 0.0
+
+    @property
+    def documents_ok(self) -> int:
+        return self.documents.get("ok", 0)
+
+    @property
+    def documents_failed(self) -> dict[str, int]:
+        return {k: v for k, v in sorted(self.documents.items()) if k != "ok"}
+
+
+@dataclass(frozen=True)
+class _Unit:
+    file: object  # ingest.SourceFile
+    doc_id: str
+    doc_unit: str
+    cite_unit: str
+
+
+def _file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def ingest_settings_id(config: Config) -> str:
+    ingest = dataclasses.asdict(config.ingest)
+    return sha256_hex(f"{PIPELINE_VERSION}:{sorted(ingest.items())}:{split_settings_id(config.split)}", 12)
+
+
+@contextlib.contextmanager
+def run_lock(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on OUT for the run; refuse a second concurrent run clearly.
+
+    ``flock`` is released by the kernel when the process dies, so a killed run never leaves a
+    stale lock behind.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    handle = open(out / LOCK_FILE, "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "unknown"
+        handle.close()
+        raise RunLockedError(
+            f"another cantobatch run (pid {holder}) is writing to {out}; "
+            "wait for it to finish or choose another output directory with -o"
+        ) from None
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def _mark_done(state: Path, unit: str, info: dict) -> None:
+    tmp = state / f".{unit}.done.tmp-{os.getpid()}"
+    tmp.write_text(json.dumps(info, sort_keys=True))
+    os.replace(tmp, state / f"{unit}.done")
+
+
+def _error_document(file, doc_id: str) -> Document:
+    return Document(
+        doc_id=doc_id,
+        source=file.source,
+        kind=file.kind,
+        status=file.status or "error",
+        bytes=file.size,
+        error=file.error,
+    )
+
+
+def run_index(
+    corpus: str | Path,
+    out: str | Path,
+    config: Config | None = None,
+    *,
+    extractor: Extractor | None = None,
+    show_progress: bool = True,
+    batch_size: int | None = None,
+    on_unit_done: Callable[[str], None] | None = None,
+) -> RunSummary:
+    """Index ``corpus`` into ``out``. Returns counts for the run's summary.
+
+    ``extractor`` overrides the one the config names (tests inject a fake one for pipeline logic);
+    ``batch_size`` is the number of passages per extract_batch call (default: llm.batch_size for
+    model extractors, 512 otherwise).
+    """
+    from cantobatch.ingest import Reader, discover
+
+    config = config or Config()
+    corpus, out = Path(corpus), Path(out)
+    if not corpus.is_dir():
+        raise IngestError(f"corpus directory {corpus} does not exist or is not a directory", "error")
+    started = time.perf_counter()
+    summary = RunSummary()
+    with run_lock(out):
+        state = out / STATE_DIR
+        state.mkdir(exist_ok=True)
+        own_extractor = extractor is None
+        extractor = extractor or build_extractor(config.extractor, config)
+        try:
+            identity = {"extractor": config.extractor, **extractor.identity()}
+            ingest_id = ingest_settings_id(config)
+            cite_id = sha256_hex(f"{ingest_id}:{identity_hash(identity)}", 12)
+            units = _plan(discover(corpus), ingest_id, cite_id, show_progress)
+            batch_limit = batch_size or (
+                config.llm.batch_size if config.extractor in ("llm", "hybrid") else RULES_BATCH
+            )
+            pending: list[tuple[_Unit, list[Passage]]] = []
+
+            def flush() -> None:
+                _extract_and_write(pending, extractor, identity, cite_id, out, state, summary, on_unit_done)
+                pending.clear()
+
+            with Reader(config.ingest) as reader, progress(
+                total=len(units), desc="documents", unit="doc", enabled=show_progress
+            ) as bar:
+                for unit in units:
+                    passages = _document_unit(unit, reader, config, ingest_id, out, state, summary, on_unit_done)
+                    if (state / f"{unit.cite_unit}.done").exists():
+                        bar.update(1)
+                        continue
+                    pending.append((unit, passages))
+                    if sum(len(p) for _, p in pending) >= batch_limit:
+                        flush()
+                    bar.update(1)
+                if pending:
+                    flush()
+            summary.removed_parts = _collect_garbage(out, units)
+            _write_manifest(out, config, identity, units)
+        finally:
+            if own_extractor:
+                extractor.close()
+    _count_tables(out, summary)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _plan(files, ingest_id: str, cite_id: str, show_progress: bool) -> list[_Unit]:
+    units: list[_Unit] = []
+    seen_sources: set[str] = set()
+    for file in progress(files, desc="hashing", unit="file", enabled=show_progress, leave=False):
+        if file.source in seen_sources:
+            continue
+        seen_sources.add(file.source)
+        if file.status is None:
+            try:
+                doc_id = _file_digest(file.path)
+            except OSError as exc:
+                file = dataclasses.replace(file, status="unreadable", error=f"cannot read: {exc.strerror}")
+                doc_id = sha256_hex(f"unreadable:{file.source}")
+        else:
+            doc_id = sha256_hex(f"unreadable:{file.source}")
+        doc_unit = sha256_hex(f"{doc_id}:{file.source}:{ingest_id}", 24)
+        units.append(_Unit(file, doc_id, doc_unit, sha256_hex(f"{doc_unit}:{cite_id}", 24)))
+    return units
+
+
+def _document_unit(unit, reader, config, ingest_id, out, state, summary, on_unit_done) -> list[Passage]:
+    """Ingest + split one document, or load its passages if its unit is already done."""
+    done = state / f"{unit.doc_unit}.done"
+    if done.exists():
+        if (state / f"{unit.cite_unit}.done").exists():
+            return []
+        part = out / "passages.parquet" / f"{unit.doc_unit}.parquet"
+        return [Passage(**{k: r[k] for k in _PASSAGE_FIELDS}) for r in pq.read_table(part).to_pylist()]
+    doc = reader.read(unit.file) if unit.file.status is None else _error_document(unit.file, unit.doc_id)
+    if doc.doc_id != unit.doc_id and doc.status == "ok":
+        # The file changed between hashing and reading: record it and let the next run pick it up.
+        doc = dataclasses.replace(doc, status="error", error="file changed while being indexed; rerun")
+    doc = dataclasses.replace(doc, doc_id=unit.doc_id)
+    passages = split_document(doc, config.split) if doc.ok else []
+    index.write_part(out, "documents", unit.doc_unit, [index.document_row(doc, len(passages), ingest_id)])
+    index.write_part(out, "passages", unit.doc_unit, index.passage_rows(passages, ingest_id))
+    _mark_done(state, unit.doc_unit, {"source": unit.file.source, "status": doc.status})
+    summary.documents_ingested += 1
+    if on_unit_done:
+        on_unit_done(unit.doc_unit)
+    return passages
+
+
+_PASSAGE_FIELDS = [f.name for f in dataclasses.fields(Passage)]
+
+
+def _extract_and_write(pending, extractor, identity, cite_id, out, state, summary, on_unit_done) -> None:
+    passages = [p for _, ps in pending for p in ps]
+    results: list[Extraction] = extractor.extract_batch(passages) if passages else []
+    if len(results) != len(passages):
+        raise CantobatchError(
+            f"extractor {identity.get('extractor')} returned {len(results)} results for "
+            f"{len(passages)} passages; an extractor must return one result per passage"
+        )
+    summary.passages_extracted += len(passages)
+    pos = 0
+    for unit, ps in pending:
+        rows, errors = [], []
+        for passage, result in zip(ps, results[pos : pos + len(ps)], strict=True):
+            summary.prompt_tokens += result.prompt_tokens
+            summary.output_tokens += result.output_tokens
+            if result.error is not None:
+                errors.append(
+                    {
+                        "passage_id": passage.passage_id,
+                        "doc_id": passage.doc_id,
+                        "source": passage.source,
+                        "method": result.method,
+                        "error": result.error,
+                        "run_id": cite_id,
+                    }
+                )
+            rows.extend(index.citation_rows(passage, result, identity, cite_id))
+        pos += len(ps)
+        index.write_part(out, "citations", unit.cite_unit, rows)
+        index.write_part(out, "errors", unit.cite_unit, errors)
+        _mark_done(state, unit.cite_unit, {"source": unit.file.source, "citations": len(rows)})
+        summary.documents_extracted += 1
+        if on_unit_done:
+            on_unit_done(unit.cite_unit)
+
+
+def _collect_garbage(out: Path, units: list[_Unit]) -> int:
+    """Delete parts and markers that the current plan does not name (stale settings, removed files)."""
+    keep = {u.doc_unit for u in units} | {u.cite_unit for u in units}
+    removed = 0
+    for name in index.ALL_TABLES:
+        directory = out / f"{name}.parquet"
+        if not directory.is_dir():
+            continue
+        for part in directory.iterdir():
+            stem = part.name.split(".", 1)[0] if not part.name.startswith(".") else ""
+            if part.name.startswith(".") or stem not in keep:
+                part.unlink()  # stale part, or a temp file left by a killed run
+                removed += 1
+    for marker in (out / STATE_DIR).iterdir():
+        if marker.name.startswith(".") or marker.name.split(".", 1)[0] not in keep:
+            marker.unlink()
+    return removed
+
+
+def _write_manifest(out: Path, config: Config, identity: dict[str, str], units: list[_Unit]) -> None:
+    from cantobatch import __version__
+
+    manifest = {
+        "cantobatch": __version__,
+        "schema_version": index.SCHEMA_VERSION,
+        "config": dataclasses.asdict(config),
+        "extractor": identity,
+        "documents": len(units),
+    }
+    tmp = out / f".manifest.json.tmp-{os.getpid()}"
+    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str))
+    os.replace(tmp, out / "manifest.json")
+
+
+def _count_tables(out: Path, summary: RunSummary) -> None:
+    statuses = pq.read_table(out / "documents.parquet", columns=["status"]).column("status")
+    summary.documents = Counter(str(s) for s in statuses.to_pylist())
+    summary.passages = index.count_rows(out, "passages")
+    summary.citations = index.count_rows(out, "citations")
+    summary.extraction_errors = index.count_rows(out, "errors")

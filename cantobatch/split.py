@@ -1,0 +1,145 @@
+"""Split a Document into Passages that respect paragraphs and sentences.
+
+A passage is an exact slice of the document's text (``doc.text[char_start:char_end]``), so evidence
+offsets inside a passage map back to the document. Passages hold whole paragraphs when they fit,
+whole sentences otherwise, and are cut at whitespace only when a single sentence is too long. Each
+passage after the first may begin with the previous passage's last sentence when that sentence is
+short (``overlap_chars``), so a line reference keeps the canto named just before it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cantobatch.config import SplitConfig
+from cantobatch.data import Document, Passage, sha256_hex
+
+SPLITTER_VERSION = "1"
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace and an
+# upper-case letter or an opening quote. Abbreviations common in Pound scholarship are excluded below.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[A-Z\"“‘(\[])")
+_ABBREVIATIONS = frozenset(
+    "inf purg par vol vols ch chap cf e.g i.e ll l p pp ed eds trans mr mrs ms dr st no nos fig "
+    "vs viz esp c ca ibid op cit sect pt bk n nn repr rev col cols ff".split()
+)
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """True if the '.' at ``dot`` ends an abbreviation or an initial, not a sentence."""
+    start = dot
+    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
+        start -= 1
+    word = text[start:dot].lower()
+    return word in _ABBREVIATIONS or (len(word) == 1 and text[start].isupper())
+
+
+def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Spans of the sentences of ``text[start:end]`` (a paragraph), whitespace trimmed."""
+    pos = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        if text[m.start()] == "." and _is_abbreviation(text, m.start()):
+            continue
+        stop = m.end()
+        span = _trim(text, pos, stop)
+        if span:
+            yield span
+        pos = stop
+    span = _trim(text, pos, end)
+    if span:
+        yield span
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def _hard_split(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
+    """Cut an over-long sentence at the last whitespace before ``limit`` chars."""
+    while end - start > limit:
+        cut = text.rfind(" ", start + limit // 2, start + limit)
+        if cut == -1:
+            cut = start + limit
+        span = _trim(text, start, cut)
+        if span:
+            yield span
+        start = cut
+    span = _trim(text, start, end)
+    if span:
+        yield span
+
+
+def _segments(text: str, limit: int) -> list[tuple[int, int, bool]]:
+    """(start, end, starts_paragraph) for every sentence-sized segment of the text."""
+    segments: list[tuple[int, int, bool]] = []
+    pos = 0
+    bounds = [(m.start(), m.end()) for m in _PARAGRAPH_BREAK.finditer(text)]
+    for para_end, next_start in [*bounds, (len(text), len(text))]:
+        first = True
+        if para_end - pos <= limit:
+            pieces = [s for s in [_trim(text, pos, para_end)] if s]
+        else:
+            pieces = [p for s in _sentences(text, pos, para_end) for p in _hard_split(text, *s, limit)]
+        for s, e in pieces:
+            segments.append((s, e, first))
+            first = False
+        pos = next_start
+    return segments
+
+
+def split_document(doc: Document, config: SplitConfig | None = None) -> list[Passage]:
+    """The document's passages in order. Empty for a document without text."""
+    config = config or SplitConfig()
+    text = doc.text
+    segments = _segments(text, config.max_chars)
+    settings = settings_id(config)
+    passages: list[Passage] = []
+    i = 0
+    while i < len(segments):
+        start = segments[i][0]
+        j = i + 1
+        while j < len(segments):
+            s, e, new_paragraph = segments[j]
+            if e - start > config.max_chars:
+                break
+            # Prefer to end at a paragraph boundary once the passage is reasonably full.
+            if new_paragraph and segments[j - 1][1] - start >= config.max_chars * 0.6:
+                break
+            j += 1
+        end = segments[j - 1][1]
+        if passages and end - start < config.min_chars and j >= len(segments):
+            # A stray short tail (a heading, a page number) joins the previous passage.
+            prev = passages.pop()
+            start = prev.char_start
+        passages.append(_passage(doc, start, end, len(passages), settings))
+        if j >= len(segments):
+            break
+        # Overlap: start the next passage with the previous sentence when it is short enough.
+        prev_s, prev_e, _ = segments[j - 1]
+        i = j - 1 if (j - 1 > i and prev_e - prev_s <= config.overlap_chars) else j
+    return passages
+
+
+def _passage(doc: Document, start: int, end: int, seq: int, settings: str) -> Passage:
+    page = doc.page_at(start)
+    return Passage(
+        passage_id=sha256_hex(f"{doc.doc_id}:{settings}:{start}:{end}", 24),
+        doc_id=doc.doc_id,
+        source=doc.source,
+        text=doc.text[start:end],
+        char_start=start,
+        char_end=end,
+        page=page.number if page is not None and doc.kind == "pdf" else None,
+        page_label=page.label if page is not None else None,
+        seq=seq,
+    )
+
+
+def settings_id(config: SplitConfig) -> str:
+    return sha256_hex(f"{SPLITTER_VERSION}:{config.max_chars}:{config.overlap_chars}:{config.min_chars}", 12)
