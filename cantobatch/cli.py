@@ -69,6 +69,67 @@ cantos_text_option = click.option(
 # --- commands: mine, train ------------------------------------------------------------------
 
 
+@cli.command()
+@click.argument("out", type=click.Path(file_okay=False, exists=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="mined.jsonl",
+              show_default=True, help="Training examples (user's format + provenance).")  # fmt: skip
+@click.option("--review", type=click.Path(dir_okay=False), help="Write rules/LLM disagreements here.")
+@click.option("--exclude", multiple=True, type=click.Path(dir_okay=False, exists=True),
+              help="Existing datasets: passages already in them are not emitted (repeatable).")  # fmt: skip
+@click.option("--max-per-doc-share", type=float, default=0.2, show_default=True,
+              help="No document contributes more than this share of the examples.")  # fmt: skip
+@click.option("--dev", "dev", multiple=True, type=click.Path(dir_okay=False),
+              help="Dev sets never to emit from [default: training/dev.jsonl].")  # fmt: skip
+@click.option("--no-grounded", is_flag=True,
+              help="Only agreement of independent methods confirms a citation.")  # fmt: skip
+@click.option("--negative-ratio", type=float, default=1.0, show_default=True,
+              help="At most this many negatives per positive.")  # fmt: skip
+def mine(out, output, review, exclude, max_per_doc_share, dev, no_grounded, negative_ratio) -> None:
+    """Turn an index into training examples: confirmed citations and informative negatives.
+
+    A passage is a positive when every citation in it is confirmed (independent methods agree,
+    or a rules span is grounded in the passage); a passage with canto-like words and no citation is
+    a negative. Disagreements between rules and the LLM go to --review for a person to label.
+
+    \b
+    cantobatch mine outputs -o mined.jsonl --review review.jsonl \\
+        --exclude ../shared/data/poundtech101.jsonl --exclude training/train.jsonl
+    """
+    from cantobatch.mine import MineConfig, write_jsonl
+    from cantobatch.mine import mine as run_mine
+
+    dev_paths = list(dev)
+    if not dev_paths:
+        default = Path("training/dev.jsonl")
+        if default.exists():
+            dev_paths = [default]
+        else:
+            click.echo(f"warning: {default} not found: no dev set excluded (pass --dev)", err=True)
+    for path in dev_paths:
+        if not Path(path).exists():
+            raise click.ClickException(f"dev set {path} does not exist")
+    config = MineConfig(
+        max_per_doc_share=max_per_doc_share,
+        grounded=not no_grounded,
+        negative_ratio=negative_ratio,
+    )
+    result = run_mine(out, config, exclude=exclude, dev=dev_paths)
+    n = write_jsonl(output, result.examples)
+    click.echo(
+        f"{n} examples ({result.counts['positives']} positive, {result.counts['negatives']} negative)"
+        f" → {output}"
+    )
+    if review:
+        write_jsonl(review, result.review)
+        click.echo(f"{len(result.review)} disagreements to review → {review}")
+    skipped = {k: v for k, v in sorted(result.counts.items()) if v and k not in
+               ("positives", "negatives", "review", "positive_candidates", "negative_candidates")}  # fmt: skip
+    if skipped:
+        click.echo("skipped: " + ", ".join(f"{k} {v}" for k, v in skipped.items()))
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
 def main() -> None:  # pragma: no cover
     cli(prog_name="cantobatch")
 
