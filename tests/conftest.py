@@ -18,5 +18,11 @@ def repo_root() -> Path:
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not (SHARED_DATA / "poundtech101.jsonl").exists():
-        pytest.fail(f"the shared data is missing at {SHARED_DATA}: the checkout needs ../shared/data")
+        pytest.fail(
+            f"the shared data is missing at {SHARED_DATA}: the checkout needs ../shared/data"
+        )
     return SHARED_DATA
+
+
+# Small-model and vLLM engine fixtures (session-scoped), shared by the LLM and adapter tests.
+pytest_plugins = ["llm_fixtures"]  # tests/ is on sys.path (rootdir conftest, no __init__)

