@@ -60,8 +60,9 @@ def build_extractor(name: str, config: Config) -> Extractor:
         extractor = QuoteExtractor(config)
     else:
         raise ConfigError(f"unknown extractor {name!r}; choose one of {', '.join(EXTRACTOR_NAMES)}")
-    if config.quote.cantos_text and name != "quote":
-        # With the poem's text, quotation alignment runs alongside and resolves line numbers.
+    if (config.quote.cantos_text or config.quote.concordance) and name != "quote":
+        # With the poem's text, quotation alignment runs alongside and resolves line numbers;
+        # a page concordance alone still turns canto/page citations into lines.
         from cantobatch.extract.quote import WithPoemText
 
         extractor = WithPoemText(extractor, config)
