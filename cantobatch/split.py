@@ -33,7 +33,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
         start -= 1
     word = text[start:dot].lower()
-    return word in _ABBREVIATIONS or (len(word) == 1 and text[start].isupper())
+    # A single capital is an initial ("T. S. Eliot"), unless it is a roman numeral ("Canto V. The").
+    return word in _ABBREVIATIONS or (len(word) == 1 and text[start].isupper() and word not in "ivxlcdm")
 
 
 def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
