@@ -1,0 +1,208 @@
+"""Check the project's labelled data: training/dev.jsonl and training/train.jsonl.
+
+Usage:  python scripts/check_dataset.py [--seed ../shared/data/poundtech101.jsonl]
+
+Checks (a failure exits 1 and says which record is wrong):
+  - every line parses in the user's format, with an ``id`` and a ``kind`` from KINDS;
+  - ids are ``<kind>-<NNN>``, unique, and each sits in the file the fixed split rule names
+    (dev when NNN % 5 is 1, 2 or 3, else train);
+  - negative kinds (``neg_*``) have no references, every other kind has at least one;
+  - at least 30% negatives overall and in each file; every kind present in both files;
+  - no input appears twice, and none appears in the user's file (compared after normalising
+    case, Unicode form, quotes, dashes and whitespace).
+It also prints warnings for a human to read: an explicit "Canto N" (roman or arabic) in a positive
+example whose N is not among the gold cantos. These are prompts for a second look, not errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from cantobatch.examples import BadLine, Example, read_examples  # noqa: E402
+from cantobatch.references import from_roman  # noqa: E402
+
+POSITIVE_KINDS = (
+    "roman",
+    "arabic",
+    "ordinal_word",
+    "range",
+    "list",
+    "lines",
+    "first_last",
+    "page",
+    "group",
+    "group_ordinal",
+    "multi",
+    "context",
+)
+NEGATIVE_KINDS = (
+    "neg_dante",
+    "neg_other_poem",
+    "neg_music",
+    "neg_other_work",
+    "neg_whole",
+    "neg_regnal",
+    "neg_year_page",
+    "neg_canton",
+    "neg_ur",
+    "neg_lines",
+)
+KINDS = POSITIVE_KINDS + NEGATIVE_KINDS
+MIN_NEGATIVE_SHARE = 0.30
+DEV_RESIDUES = (1, 2, 3)  # id number % 5 in these → dev; otherwise train
+_ID_RE = re.compile(r"^(?P<kind>[a-z_]+)-(?P<num>\d{3})$")
+_CANTO_NUMERAL_RE = re.compile(r"\bcantos?\s+([IVXLC]+|\d{1,3})\b", re.IGNORECASE)
+
+
+def normalise(text: str) -> str:
+    """Text as compared for duplicates: NFKC, casefolded, quotes/dashes unified, spaces collapsed."""
+    t = unicodedata.normalize("NFKC", text).casefold()
+    t = re.sub(r"[‘’`´]", "'", t)
+    t = re.sub(r"[“”]", '"', t)
+    t = re.sub(r"[‐-―−]", "-", t)
+    return " ".join(t.split())
+
+
+def split_of(example_id: str) -> str:
+    m = _ID_RE.match(example_id)
+    if m is None:
+        raise ValueError(f"id {example_id!r} is not <kind>-<NNN>")
+    return "dev" if int(m["num"]) % 5 in DEV_RESIDUES else "train"
+
+
+def is_negative(kind: str | None) -> bool:
+    return bool(kind) and kind.startswith("neg_")
+
+
+@dataclass
+class Report:
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    counts: dict[str, Counter] = field(default_factory=dict)  # file name → kind → n
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _explicit_cantos(text: str) -> set[int]:
+    found = set()
+    for m in _CANTO_NUMERAL_RE.finditer(text):
+        token = m.group(1)
+        try:
+            found.add(int(token) if token.isdigit() else from_roman(token))
+        except ValueError:
+            continue
+    return found
+
+
+def check(dev_path: Path, train_path: Path, seed_path: Path | None = None) -> Report:
+    report = Report()
+    files: dict[str, list[Example]] = {}
+    for name, path in (("dev", dev_path), ("train", train_path)):
+        bad: list[BadLine] = []
+        files[name] = read_examples(path, bad)
+        report.problems.extend(f"{path}:{b.line_no}: {b.reason}" for b in bad)
+        report.counts[name] = Counter(ex.kind for ex in files[name])
+
+    seen_ids: set[str] = set()
+    seen_text: dict[str, str] = {}
+    for name, examples in files.items():
+        for ex in examples:
+            where = f"{name}:{ex.line_no} ({ex.id})"
+            if ex.id is None or ex.kind is None:
+                report.problems.append(f"{where}: needs both id and kind")
+                continue
+            if ex.kind not in KINDS:
+                report.problems.append(f"{where}: unknown kind {ex.kind!r}")
+            m = _ID_RE.match(ex.id)
+            if m is None or m["kind"] != ex.kind:
+                report.problems.append(f"{where}: id must be '{ex.kind}-NNN'")
+            elif split_of(ex.id) != name:
+                report.problems.append(f"{where}: the split rule puts this id in {split_of(ex.id)}")
+            if ex.id in seen_ids:
+                report.problems.append(f"{where}: duplicate id")
+            seen_ids.add(ex.id)
+            key = normalise(ex.text)
+            if key in seen_text:
+                report.problems.append(f"{where}: same input as {seen_text[key]}")
+            seen_text[key] = ex.id
+            if is_negative(ex.kind) and ex.references:
+                report.problems.append(f"{where}: a negative kind must have no references")
+            if not is_negative(ex.kind) and not ex.references:
+                report.problems.append(f"{where}: a positive kind needs at least one reference")
+            if not is_negative(ex.kind):
+                gold = {c for c, _ in ex.references}
+                missing = _explicit_cantos(ex.text) - gold
+                if missing:
+                    report.warnings.append(
+                        f"{where}: text names canto(s) {sorted(missing)} not in the gold label"
+                    )
+
+    for name, examples in files.items():
+        if examples:
+            share = sum(is_negative(ex.kind) for ex in examples) / len(examples)
+            if share < MIN_NEGATIVE_SHARE:
+                report.problems.append(f"{name}: negatives are {share:.0%}, need 30%")
+    for kind in KINDS:
+        for name in files:
+            if report.counts[name][kind] == 0:
+                report.problems.append(f"{name}: no example of kind {kind!r}")
+
+    if seed_path is not None:
+        seed_texts = {normalise(ex.text): ex.line_no for ex in read_examples(seed_path, [])}
+        for name, examples in files.items():
+            for ex in examples:
+                if normalise(ex.text) in seed_texts:
+                    report.problems.append(
+                        f"{name}:{ex.line_no} ({ex.id}): copies {seed_path.name} line "
+                        f"{seed_texts[normalise(ex.text)]}"
+                    )
+    return report
+
+
+def summary(report: Report) -> str:
+    rows = ["| kind | dev | train | all |", "|---|---:|---:|---:|"]
+    dev, train = report.counts.get("dev", Counter()), report.counts.get("train", Counter())
+    for kind in KINDS:
+        rows.append(f"| {kind} | {dev[kind]} | {train[kind]} | {dev[kind] + train[kind]} |")
+    n_dev, n_train = sum(dev.values()), sum(train.values())
+    neg = sum(dev[k] + train[k] for k in NEGATIVE_KINDS)
+    rows.append(f"| **all** | {n_dev} | {n_train} | {n_dev + n_train} |")
+    rows.append("")
+    rows.append(f"negatives: {neg} of {n_dev + n_train} ({neg / max(1, n_dev + n_train):.1%})")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--dev", type=Path, default=REPO / "training" / "dev.jsonl")
+    parser.add_argument("--train", type=Path, default=REPO / "training" / "train.jsonl")
+    parser.add_argument(
+        "--seed", type=Path, default=REPO.parent / "shared" / "data" / "poundtech101.jsonl"
+    )
+    args = parser.parse_args(argv)
+    seed = args.seed if args.seed.exists() else None
+    if seed is None:
+        print(f"note: {args.seed} not found; the overlap check with the user's file is skipped")
+    report = check(args.dev, args.train, seed)
+    print(summary(report))
+    for w in report.warnings:
+        print(f"warning: {w}")
+    for p in report.problems:
+        print(f"PROBLEM: {p}")
+    print("OK" if report.ok else f"{len(report.problems)} problem(s)")
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""The project's labelled data (training/*.jsonl) passes its own checks, and the checks catch faults."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def checker():
+    spec = importlib.util.spec_from_file_location(
+        "check_dataset", REPO / "scripts" / "check_dataset.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["check_dataset"] = module  # dataclasses look their module up while building
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_project_dataset_passes_all_checks(checker, shared_data):
+    report = checker.check(
+        REPO / "training" / "dev.jsonl",
+        REPO / "training" / "train.jsonl",
+        shared_data / "poundtech101.jsonl",
+    )
+    assert report.problems == []
+    assert report.warnings == []
+    total = sum(sum(c.values()) for c in report.counts.values())
+    assert total >= 450
+    negatives = sum(report.counts[f][k] for f in report.counts for k in checker.NEGATIVE_KINDS)
+    assert negatives / total >= 0.30
+
+
+def _write(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def _rec(text: str, refs: list[dict], example_id: str, kind: str) -> dict:
+    return {
+        "input": text,
+        "output": json.dumps({"references": refs}),
+        "id": example_id,
+        "kind": kind,
+    }
+
+
+def test_checker_reports_wrong_split_negative_with_label_and_copy_of_seed(checker, tmp_path):
+    seed = _write(
+        tmp_path / "seed.jsonl", [{"input": "Canto LXXXIII", "output": '{"references": []}'}]
+    )
+    dev = _write(
+        tmp_path / "dev.jsonl",
+        [
+            _rec("Canto IV", [{"canto": 4, "lines": []}], "roman-001", "roman"),
+            _rec("Inferno XXVI", [{"canto": 26, "lines": []}], "neg_dante-001", "neg_dante"),
+            _rec("canto  lxxxiii", [{"canto": 83, "lines": []}], "roman-002", "roman"),
+            _rec("Canto IX", [{"canto": 9, "lines": []}], "roman-004", "roman"),  # 4 % 5 → train
+            _rec("Canto V and Canto VI", [{"canto": 5, "lines": []}], "roman-003", "roman"),
+        ],
+    )
+    train = _write(tmp_path / "train.jsonl", [_rec("Canto IV", [], "arabic-005", "arabic")])
+    report = checker.check(dev, train, seed)
+    text = "\n".join(report.problems)
+    assert "neg_dante-001): a negative kind must have no references" in text
+    assert "roman-004): the split rule puts this id in train" in text
+    assert "roman-002): copies seed.jsonl line 1" in text
+    assert "arabic-005): same input as roman-001" in text
+    assert "arabic-005): a positive kind needs at least one reference" in text
+    assert "dev: negatives are 20%, need 30%" in text
+    assert any("roman-003" in w and "[6]" in w for w in report.warnings)
+
+
+def test_split_rule_is_by_id_number(checker):
+    assert [checker.split_of(f"range-{n:03d}") for n in range(1, 6)] == [
+        "dev",
+        "dev",
+        "dev",
+        "train",
+        "train",
+    ]
