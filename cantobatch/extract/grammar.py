@@ -1,0 +1,270 @@
+"""Building blocks of the citation grammar: numerals, ordinal words, the group table, word lists.
+
+The scanner that uses them is ``cantobatch.extract.rules``. Everything here is data or a pure
+function; the compiled patterns are module constants so a Ray worker pays for them once.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from cantobatch.errors import ConfigError
+from cantobatch.references import MAX_CANTO, MIN_CANTO, from_roman
+
+GROUPS_PATH = Path(__file__).resolve().parents[1] / "resources" / "groups.toml"
+
+# --- numerals -------------------------------------------------------------------------------
+
+# Canonical roman numerals up to 399, bounded by letters/digits on both sides.
+ROMAN_UP = r"(?:C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))"
+ROMAN_LOW = r"(?:c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))"
+_NB = r"(?<![A-Za-z0-9’'])"  # no letter/digit (or apostrophe, as in "I’ve") before
+_NA = r"(?![A-Za-z0-9])"  # no letter/digit after
+ROMAN = rf"{_NB}(?=[IVXLC])(?:{ROMAN_UP}){_NA}"
+ROMAN_ANY = rf"{_NB}(?=[IVXLCivxlc])(?:{ROMAN_UP}|{ROMAN_LOW}){_NA}"
+ARABIC = r"(?<![\d.,/])\d{1,3}(?![\d])"
+NUMERAL = rf"(?:{ROMAN_ANY}|{ARABIC})"
+DASH = r"(?:\s*[-‐‑–—−]\s*|\s*\.\.\s*|\s+(?:to|through|thru)\s+)"
+LIST_SEP = r"(?:\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&|or)\s+|\s*;\s*)"
+
+_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen"]  # fmt: skip
+_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_ORD_UNITS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+              "ninth"]  # fmt: skip
+_ORD_TEENS = ["tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+              "sixteenth", "seventeenth", "eighteenth", "nineteenth"]  # fmt: skip
+_ORD_TENS = ["", "", "twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth",
+             "seventieth", "eightieth", "ninetieth"]  # fmt: skip
+
+
+def _number_words() -> tuple[dict[str, int], dict[str, int]]:
+    cardinals: dict[str, int] = {}
+    ordinals: dict[str, int] = {}
+    for n in range(1, 121):
+        hundreds, rest = divmod(n, 100)
+        tens, units = divmod(rest, 10)
+        if rest == 0:
+            card, ordn = "", ""
+        elif rest < 10:
+            card, ordn = _UNITS[units], _ORD_UNITS[units]
+        elif rest < 20:
+            card, ordn = _TEENS[rest - 10], _ORD_TEENS[rest - 10]
+        elif units == 0:
+            card, ordn = _TENS[tens], _ORD_TENS[tens]
+        else:
+            card = f"{_TENS[tens]}-{_UNITS[units]}"
+            ordn = f"{_TENS[tens]}-{_ORD_UNITS[units]}"
+        if hundreds:
+            if rest:
+                for joint in (" and ", " "):
+                    cardinals[f"one hundred{joint}{card}"] = n
+                    cardinals[f"hundred{joint}{card}"] = n
+                    ordinals[f"one hundred{joint}{ordn}"] = n
+                    ordinals[f"hundred{joint}{ordn}"] = n
+            else:
+                cardinals["one hundred"] = cardinals["hundred"] = n
+                ordinals["one hundredth"] = ordinals["hundredth"] = n
+        else:
+            cardinals[card] = n
+            ordinals[ordn] = n
+    return cardinals, ordinals
+
+
+CARDINAL_WORDS, ORDINAL_WORDS = _number_words()
+
+
+def _alternation(words: list[str]) -> str:
+    # Longest first so "forty-fifth" wins over "forty"; hyphens also match a space.
+    parts = sorted(words, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\-", r"[-‐\s]").replace(r"\ ", r"\s+") for w in parts)
+
+
+CARDINAL_WORD = rf"\b(?:{_alternation(list(CARDINAL_WORDS))})\b"
+ORDINAL_WORD = rf"\b(?:{_alternation(list(ORDINAL_WORDS))})\b"
+ORDINAL_NUM = r"\b\d{1,3}(?:st|nd|rd|th)\b"
+COUNT = rf"(?:\d{{1,3}}|{CARDINAL_WORD})"
+
+
+def _norm_words(s: str) -> str:
+    return re.sub(r"[-‐\s]+", " ", s.lower()).strip()
+
+
+_CARD_NORM = {_norm_words(k): v for k, v in CARDINAL_WORDS.items()}
+_ORD_NORM = {_norm_words(k): v for k, v in ORDINAL_WORDS.items()}
+
+
+def numeral_value(s: str) -> int | None:
+    """Value of an arabic or roman numeral (any case); None if it is neither."""
+    if s.isdigit():
+        return int(s)
+    try:
+        return from_roman(s)
+    except ValueError:
+        return None
+
+
+def count_value(s: str) -> int | None:
+    """Value of a count: "3" or "three" or "twenty-one"."""
+    return int(s) if s.isdigit() else _CARD_NORM.get(_norm_words(s))
+
+
+def ordinal_value(s: str) -> int | None:
+    """Value of an ordinal: "first" → 1, "forty-fifth" → 45, "81st" → 81."""
+    m = re.fullmatch(r"(\d{1,3})(?:st|nd|rd|th)", s)
+    return int(m.group(1)) if m else _ORD_NORM.get(_norm_words(s))
+
+
+def valid_canto(n: int | None) -> bool:
+    return n is not None and MIN_CANTO <= n <= MAX_CANTO
+
+
+def expand_range(a: int, b: int, limit: int = MAX_CANTO) -> list[int] | None:
+    """a..b inclusive; "207-10" style abbreviated ends are completed; None when not a range."""
+    if b < a:
+        sa, sb = str(a), str(b)
+        if len(sb) < len(sa):
+            b = int(sa[: len(sa) - len(sb)] + sb)
+    if b < a or b - a >= limit:
+        return None
+    return list(range(a, b + 1))
+
+
+# --- the group table --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    first: int
+    last: int
+    names: tuple[str, ...]
+    adjective: tuple[str, ...]
+
+    @property
+    def cantos(self) -> list[int]:
+        return list(range(self.first, self.last + 1))
+
+
+@cache
+def load_groups(path: Path = GROUPS_PATH) -> tuple[Group, ...]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(
+            f"{path}: cannot read the group table ({exc}); reinstall cantobatch"
+        ) from exc
+    groups = []
+    for item in data.get("group", []):
+        group = Group(
+            name=item["name"],
+            first=int(item["first"]),
+            last=int(item["last"]),
+            names=tuple(item.get("names", ())),
+            adjective=tuple(item.get("adjective", ())),
+        )
+        if not (valid_canto(group.first) and valid_canto(group.last) and group.first <= group.last):
+            raise ConfigError(f"{path}: group {group.name!r} has an invalid canto range")
+        for pattern in group.names + group.adjective:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ConfigError(
+                    f"{path}: group {group.name!r}: bad pattern {pattern!r}: {exc}"
+                ) from exc
+        groups.append(group)
+    return tuple(groups)
+
+
+# --- word lists -------------------------------------------------------------------------------
+
+# Other poems divided into cantos; a canto number next to one of these is not Pound's.
+FOREIGN_WORK = re.compile(
+    r"\b(?:Inferno|Purgatorio|Paradiso|Inf\.|Purg\.|Par\.|Divin[ae]\s+Comm?edia|Divine\s+Comedy|"
+    r"Commedia|Dante|Don\s+Juan|Childe\s+Harold|Fa(?:e|ë)rie\s+Queene|Faery\s+Queen|Spenser|"
+    r"Tasso|Gerusalemme|Jerusalem\s+Delivered|Ariosto|Orlando\s+(?:Furioso|Innamorato)|Boiardo|"
+    r"Neruda|Byron|Leopardi|Lusiads|Camões|Pulci|Morgante)"
+)
+# Pound's other works (and a few canonical books) numbered in sections: "Mauberley II".
+OTHER_WORK = re.compile(
+    r"\b(?:Mauberley|Personae|Cathay|Lustra|Propertius|Ripostes|Canzoni|Exultations|Odyssey|"
+    r"Iliad|Aeneid|Metamorphoses|Odes?|Analects|Confucius|Ta\s+Hio|Bible|Genesis|Exodus|Psalms?)\b"
+)
+# Spans that look like canto citations and are not: music, Neruda, the early "Three Cantos".
+BLOCKED = re.compile(
+    r"(?i:\bbel\s+canto\b|\bcanto\s+f[ie]rmo\b|\bcantus\s+firmus\b|\bcanto\s+general\b|"
+    r"\bcanto\s+jondo\b|\bcanto\s+hondo\b|\bgregorian\s+canto\b)|"
+    r"\bThree\s+Cantos\b(?:\s*(?:I{1,3}|[123])\b(?:\s*(?:[-–,]|and)\s*(?:I{1,3}|[123])\b)*)?|"
+    r"(?i:\bUr[-‐\s]?Cantos?\b)(?:\s*(?:I{1,3}|[123])\b(?:\s*(?:[-–,]|and)\s*(?:I{1,3}|[123])\b)*)?"
+)
+# Nouns that number something other than a canto: "Chapter IV", "Vol. II", "World War II".
+LABEL_NOUN = re.compile(
+    r"(?i)\b(?:chapters?|chap|ch|vols?|volumes?|parts?|pt|books?|bk|sections?|sect|sec|acts?|"
+    r"scenes?|sc|psalms?|odes?|sonnets?|stanzas?|poems?|verses?|letters?|appendix|appendices|"
+    r"plates?|figures?|figs?|tables?|notes?|items?|articles?|canzone|canzoni|elegy|elegies|"
+    r"epistles?|satires?|eclogues?|georgics?|century|war|phase|type|class|series|no|nos|number|"
+    r"numbers|pp?|pages?|issue|lecture|essay|movement|op|opus|king|queen|pope|emperor|henry|louis|"
+    r"george|edward|charles|william|james|frederick|pius|leo|innocent|year|years|grade|level|"
+    r"article|clause|rule|step|stage|lesson|unit|room|box|folder|reel|mss?|ps|canzo|sestina|"
+    r"fragment|fragments|draft|drafts|the\s+dial|dial|vortex|blast|exile|criterion)\.?\s*$"
+)
+# Capitalised words that may stand just before a bare canto numeral ("In XLV", "See LXXI/418").
+FUNCTION_WORDS = frozenset(
+    [
+        "in",
+        "of",
+        "see",
+        "cf",
+        "cf.",
+        "and",
+        "also",
+        "compare",
+        "from",
+        "for",
+        "to",
+        "with",
+        "at",
+        "both",
+        "between",
+        "like",
+        "unlike",
+        "as",
+        "then",
+        "notes",
+        "note",
+        "on",
+        "by",
+        "into",
+        "within",
+        "through",
+        "while",
+        "where",
+        "when",
+        "whereas",
+        "but",
+        "or",
+        "nor",
+        "after",
+        "before",
+        "especially",
+        "esp",
+        "particularly",
+        "notably",
+        "e.g.",
+        "i.e.",
+        "viz",
+        "here",
+        "there",
+        "thus",
+        "so",
+    ]
+)
+# Words after a numeral that show it counts or dates something else: "XVI Cantos", "XIX century".
+COUNTED_NOUN = re.compile(
+    r"(?i)^\s*(?:cantos|centur(?:y|ies)|siècle|secolo|dynast(?:y|ies)|olympiad|th\b|st\b|nd\b|rd\b)"
+)

@@ -1,0 +1,718 @@
+"""The citation grammar: a deterministic extractor whose every reference is grounded in a span.
+
+``extract_references(text)`` scans a passage in stages, most specific first, and never lets two
+mentions share characters:
+
+1. spans that only look like citations are blocked (bel canto, Canto General, "Three Cantos");
+2. the keyword "Canto(s)" followed by numerals: lists, ranges, ``:ll.`` lines, ``/page`` suffixes;
+3. bare roman numerals with a canto suffix (``IX:ll.15-28``, ``LXXI/418``, ``I.23``) and
+   canto/page pairs (``(74/445)``, ``C46.231``);
+4. ordinals (``the forty-fifth canto``, ``the first Pisan canto``, ``the last in Thrones``);
+5. named groups (``the Pisan Cantos`` → 74–84) and numerals in parentheses after them;
+6. bare roman numerals in a canto context (``in XLV``, ``of XI``, ``XX’s``), refusing regnal,
+   volume and chapter numerals and other poems' cantos;
+7. line references (``ll. 4-8``, ``the last three lines``, ``the following three lines``), each
+   attached to the canto it names or to the nearest canto before it.
+
+The conventions are the user's (see ../shared/data/README.md): ranges expanded, positions from the
+end negative, a whole canto has no lines, a group that only locates a numbered canto is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
+
+from cantobatch.data import Extraction, Passage, Reference, sha256_hex
+from cantobatch.extract import grammar as g
+
+if TYPE_CHECKING:
+    from cantobatch.config import Config
+
+MAX_LINE = 999
+MAX_LINE_SPAN = 400
+PLURAL_LINES = 5  # "the last lines" with no count: the user's labels take five (poundtech101, 101)
+
+
+@dataclass
+class _Canto:
+    start: int
+    end: int
+    cantos: list[int]
+    family: str
+    lines: list[int] = field(default_factory=list)
+    cited_page: str | None = None
+    explicit: bool = True  # a numeral or ordinal names the canto (groups are not explicit)
+    weak: bool = False  # kept only if a line reference attaches to it ("(XX) Lines 87 and 88")
+
+
+@dataclass
+class _Lines:
+    start: int
+    end: int
+    lines: list[int]
+    family: str
+    relative: int = 0  # +n: the n lines after the previous reference, -n: the n before it
+
+
+# --- patterns ---------------------------------------------------------------------------------
+
+_KEYWORD = re.compile(r"(?<![A-Za-z])(?:[Cc]antos?|CANTOS?|[Cc]antares)(?![A-Za-z])")
+_ROMAN_UP = re.compile(g.ROMAN)
+_ROMAN_ANY = re.compile(g.ROMAN_ANY)
+_ARABIC = re.compile(g.ARABIC)
+_DASH = re.compile(g.DASH)
+_LIST_SEP = re.compile(g.LIST_SEP)
+_LINE_NUM = r"\d{1,3}(?![\d])"
+_LINE_ITEM = rf"{_LINE_NUM}(?:{g.DASH}{_LINE_NUM})?(?!\s*[:/]\s*\d)(?!\.\d)"
+_LINE_LIST = rf"{_LINE_ITEM}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*){_LINE_ITEM})*"
+_SUFFIX_LINES = re.compile(
+    rf"(?:\s*:\s*(?:ll?\.\s*|lines?\s+)?|\s*,?\s*(?:ll?\.|lines?\s)\s*)(?P<lines>{_LINE_LIST})"
+)
+_SUFFIX_DOT_LINE = re.compile(rf"\.(?P<lines>{_LINE_ITEM})")  # "I.23"
+_SUFFIX_PAGE = re.compile(
+    r"\s*/\s*(?P<page>\d{1,4})(?![\d/])|\s+at\s+p(?:age|\.)\s*(?P<page2>\d{1,4})\b"
+    r"|\s*\(\s*p(?:age|\.)\s*(?P<page3>\d{1,4})\s*\)"
+)
+_ARABIC_PAGE = re.compile(
+    r"(?<![\w/.,:\-])(?:C\s?)?(?P<canto>\d{1,3})(?P<sep>/|(?<=\d)\.(?=\d))(?P<page>\d{1,4})(?![\d/])"
+)
+_C_PAGE = re.compile(r"(?<![A-Za-z0-9])C(?P<canto>\d{1,3})[./](?P<page>\d{1,4})(?![\d/])")
+_LINE_KW = re.compile(
+    rf"(?<![A-Za-z])(?:ll\.?|l\.|[Ll]ines?|LL\.|LINES?)\s*(?P<lines>{_LINE_LIST})"
+)
+_GREEK_EQ = re.compile(rf"=\s*(?P<lines>{_LINE_NUM}(?:\s*(?:[-–]|\.\.)\s*{_LINE_NUM}))")
+
+_ORD_SPECIAL = (
+    r"(?:second|third)[-\s]+(?:to|from)[-\s]+(?:the[-\s]+)?last|last[-\s]+but[-\s]+one|"
+    r"penultimate|antepenultimate|last|final|opening|closing"
+)
+_ORD = rf"(?:{_ORD_SPECIAL}|{g.ORDINAL_WORD}|{g.ORDINAL_NUM})"
+_DETERMINER = r"(?:\b[Tt]he|\bPound['’]s|\b[Hh]is)"
+_ORDINAL_LINE = re.compile(
+    rf"\b[Tt]he\s+(?P<ord>{_ORD})\s+line\b(?!s)(?:\s+from\s+the\s+(?P<end>end|bottom))?"
+)
+_COUNT_LINES = re.compile(
+    rf"\b[Tt]he\s+(?P<which>first|last|opening|closing|final)\s+(?P<count>{g.COUNT})"
+    r"(?:\s+lines?\b|(?=\s+(?:of|in)\b))"
+)
+_PAIR_LINES = re.compile(
+    rf"\b[Tt]he\s+(?P<w1>first|last|opening|closing|final)(?:\s+(?P<c1>{g.COUNT}))?\s+and\s+"
+    rf"(?:the\s+)?(?P<w2>first|last|closing|final)(?:\s+(?P<c2>{g.COUNT}))?\s+lines?\b"
+)
+_PLURAL_LINES = re.compile(r"\b[Tt]he\s+(?P<which>first|last|opening|closing|final)\s+lines\b")
+_RELATIVE_LINES = re.compile(
+    rf"\b(?P<dir>following|next|subsequent|succeeding|preceding|previous)\s+"
+    rf"(?:(?P<count>{g.COUNT})\s+)?(?P<noun>lines?)\b"
+)
+_CONTEXT = re.compile(r"(?i)(?<![a-z])cantos?(?![a-z])|(?<![A-Za-z])(?:ll?\.\s*\d|lines?\b)")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[A-Z“\"‘(\[])")
+_PREPOSITIONS = frozenset(
+    [
+        "in",
+        "of",
+        "for",
+        "see",
+        "cf",
+        "cf.",
+        "from",
+        "and",
+        "to",
+        "with",
+        "at",
+        "also",
+        "compare",
+        "both",
+        "between",
+        "like",
+        "unlike",
+        "through",
+        "into",
+        "within",
+        "on",
+    ]
+)
+
+
+@cache
+def _group_patterns() -> tuple[re.Pattern, re.Pattern]:
+    groups = g.load_groups()
+    names = "|".join(
+        f"(?P<g{i}>{'|'.join(f'(?:{p})' for p in grp.names)})"
+        for i, grp in enumerate(groups)
+        if grp.names
+    )
+    adjectives = "|".join(
+        f"(?P<a{i}>{'|'.join(f'(?:{p})' for p in grp.adjective)})"
+        for i, grp in enumerate(groups)
+        if grp.adjective
+    )
+    ordinal = re.compile(
+        rf"{_DETERMINER}\s+(?P<ord>{_ORD})(?:\s+(?P<count>{g.COUNT}))?"
+        rf"(?:\s+(?:{adjectives}))?(?:\s+(?P<kw>[Cc]antos?)(?![A-Za-z]))?"
+        rf"(?:(?:\s+(?:in|of|from|among)\s+(?:the\s+)?(?:(?:Pound|his)['’]?s?\s+)?|\s+)"
+        rf"(?:[‘“\"']?)(?:{names}))?"
+    )
+    return re.compile(names), ordinal
+
+
+def _group_index(match: re.Match, prefix: str) -> int | None:
+    for key, value in match.groupdict().items():
+        if value is not None and key.startswith(prefix) and key[1:].isdigit():
+            return int(key[1:])
+    return None
+
+
+# --- the scanner ------------------------------------------------------------------------------
+
+
+class _Scan:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in g.BLOCKED.finditer(text)]
+        self.cantos: list[_Canto] = []
+        self.lines: list[_Lines] = []
+
+    def free(self, start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in self.taken)
+
+    def add(self, mention: _Canto | _Lines) -> None:
+        self.taken.append((mention.start, mention.end))
+        (self.cantos if isinstance(mention, _Canto) else self.lines).append(mention)
+
+    # numerals after "Canto(s)", or a bare numeral with a suffix -----------------------------
+
+    def numbered(self, pos: int, keyword_start: int, allow_list: bool, arabic: bool) -> int:
+        """Parse numerals from ``pos``; add a mention per item; return the end (pos if none)."""
+        text, items, first_kind = self.text, [], None
+        while True:
+            m = _ROMAN_ANY.match(text, pos) or (_ARABIC.match(text, pos) if arabic else None)
+            if not m:
+                break
+            kind = "arabic" if m.group().isdigit() else ("roman" if m.group().isupper() else "low")
+            if first_kind is None:
+                first_kind = kind
+            elif kind != first_kind:
+                break
+            first = g.numeral_value(m.group())
+            if not g.valid_canto(first):
+                break
+            end, cantos, family = m.end(), [first], kind if kind != "low" else "roman"
+            d = _DASH.match(text, end)
+            if d:
+                m2 = _ROMAN_ANY.match(text, d.end()) or _ARABIC.match(text, d.end())
+                value = g.numeral_value(m2.group()) if m2 else None
+                span = g.expand_range(first, value) if value is not None else None
+                if (
+                    span
+                    and g.valid_canto(span[-1])
+                    and (m2.group().isdigit() == (kind == "arabic"))
+                ):
+                    end, cantos, family = m2.end(), span, "range"
+            if items and m.group() == "I" and re.match(r"\s+[a-z]", text[end:]):
+                break  # "Cantos XVI and I believe": the pronoun
+            if items and re.match(r"\s*(?:lines?|ll?\.|pages?|pp?\.|years?|times)\b", text[end:]):
+                break
+            lines, page = [], None
+            s = _SUFFIX_LINES.match(text, end) or (
+                _SUFFIX_DOT_LINE.match(text, end) if kind != "arabic" else None
+            )
+            if s and len(cantos) == 1:
+                lines = _line_list(s.group("lines"))
+                if lines:
+                    end, family = s.end(), "lines"
+            if not lines:
+                p = _SUFFIX_PAGE.match(text, end)
+                if p and len(cantos) == 1:
+                    page = p.group("page") or p.group("page2") or p.group("page3")
+                    end, family = p.end(), "page"
+            items.append(_Canto(m.start(), end, cantos, family, lines, page))
+            if not allow_list:
+                break
+            sep = _LIST_SEP.match(text, end)
+            if not sep:
+                break
+            pos = sep.end()
+        if not items:
+            return keyword_start
+        if len(items) > 1:
+            for item in items:
+                if item.family in ("roman", "arabic"):
+                    item.family = "list"
+        items[0].start = keyword_start
+        for item in items:
+            self.add(item)
+        return items[-1].end
+
+    def keywords(self) -> None:
+        text = self.text
+        for m in _KEYWORD.finditer(text):
+            if not self.free(m.start(), m.end()):
+                continue
+            pos = m.end()
+            gap = re.match(r"[ \t\u00a0]+(?:[Nn]os?\.\s*)?|\n", text[pos:])
+            if not gap:
+                continue
+            start = m.start()
+            if self._foreign(start, m.end() + 12):
+                continue
+            end = self.numbered(pos + gap.end(), start, allow_list=True, arabic=True)
+            if end == start:
+                self.parenthesised(m.end(), explicit_start=None)
+
+    def parenthesised(self, pos: int, explicit_start: int | None) -> bool:
+        """Numerals filling a parenthesis after a group or "Cantos": "China Cantos (52–61)"."""
+        m = re.match(r"\s*[’'”\"]?\s*\(\s*", self.text[pos:])
+        if not m:
+            return False
+        probe = _Scan(self.text)
+        probe.taken = list(self.taken)
+        end = probe.numbered(pos + m.end(), pos + m.end(), allow_list=True, arabic=True)
+        if end == pos + m.end() or not re.match(r"\s*\)", self.text[end:]):
+            return False
+        for mention in probe.cantos:
+            self.add(mention)
+        return True
+
+    def bare_with_suffix(self) -> None:
+        text = self.text
+        for m in _ROMAN_UP.finditer(text):
+            if not self.free(m.start(), m.end()) or not g.valid_canto(g.numeral_value(m.group())):
+                continue
+            after = text[m.end() : m.end() + 16]
+            if not (
+                _SUFFIX_LINES.match(text, m.end())
+                or _SUFFIX_PAGE.match(text, m.end())
+                or (
+                    re.match(r"\.\d", after)
+                    and m.group() != "I"
+                    or re.match(r"I\.\d", m.group() + after[:2])
+                )
+            ):
+                continue
+            if self._blocked_bare(m.start(), m.end()):
+                continue
+            self.numbered(m.start(), m.start(), allow_list=False, arabic=False)
+
+    def canto_pages(self) -> None:
+        for pattern in (_C_PAGE, _ARABIC_PAGE):
+            for m in pattern.finditer(self.text):
+                if not self.free(m.start(), m.end()):
+                    continue
+                canto, page = int(m.group("canto")), int(m.group("page"))
+                prefixed = m.group().startswith("C")
+                if pattern is _ARABIC_PAGE and (m.group("sep") == "." and not prefixed):
+                    continue
+                if not g.valid_canto(canto) or not _plausible_page(canto, page):
+                    continue
+                if not prefixed and re.search(
+                    r"(?:\d[-/]|\b(?:pp?|vol|no)\.?\s*)$", self.text[: m.start()]
+                ):
+                    continue
+                self.add(_Canto(m.start(), m.end(), [canto], "page", cited_page=m.group("page")))
+
+    # ordinals and groups ---------------------------------------------------------------------
+
+    def ordinals(self, context: bool) -> None:
+        groups = g.load_groups()
+        _, ordinal = _group_patterns()
+        for m in ordinal.finditer(self.text):
+            if not self.free(m.start(), m.end()):
+                continue
+            gi = _group_index(m, "g")
+            ai = _group_index(m, "a")
+            which = re.sub(r"[-\s]+", " ", m.group("ord").lower())
+            count = g.count_value(m.group("count")) if m.group("count") else None
+            kw = m.group("kw")
+            idx = gi if gi is not None else ai
+            if idx is not None:
+                grp = groups[idx]
+                cantos = _ordinal_slice(which, count, grp.first, grp.last)
+                end = m.end() if gi is not None else (m.end("kw") if kw else m.end(f"a{ai}"))
+                if ai is not None and gi is None and not kw:
+                    continue  # "the first Pisan" with no noun: not enough
+                family = "group_ordinal"
+            elif kw:
+                if count is None and kw.lower() == "cantos":
+                    continue  # "the first cantos": vague
+                n = g.ordinal_value(which)
+                if n is None:
+                    continue  # "the last canto": of what?
+                cantos = list(range(n, n + (count or 1))) if count and n == 1 else [n]
+                if count and n != 1:
+                    continue
+                end, family = m.end("kw"), "ordinal"
+            else:
+                n = g.ordinal_value(which)
+                tail = self.text[m.end("ord") :]
+                if not (context and n and n >= 20 and count is None):
+                    continue
+                if not re.match(r"\s*(?:[,.;:)!?]|$|and\b|or\b|—|–)", tail):
+                    continue
+                cantos, end, family = [n], m.end("ord"), "ordinal"
+            if not cantos or not all(g.valid_canto(c) for c in cantos):
+                continue
+            if self._foreign(m.start(), end):
+                continue
+            self.add(_Canto(m.start(), end, cantos, family))
+
+    def groups(self) -> None:
+        names, _ = _group_patterns()
+        groups = g.load_groups()
+        for m in names.finditer(self.text):
+            if not self.free(m.start(), m.end()):
+                continue
+            before = self.text[max(0, m.start() - 16) : m.start()]
+            if re.search(r"\b(?:[Aa]n?|[Oo]ne\s+of\s+the|[Ss]ome\s+of\s+the)\s+[‘“\"']?$", before):
+                continue  # "a Pisan canto", "one of the Pisan Cantos": which one is not said
+            grp = groups[_group_index(m, "g")]
+            if self.parenthesised(m.end(), explicit_start=m.start()):
+                continue
+            self.add(_Canto(m.start(), m.end(), grp.cantos, "group", explicit=False))
+
+    # bare roman numerals in a canto context --------------------------------------------------
+
+    def bare_in_context(self, context: bool) -> None:
+        text = self.text
+        for m in _ROMAN_UP.finditer(text):
+            value = g.numeral_value(m.group())
+            if not self.free(m.start(), m.end()) or not g.valid_canto(value) or m.group() == "I":
+                continue
+            if self._blocked_bare(m.start(), m.end()):
+                continue
+            before, after = text[max(0, m.start() - 30) : m.start()], text[m.end() :]
+            word = re.search(r"([A-Za-z][A-Za-z.]*)\s+$", before)
+            prev = word.group(1).lower() if word else ""
+            if re.search(r"[(/]\s*$", before) and re.match(r"\s*\)", after):
+                self.add(_Canto(m.start(), m.end(), [value], "roman", weak=True))
+                continue
+            if not context:
+                continue
+            short = len(m.group()) < 2 and not re.search(r"\blines?\s+(?:of|in)\s+$", before)
+            if short:
+                continue
+            if prev in _PREPOSITIONS or re.match(r"[’']s\b", after):
+                self.add(_Canto(m.start(), m.end(), [value], "roman"))
+
+    def _blocked_bare(self, start: int, end: int) -> bool:
+        text = self.text
+        before = text[max(0, start - 40) : start]
+        if g.LABEL_NOUN.search(before):
+            return True
+        word = re.search(r"([A-Za-z][\w.’']*)[ \t\u00a0]+$", before)
+        if word:
+            w = word.group(1)
+            if w[0].isupper() and w.lower() not in g.FUNCTION_WORDS and not _KEYWORD.fullmatch(w):
+                at_sentence_start = re.search(r"(?:^|[.!?:;]\s+|\()\s*$", before[: word.start()])
+                if not at_sentence_start or g.OTHER_WORK.fullmatch(w) or g.FOREIGN_WORK.match(w):
+                    return True  # "Frederick II", "The Dial LXXI", "Inf. XVII"
+        if g.COUNTED_NOUN.match(text[end:]):
+            return True
+        if re.match(
+            r"\s*,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+)?(?:the\s+|Hugh\s+Selwyn\s+|Homage\s+to\s+"
+            r"(?:Sextus\s+)?)?[‘“\"']?(?:"
+            + g.OTHER_WORK.pattern
+            + "|"
+            + g.FOREIGN_WORK.pattern
+            + ")",
+            text[end : end + 60],
+        ):
+            return True
+        return self._foreign(start, end)
+
+    def _foreign(self, start: int, end: int) -> bool:
+        """True when a canto number belongs to another poem: "Purgatorio, Canto 26"."""
+        text = self.text
+        before = text[max(0, start - 40) : start]
+        cut = list(_SENTENCE_END.finditer(before))
+        if cut:
+            before = before[cut[-1].end() :]
+        hits = list(g.FOREIGN_WORK.finditer(before))
+        if hits and "Pound" not in before[hits[-1].end() :]:
+            return True
+        return bool(
+            re.match(
+                r"\s*,?\s*(?:of|in|from)\s+(?:(?:Dante|Byron|Spenser|Tasso|Ariosto|Neruda)['’]s\s+|"
+                r"the\s+|his\s+)*[‘“\"']?(?:" + g.FOREIGN_WORK.pattern + ")",
+                text[end : end + 50],
+            )
+        )
+
+    # lines -------------------------------------------------------------------------------------
+
+    def line_mentions(self) -> None:
+        text = self.text
+        for m in _PAIR_LINES.finditer(text):
+            if self.free(m.start(), m.end()):
+                first = _position_lines(m.group("w1"), m.group("c1"))
+                second = _position_lines(m.group("w2"), m.group("c2"))
+                if first and second:
+                    self.add(_Lines(m.start(), m.end(), first + second, "first_last"))
+        for pattern in (_COUNT_LINES, _PLURAL_LINES):
+            for m in pattern.finditer(text):
+                if self.free(m.start(), m.end()):
+                    count = m.groupdict().get("count")
+                    lines = _position_lines(m.group("which"), count or str(PLURAL_LINES))
+                    if lines:
+                        self.add(_Lines(m.start(), m.end(), lines, "first_last"))
+        for m in _ORDINAL_LINE.finditer(text):
+            if self.free(m.start(), m.end()):
+                n = _ordinal_position(m.group("ord"))
+                if n is not None and m.group("end"):
+                    n = -abs(n)
+                if n:
+                    self.add(
+                        _Lines(m.start(), m.end(), [n], "first_last" if n in (1, -1) else "lines")
+                    )
+        for m in _RELATIVE_LINES.finditer(text):
+            if self.free(m.start(), m.end()):
+                count = g.count_value(m.group("count")) if m.group("count") else None
+                if count is None:
+                    if m.group("noun") == "lines":
+                        continue
+                    count = 1
+                sign = (
+                    1 if m.group("dir") in ("following", "next", "subsequent", "succeeding") else -1
+                )
+                self.add(_Lines(m.start(), m.end(), [], "relative", relative=sign * count))
+        for pattern in (_LINE_KW, _GREEK_EQ):
+            for m in pattern.finditer(text):
+                if self.free(m.start(), m.end()):
+                    lines = _line_list(m.group("lines"))
+                    if lines:
+                        self.add(_Lines(m.start(), m.end(), lines, "lines"))
+
+
+def _plausible_page(canto: int, page: int) -> bool:
+    # Canto n sits near page 3n-7n in the collected editions; this refuses dates and fractions.
+    return page >= 3 and 3 * canto <= page <= 8 * canto + 20
+
+
+def _line_list(s: str) -> list[int]:
+    out: list[int] = []
+    for item in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", s.strip()):
+        parts = _DASH.split(item.strip(), maxsplit=1)
+        try:
+            nums = [int(p) for p in parts]
+        except ValueError:
+            return []
+        if len(nums) == 2:
+            span = g.expand_range(nums[0], nums[1], limit=MAX_LINE_SPAN)
+            if span is None:
+                return []
+            out.extend(span)
+        else:
+            out.append(nums[0])
+    if not out or any(n < 1 or n > MAX_LINE for n in out):
+        return []
+    return list(dict.fromkeys(out))
+
+
+def _ordinal_position(word: str) -> int | None:
+    """1-based position from the start, or negative from the end: "penultimate" → -2."""
+    w = re.sub(r"[-\s]+", " ", word.lower())
+    fixed = {"last": -1, "final": -1, "closing": -1, "opening": 1, "penultimate": -2,
+             "antepenultimate": -3, "last but one": -2}  # fmt: skip
+    if w in fixed:
+        return fixed[w]
+    m = re.fullmatch(r"(second|third) (?:to|from) (?:the )?last", w)
+    if m:
+        return -(2 if m.group(1) == "second" else 3)
+    return g.ordinal_value(w)
+
+
+def _position_lines(which: str, count: str | None) -> list[int]:
+    n = g.count_value(count) if count else 1
+    if not n or n > MAX_LINE_SPAN:
+        return []
+    if which.lower() in ("first", "opening"):
+        return list(range(1, n + 1))
+    return list(range(-n, 0))
+
+
+def _ordinal_slice(which: str, count: int | None, first: int, last: int) -> list[int]:
+    pos = _ordinal_position(which)
+    if pos is None:
+        return []
+    n = count or 1
+    if pos > 0:
+        lo = first + pos - 1
+        out = list(range(lo, lo + n))
+    else:
+        hi = last + pos + 1
+        out = list(range(hi - n + 1, hi + 1))
+    return out if all(first <= c <= last for c in out) else []
+
+
+# --- resolution -------------------------------------------------------------------------------
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        bounds.append((start, m.end()))
+        start = m.end()
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def _evidence(text: str, start: int, end: int, ref: Reference) -> Reference:
+    return Reference(
+        canto=ref.canto,
+        lines=ref.lines,
+        evidence_start=start,
+        evidence_end=end,
+        evidence=text[start:end],
+        method="rules",
+        family=ref.family,
+        cited_page=ref.cited_page,
+        score=1.0,
+    )
+
+
+def extract_references(text: str) -> list[Reference]:
+    """Every explicit canto/line citation in ``text``, each with the span that grounds it."""
+    scan = _Scan(text)
+    scan.keywords()
+    scan.bare_with_suffix()
+    scan.canto_pages()
+    context = bool(_CONTEXT.search(text)) or bool(scan.cantos)
+    scan.ordinals(context)
+    scan.groups()
+    scan.bare_in_context(context)
+    scan.line_mentions()
+
+    # A group that only says where an explicitly numbered canto sits is not expanded.
+    sentences = _sentences(text)
+    explicit = [c for c in scan.cantos if c.explicit and not c.weak]
+
+    def sentence_of(pos: int) -> int:
+        return next(i for i, (s, e) in enumerate(sentences) if s <= pos < e or e == len(text))
+
+    cantos = []
+    for c in scan.cantos:
+        if not c.explicit:
+            here = sentence_of(c.start)
+            members = set(c.cantos)
+            if any(sentence_of(x.start) == here and members & set(x.cantos) for x in explicit):
+                continue
+        cantos.append(c)
+    cantos.sort(key=lambda c: c.start)
+
+    refs: list[tuple[int, int, Reference]] = []
+    used_weak: set[int] = set()
+    for c in cantos:
+        if c.weak:
+            continue
+        for n in c.cantos:
+            ref = Reference(n, tuple(c.lines), family=c.family, cited_page=c.cited_page)
+            refs.append((c.start, c.end, ref))
+
+    # Lines given with their canto ("IX:ll.15-28") anchor relative phrases too.
+    events = [(c.start, c.cantos[0], c.lines) for c in cantos if c.lines]
+    for mention in sorted(scan.lines, key=lambda m: m.start):
+        if mention.relative:
+            earlier = [e for e in events if e[0] < mention.start and any(x > 0 for x in e[2])]
+            if not earlier:
+                continue
+            _, canto, base = max(earlier, key=lambda e: e[0])
+            base = [x for x in base if x > 0]
+            if mention.relative > 0:
+                lines = list(range(max(base) + 1, max(base) + 1 + mention.relative))
+            else:
+                lines = list(range(min(base) + mention.relative, min(base)))
+            if not lines or lines[0] < 1:
+                continue
+            start, end = mention.start, mention.end
+        else:
+            target = _target(text, mention, cantos)
+            if target is None:
+                continue
+            if target.weak and id(target) not in used_weak:
+                used_weak.add(id(target))
+                refs.append((target.start, target.end, Reference(target.cantos[0], family="roman")))
+            canto, lines = target.cantos[0], mention.lines
+            start, end = min(mention.start, target.start), max(mention.end, target.end)
+            if end - start > 300:
+                start, end = mention.start, mention.end
+        refs.append((start, end, Reference(canto, tuple(lines), family=mention.family)))
+        events.append((mention.start, canto, lines))
+
+    out, seen = [], set()
+    for start, end, ref in sorted(refs, key=lambda r: (r[0], r[1])):
+        key = (ref.canto, ref.lines, start, end)
+        if key not in seen:
+            seen.add(key)
+            out.append(_evidence(text, start, end, ref))
+    return out
+
+
+def _target(text: str, mention: _Lines, cantos: list[_Canto]) -> _Canto | None:
+    """The canto a line reference belongs to: the one it names ("of Canto I"), else the nearest
+    single canto before it in the passage."""
+    follow = re.match(r"\s*(?:of|in|from)\s+(?:the\s+)?", text[mention.end :])
+    if follow:
+        at = mention.end + follow.end()
+        for c in cantos:
+            if c.start == at and len(c.cantos) == 1:
+                return c
+    before = [c for c in cantos if c.end <= mention.start]
+    if not before or len(before[-1].cantos) != 1:
+        return None
+    nearest = before[-1]
+    sentences = _sentences(text)
+    where = next(i for i, (s, e) in enumerate(sentences) if s <= nearest.start < e)
+    if not sentences[where][0] <= mention.start < sentences[where][1]:
+        # Across a sentence boundary, a sentence naming several cantos leaves "the first line" open.
+        s, e = sentences[where]
+        if len({n for c in cantos if s <= c.start < e for n in c.cantos}) > 1:
+            return None
+    return nearest
+
+
+# --- the extractor ----------------------------------------------------------------------------
+
+
+@cache
+def grammar_hash() -> str:
+    """Changes whenever the grammar's source or the group table changes."""
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    parts = [(here / name).read_bytes() for name in ("rules.py", "grammar.py")]
+    parts.append(g.GROUPS_PATH.read_bytes())
+    return sha256_hex(b"\0".join(parts), 16)
+
+
+class RulesExtractor:
+    """The deterministic extractor: ``extract_references`` over each passage."""
+
+    name = "rules"
+
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config
+        g.load_groups()  # fail at construction, not per passage, if the table is broken
+
+    def identity(self) -> dict[str, str]:
+        return {"extractor": "rules", "method": "rules", "grammar": grammar_hash()}
+
+    def extract_batch(self, passages: Sequence[Passage]) -> list[Extraction]:
+        results = []
+        for passage in passages:
+            try:
+                refs = tuple(extract_references(passage.text))
+            except Exception as exc:  # a bad passage is recorded, the batch goes on
+                results.append(
+                    Extraction(
+                        passage.passage_id, error=f"{type(exc).__name__}: {exc}", method="rules"
+                    )
+                )
+                continue
+            results.append(Extraction(passage.passage_id, refs, method="rules"))
+        return results
+
+    def close(self) -> None:
+        pass
