@@ -128,7 +128,7 @@ class Config:
                 continue
             current = getattr(self, key)
             if dataclasses.is_dataclass(current) and isinstance(value, dict):
-                changes[key] = _build(type(current), {**dataclasses.asdict(current), **value}, key)
+                changes[key] = _build(type(current), {**dataclasses.asdict(current), **value}, f"[{key}]")
             else:
                 changes[key] = value
         return replace(self, **changes)
@@ -141,11 +141,15 @@ def _build(cls: type, values: dict[str, Any], where: str) -> Any:
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(values) - known)
     if unknown:
-        raise ConfigError(f"[{where}] has unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        raise ConfigError(
+            f"{where} has unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
     try:
         return cls(**values)
     except TypeError as exc:
-        raise ConfigError(f"[{where}]: {exc}") from exc
+        raise ConfigError(f"{where}: {exc}") from exc
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -165,7 +169,7 @@ def load_config(path: str | Path | None = None) -> Config:
         if key in _SECTIONS:
             if not isinstance(value, dict):
                 raise ConfigError(f"{path}: [{key}] must be a table")
-            top[key] = _build(_SECTIONS[key], _resolve_paths(value, path), f"{path}: {key}")
+            top[key] = _build(_SECTIONS[key], _resolve_paths(value, path), f"{path} [{key}]")
         elif key == "extractor":
             top[key] = value
         else:
