@@ -50,12 +50,15 @@ _ELLIPSIS_RE = re.compile(r"\.\s?\.\s?\.|…")
 
 @lru_cache(maxsize=262144)
 def similarity(a: str, b: str) -> float:
-    """1.0 for equal words; 1 - edits/length for an OCR slip (1 edit up to 5 letters, 2 above)."""
+    """1.0 for equal words; 1 - edits/length for an OCR slip (1 edit up to 5 letters, 2 above).
+
+    Words under four letters must be equal: "the" and "she" are different words, not a slip.
+    """
     if a == b:
         return 1.0
     la, lb = len(a), len(b)
     longest = max(la, lb)
-    if min(la, lb) < 3 or abs(la - lb) > 2:
+    if min(la, lb) < 4 or abs(la - lb) > 2:
         return 0.0
     allowed = 1 if longest <= 5 else 2
     previous = list(range(lb + 1))
@@ -241,7 +244,35 @@ class QuoteAligner:
             n - i, m - j
         )
         left = [(n - 1 - a, m - 1 - b, c) for a, b, c in reversed(left_rev)]
-        return _Run(canto, left + seed + right, ops_l + k + ops_r, credit_l + k + credit_r)
+        run = _Run(canto, left + seed + right, ops_l + k + ops_r, credit_l + k + credit_r)
+        return self._trim(run, p)
+
+    def _trim(self, run: _Run, p: list[str]) -> _Run:
+        """Drop function words matched at either edge on a line no content word reaches.
+
+        "... aboard her and moves on" must not claim the next line for a coincidental "and".
+        """
+        lines = self.word_lines[run.canto]
+        content = [x for x, (a, _, c) in enumerate(run.pairs) if c > 0 and p[a] not in STOPWORDS]
+        if not content:
+            return run
+        lo, hi = content[0], content[-1]
+        while lo > 0 and lines[run.pairs[lo - 1][1]] == lines[run.pairs[content[0]][1]]:
+            lo -= 1
+        while (
+            hi < len(run.pairs) - 1
+            and lines[run.pairs[hi + 1][1]] == lines[run.pairs[content[-1]][1]]
+        ):
+            hi += 1
+        dropped = run.pairs[:lo] + run.pairs[hi + 1 :]
+        if not dropped:
+            return run
+        return _Run(
+            run.canto,
+            run.pairs[lo : hi + 1],
+            run.ops - len(dropped),
+            run.credit - sum(c for _, _, c in dropped),
+        )
 
     def _select(self, runs: list[_Run], tokens) -> list[Quotation]:
         candidates = []
