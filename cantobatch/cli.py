@@ -114,6 +114,38 @@ def models_list(as_json: bool) -> None:
 
 # --- commands: lines ------------------------------------------------------------------------
 
+
+@cli.command()
+@click.argument("reference")
+@cantos_text_option
+@config_option
+def lines(reference: str, cantos_text: str | None, config_path: str | None) -> None:
+    """Print the lines a reference points to, each prefixed by its number.
+
+    REFERENCE is CANTO[:LINES]: the canto in arabic or roman numerals, the lines as cited
+    (5, 1-3, -1 for the last line, 4,7-9); without LINES, the whole canto.
+
+    \b
+    Example:
+        cantobatch lines 1:1-3 --cantos-text ../shared/data/cantos
+        cantobatch lines I:-1 --cantos-text ../shared/data/cantos
+    """
+    from cantobatch.poem import format_lines, load_poem_text, parse_canto, resolve_line_spec
+
+    directory = cantos_text or load_config(config_path).quote.cantos_text
+    if not directory:
+        raise click.UsageError("give the poem's text with --cantos-text DIR (or quote.cantos_text)")
+    canto_spec, _, line_spec = reference.partition(":")
+    try:
+        canto = parse_canto(canto_spec)
+        poem = load_poem_text(directory)
+        numbers = resolve_line_spec(poem, canto, line_spec.strip() or None)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="REFERENCE") from exc
+    for row in format_lines(poem, canto, numbers):
+        click.echo(row)
+
+
 # --- commands: mine, train ------------------------------------------------------------------
 
 
