@@ -58,9 +58,191 @@ cantos_text_option = click.option(
 
 # --- commands: index, query ----------------------------------------------------------------
 
+
+@cli.command()
+@click.argument("corpus", type=click.Path(file_okay=False))
+@click.option(
+    "-o", "--out", default="outputs", show_default=True, type=click.Path(file_okay=False),
+    help="Output directory for the Parquet tables.",
+)
+@config_option
+@extractor_option
+@cantos_text_option
+@click.option(
+    "--concordance", type=click.Path(dir_okay=False, exists=True),
+    help="CSV (edition, canto, page, first_line, last_line) turning canto/page citations into lines.",
+)
+@click.option("--quiet", is_flag=True, help="No progress bars and no summary.")
+def index(corpus, out, config_path, extractor, cantos_text, concordance, quiet):
+    """Index a corpus of PDFs, HTML pages and text files into Parquet tables.
+
+    Walks CORPUS recursively, reads every PDF, HTML, .txt and .md file (types sniffed from the
+    bytes), splits documents into passages, extracts the cantos and lines they cite, and writes
+    OUT/documents.parquet, OUT/passages.parquet, OUT/citations.parquet (and OUT/errors.parquet for
+    passages whose extraction failed). Reruns skip finished work: an unchanged corpus costs a hash
+    per file, a new file costs only that file, a killed run resumes where it stopped.
+
+    Documents that cannot be read (encrypted, corrupt, scanned …) do not stop the run: they are
+    rows of documents.parquet with their status and error, and the exit code is still 0.
+
+    \b
+    Example:
+        cantobatch index corpora/ -o outputs/
+        cantobatch index corpora/ --config configs/cpu-smollm2.toml --cantos-text texts/
+    """
+    from cantobatch.pipeline import run_index
+
+    quote = {k: v for k, v in {"cantos_text": cantos_text, "concordance": concordance}.items() if v}
+    config = _config(config_path, extractor, quote=quote or None)
+    summary = run_index(corpus, out, config, show_progress=not quiet)
+    if quiet:
+        return
+    failed = ", ".join(f"{n} {status}" for status, n in summary.documents_failed.items()) or "none"
+    click.echo(
+        f"documents: {summary.documents_ok} ok, failed: {failed}\n"
+        f"passages: {summary.passages}  citations: {summary.citations}  "
+        f"extraction errors: {summary.extraction_errors}\n"
+        f"this run: {summary.documents_ingested} documents read, "
+        f"{summary.passages_extracted} passages extracted"
+        + (
+            f" ({summary.prompt_tokens} prompt / {summary.output_tokens} output tokens)"
+            if summary.prompt_tokens
+            else ""
+        )
+        + f", {summary.seconds:.1f}s\n"
+        f"tables: {Path(out) / 'citations.parquet'} (and documents, passages)",
+        err=True,
+    )
+
+
+@cli.command()
+@click.argument("out", type=click.Path(file_okay=False, exists=True))
+@click.option("--canto", required=True, help="Canto number, arabic or roman (74, LXXIV).")
+@click.option("--line", type=int, help="Only citations of this line (-1 is the last line).")
+@click.option("--method", help="Only citations found by this method (rules, llm, quote).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per citation.")
+def query(out, canto, line, method, as_json):
+    """Print the passages of an index that cite a canto (and a line).
+
+    \b
+    Example:
+        cantobatch query outputs --canto 74
+        cantobatch query outputs --canto I --line -1
+    """
+    from cantobatch.index import query as run_query
+
+    number = _canto_number(canto)
+    rows = run_query(out, number, line=line, method=method)
+    if as_json:
+        for r in rows.to_dict("records"):
+            keep = ["source", "page", "page_label", "canto", "line", "line_cited", "method",
+                    "evidence", "passage_id", "text"]
+            click.echo(json.dumps({k: _plain(r[k]) for k in keep}, ensure_ascii=False))
+        return
+    if rows.empty:
+        click.echo(f"no citations of canto {number}" + (f" line {line}" if line else ""), err=True)
+        return
+    for passage_id, group in rows.groupby("passage_id", sort=False):
+        first = group.iloc[0]
+        page = _plain(first["page_label"]) or _plain(first["page"])
+        where = first["source"] + (f", p. {page if isinstance(page, str) else int(page)}" if page else "")
+        lines = sorted({int(x) for x in group["line"].dropna()})
+        what = f"canto {number}" + (f", lines {', '.join(map(str, lines))}" if lines else "")
+        methods = "/".join(sorted({str(m) for m in group["method"]}))
+        click.echo(f"{where}  [{what}; {methods}]")
+        click.echo("    " + " ".join(str(first["text"]).split())[:400])
+
+
+def _canto_number(value: str) -> int:
+    from cantobatch.references import MAX_CANTO, MIN_CANTO, from_roman
+
+    try:
+        number = int(value)
+    except ValueError:
+        try:
+            number = from_roman(value)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is neither a number nor a roman numeral") from None
+    if not MIN_CANTO <= number <= MAX_CANTO:
+        raise click.BadParameter(f"canto {number} is outside {MIN_CANTO}-{MAX_CANTO}")
+    return number
+
+
+def _plain(value):
+    """numpy/pandas scalars → JSON-friendly Python values (NaN/NA → None)."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
 # --- commands: extract, audit ---------------------------------------------------------------
 
 # --- commands: eval -------------------------------------------------------------------------
+
+
+@cli.command(name="eval")
+@click.argument("data", type=click.Path(dir_okay=False, exists=True))
+@click.option(
+    "--extractor",
+    "extractors",
+    multiple=True,
+    type=click.Choice(["rules", "llm", "hybrid", "quote"]),
+    help="Extractor to score; repeat to compare several side by side (default: the config's).",
+)
+@config_option
+@cantos_text_option
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+@click.option(
+    "--errors",
+    "errors_path",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write every example whose prediction differs (gold, prediction, evidence) as JSONL.",
+)
+def eval_command(data, extractors, config_path, cantos_text, as_json, errors_path) -> None:
+    """Score extractors on labelled examples (the user's {"input","output"} JSONL).
+
+    Prints micro precision, recall and F1 over the set of cantos and over the set of
+    (canto, line) pairs per example, the exact-match rate, and the same per `kind`. With P and R,
+    0/0 counts as 1.0. Malformed lines are reported with their line numbers and skipped.
+
+    \b
+    cantobatch eval training/dev.jsonl
+    cantobatch eval training/dev.jsonl --extractor rules --extractor hybrid --errors errs.jsonl
+    cantobatch eval ../shared/data/poundtech101.jsonl --json
+    """
+    from cantobatch.evaluate import evaluate, format_single, format_table, write_errors
+    from cantobatch.examples import read_examples
+    from cantobatch.extract import build_extractor
+
+    quote = {"cantos_text": cantos_text} if cantos_text else None
+    config = _config(config_path, None, quote=quote)
+    bad: list = []
+    examples = read_examples(data, bad)
+    for b in bad:
+        click.echo(f"{data}:{b.line_no}: {b.reason} (skipped)", err=True)
+    results = {}
+    for name in extractors or (config.extractor,):
+        extractor = build_extractor(name, config)
+        try:
+            results[name] = evaluate(extractor, examples, bad, config.llm.batch_size, name=name)
+        finally:
+            extractor.close()
+    if errors_path:
+        n = write_errors(errors_path, results.values())
+        click.echo(f"{n} mismatched example(s) written to {errors_path}", err=True)
+    if as_json:
+        if len(results) == 1:
+            payload = next(iter(results.values())).as_dict()
+        else:
+            payload = {name: r.as_dict() for name, r in results.items()}
+        click.echo(json.dumps(payload, indent=2))
+    elif len(results) == 1:
+        click.echo(format_single(next(iter(results.values()))))
+    else:
+        click.echo(format_table(results))
+
 
 # --- commands: models, adapter --------------------------------------------------------------
 
