@@ -63,6 +63,7 @@ class LLMConfig:
     kv_cache_gib: int = 2  # VLLM_CPU_KVCACHE_SPACE on CPU
     seed: int = 0
     cache: bool = True  # result cache keyed by passage text, model, adapter, prompt, decoding
+    cache_path: str | None = None  # SQLite file; default $CANTOBATCH_HOME/llm-cache.sqlite
 
     def __post_init__(self) -> None:
         if self.prompt_format not in ("poundtech", "chat"):
