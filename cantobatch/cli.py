@@ -392,6 +392,62 @@ def mine(out, output, review, exclude, max_per_doc_share, dev, no_grounded, nega
         click.echo(f"warning: {warning}", err=True)
 
 
+
+@cli.command()
+@click.option("--data", multiple=True, required=True, type=click.Path(dir_okay=False, exists=True),
+              help="Labelled examples in the user's format (repeatable).")  # fmt: skip
+@click.option("--base", default="smollm2", show_default=True,
+              help="Base model: a name known to `cantobatch models`, a directory or a hub id.")  # fmt: skip
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="Adapter directory to write (replaced when it exists).")  # fmt: skip
+@click.option("--prompt-format", type=click.Choice(["chat", "poundtech"]), default="chat",
+              show_default=True)  # fmt: skip
+@click.option("--rank", type=int, default=8, show_default=True)
+@click.option("--alpha", type=int, default=16, show_default=True)
+@click.option("--target-modules", default="q_proj,k_proj,v_proj,o_proj", show_default=True,
+              help="Comma-separated module names (never lm_head: vLLM cannot serve it).")  # fmt: skip
+@click.option("--epochs", type=float, default=3.0, show_default=True)
+@click.option("--lr", type=float, default=2e-4, show_default=True)
+@click.option("--batch-size", type=int, default=4, show_default=True)
+@click.option("--grad-accum", type=int, default=1, show_default=True)
+@click.option("--max-steps", type=int, help="Stop after this many optimizer steps.")
+@click.option("--eval-fraction", type=float, default=0.1, show_default=True,
+              help="Share of examples held out (by hash of the normalised input).")  # fmt: skip
+@click.option("--eval-every", type=int, help="Optimizer steps between held-out evaluations.")
+@click.option("--max-length", type=int, default=1024, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--quantize", type=click.Choice(["auto", "none", "4bit"]), default="auto",
+              show_default=True, help="auto: 4-bit QLoRA on a CUDA GPU with bitsandbytes.")  # fmt: skip
+@click.option("--threads", type=int, default=2, show_default=True, help="CPU threads for torch.")
+def train(data, base, output, prompt_format, rank, alpha, target_modules, epochs, lr, batch_size,
+          grad_accum, max_steps, eval_fraction, eval_every, max_length, seed, quantize,
+          threads) -> None:  # fmt: skip
+    """Train a LoRA adapter on labelled examples; keep the checkpoint with the lowest held-out loss.
+
+    Writes the adapter (adapter_config.json, adapter_model.safetensors), cantobatch.json (prompt
+    format, pad/EOS tokens, data hashes, losses) and a model card README.md into OUTPUT.
+
+    \b
+    cantobatch train --data ../shared/data/poundtech101.jsonl --data training/train.jsonl \\
+        --base smollm2 -o adapters/smollm2-poundtech --epochs 3
+    """
+    from cantobatch.train import TrainConfig
+    from cantobatch.train import train as run_train
+
+    config = TrainConfig(
+        data=tuple(data), base=base, output=output, prompt_format=prompt_format, rank=rank,
+        alpha=alpha, target_modules=tuple(m.strip() for m in target_modules.split(",") if m.strip()),
+        epochs=epochs, lr=lr, batch_size=batch_size, grad_accum=grad_accum, max_steps=max_steps,
+        eval_fraction=eval_fraction, eval_every=eval_every, max_length=max_length, seed=seed,
+        quantize=quantize, threads=threads,
+    )  # fmt: skip
+    result = run_train(config, log=lambda msg: click.echo(msg, err=True))
+    best = "—" if result.best_heldout_loss is None else f"{result.best_heldout_loss:.4f}"
+    click.echo(
+        f"{result.steps} steps in {result.seconds:.0f} s; kept step {result.best_step} "
+        f"(held-out loss {best}) → {result.output}"
+    )
+
 def main() -> None:  # pragma: no cover
     cli(prog_name="cantobatch")
 
