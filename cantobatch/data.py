@@ -14,6 +14,7 @@ DOC_STATUSES = (
     "corrupt",  # truncated or damaged file
     "not_pdf",  # named .pdf but is something else (HTML saved as .pdf, ...)
     "too_many_pages",  # absurd page count, refused
+    "too_large",  # above IngestConfig.max_bytes, refused
     "timeout",  # parsing exceeded the per-file time limit
     "unreadable",  # permission denied, I/O error
     "zero_bytes",

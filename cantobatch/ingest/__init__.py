@@ -1,0 +1,388 @@
+"""Discovery and reading: corpus directory → SourceFile → Document.
+
+``discover(root)`` walks a corpus in a deterministic order and sniffs each file's kind from its
+bytes. ``Reader`` turns a SourceFile into a Document; PDFs are parsed in a persistent worker
+process so that a per-file time limit (``IngestConfig.pdf_timeout_s``) can kill a hung parse.
+Neither ever raises for a problem of one file: the problem becomes the Document's status.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import multiprocessing
+import os
+import re
+import stat
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from cantobatch.config import IngestConfig
+from cantobatch.data import Document, Page
+from cantobatch.errors import IngestError
+
+__all__ = ["Reader", "SourceFile", "discover", "read", "sniff"]
+
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+SNIFF_BYTES = 2048
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
+_HTML_ANYWHERE = re.compile(rb"<(?:html|head|body|title|meta)\b", re.I)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # absolute
+    source: str  # path relative to the corpus root, POSIX
+    size: int
+    kind: str  # sniffed from bytes: "pdf", "html", "text", "unknown"
+    status: (
+        str | None
+    )  # None = readable candidate; else zero_bytes, unreadable, symlink_loop, unsupported
+    error: str | None = None
+
+
+def sniff(head: bytes, name: str = "") -> str:
+    """The kind of a file from its first bytes: "pdf", "html", "text" or "unknown".
+
+    The bytes win over the name: a PDF named .txt is "pdf", an HTML page saved as .pdf is "html".
+    Plain text is only recognised by suffix (.txt, .md), and only when it is not binary.
+    """
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    probe = head
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            probe = head[2:].decode(codec, errors="ignore").encode("ascii", errors="ignore")
+    probe = probe.removeprefix(b"\xef\xbb\xbf")
+    if _HTML_START.match(probe) or (
+        probe.lstrip().startswith(b"<") and _HTML_ANYWHERE.search(probe)
+    ):
+        return "html"
+    suffix = os.path.splitext(name)[1].lower()
+    binary = b"\x00" in probe
+    if suffix in HTML_SUFFIXES and not binary:
+        return "html"
+    if suffix in TEXT_SUFFIXES and not binary:
+        return "text"
+    return "unknown"
+
+
+def _classify(path: Path, source: str, size: int) -> SourceFile:
+    if size == 0:
+        return SourceFile(path, source, 0, "unknown", "zero_bytes", f"{source}: the file is empty")
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError as exc:
+        return SourceFile(path, source, size, "unknown", "unreadable", f"{source}: {exc.strerror}")
+    kind = sniff(head, path.name)
+    if kind == "unknown" and path.suffix.lower() != ".pdf":
+        # A .pdf that is not a PDF stays a candidate: reading it records not_pdf precisely.
+        return SourceFile(
+            path,
+            source,
+            size,
+            kind,
+            "unsupported",
+            f"{source}: not a PDF, HTML or text file (suffix {path.suffix or 'none'!r}); skipped",
+        )
+    return SourceFile(path, source, size, kind, None)
+
+
+def discover(root: str | Path) -> Iterator[SourceFile]:
+    """Every file under ``root``, depth first with entries sorted by name; hidden entries skipped.
+
+    Symlinks are followed; a link that loops (to itself or an enclosing directory), a dangling
+    link, an unreadable file or directory and an empty file are yielded with a status, never
+    raised. Raises IngestError only when ``root`` itself does not exist.
+    """
+    root = Path(os.path.abspath(root))
+    if not root.exists():
+        raise IngestError(
+            f"corpus {root} does not exist; pass a directory of PDF, HTML and text files",
+            status="unreadable",
+        )
+    if root.is_file():
+        yield _classify(root, root.name, root.stat().st_size)
+        return
+    yield from _walk(root, "", frozenset({os.path.realpath(root)}))
+
+
+def _walk(directory: Path, prefix: str, ancestors: frozenset[str]) -> Iterator[SourceFile]:
+    try:
+        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+    except OSError as exc:
+        source = prefix.rstrip("/") or "."
+        yield SourceFile(
+            directory, source, 0, "unknown", "unreadable", f"{source}/: {exc.strerror}"
+        )
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = directory / entry.name
+        source = prefix + entry.name
+        try:
+            info = os.stat(path)  # follows symlinks
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                yield SourceFile(
+                    path, source, 0, "unknown", "symlink_loop", f"{source}: symlink loop"
+                )
+            elif entry.is_symlink():
+                target = os.readlink(path)
+                yield SourceFile(
+                    path,
+                    source,
+                    0,
+                    "unknown",
+                    "unreadable",
+                    f"{source}: dangling symlink to {target}",
+                )
+            else:
+                yield SourceFile(
+                    path, source, 0, "unknown", "unreadable", f"{source}: {exc.strerror}"
+                )
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            real = os.path.realpath(path)
+            if real in ancestors:
+                yield SourceFile(
+                    path,
+                    source,
+                    0,
+                    "unknown",
+                    "symlink_loop",
+                    f"{source}: symlink to its own enclosing directory {real}; not followed",
+                )
+                continue
+            yield from _walk(path, source + "/", ancestors | {real})
+        elif stat.S_ISREG(info.st_mode):
+            yield _classify(path, source, info.st_size)
+        else:
+            yield SourceFile(
+                path,
+                source,
+                0,
+                "unknown",
+                "unsupported",
+                f"{source}: not a regular file (fifo, socket or device); skipped",
+            )
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _failed(file: SourceFile, doc_id: str, status: str, error: str | None, **extra) -> Document:
+    return Document(
+        doc_id=doc_id,
+        source=file.source,
+        kind=file.kind,
+        status=status,
+        bytes=file.size,
+        error=error,
+        **extra,
+    )
+
+
+def _unreadable_id(file: SourceFile) -> str:
+    return hashlib.sha256(("unreadable:" + file.source).encode("utf-8")).hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _worker_main(conn) -> None:
+    """The PDF worker: parse each requested file and send back a PdfResult, until told to stop."""
+    from cantobatch.ingest.pdf import PdfResult, extract_pdf
+
+    conn.send("ready")
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:
+            return
+        if request is None:
+            return
+        path, source, max_pages, strip_headers, delay_s = request
+        if delay_s:
+            time.sleep(delay_s)
+        try:
+            result = extract_pdf(path, max_pages, strip_headers, source)
+        except Exception as exc:  # one file's unexpected failure must not end the worker
+            result = PdfResult(status="error", error=f"{source}: {type(exc).__name__}: {exc}")
+        conn.send(result)
+
+
+class Reader:
+    """Reads SourceFiles into Documents; PDFs in a persistent worker process with a time limit.
+
+    Use as a context manager (or call ``close``). HTML and text are read in this process.
+    """
+
+    STARTUP_TIMEOUT_S = 120.0
+
+    def __init__(self, config: IngestConfig | None = None) -> None:
+        self.config = config or IngestConfig()
+        self._process = None
+        self._conn = None
+
+    def __enter__(self) -> Reader:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker process (it is started again if ``read`` is called later)."""
+        if self._conn is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self._conn.send(None)
+            self._conn.close()
+            self._conn = None
+        if self._process is not None:
+            self._process.join(timeout=5)
+            if self._process.is_alive():
+                self._process.kill()
+                self._process.join()
+            self._process = None
+
+    def _kill_worker(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.join()
+            self._process = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def _start_worker(self) -> None:
+        # spawn, not fork: the caller may hold threads (progress bars, engines) that fork would copy.
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        process = context.Process(target=_worker_main, args=(child,), daemon=True)
+        process.start()
+        child.close()
+        if not parent.poll(self.STARTUP_TIMEOUT_S) or parent.recv() != "ready":
+            process.kill()
+            raise IngestError("the PDF worker process did not start; is pypdfium2 installed?")
+        self._process, self._conn = process, parent
+
+    def _delay_for(self, file: SourceFile) -> float:
+        """Seconds the worker waits before parsing ``file``: 0, except in tests of the time limit."""
+        return 0.0
+
+    def _parse_pdf(self, file: SourceFile):
+        from cantobatch.ingest.pdf import PdfResult
+
+        if self._conn is None:
+            self._start_worker()
+        limit = self.config.pdf_timeout_s
+        self._conn.send(
+            (
+                str(file.path),
+                file.source,
+                self.config.max_pages,
+                self.config.strip_headers,
+                self._delay_for(file),
+            )
+        )
+        if not self._conn.poll(limit):
+            self._kill_worker()
+            return PdfResult(
+                status="timeout",
+                error=f"{file.source}: parsing took longer than ingest.pdf_timeout_s={limit:g}s; "
+                "the parse was killed (raise the limit if the file is just large)",
+            )
+        try:
+            return self._conn.recv()
+        except (EOFError, OSError):
+            code = self._process.exitcode if self._process else None
+            self._kill_worker()
+            return PdfResult(
+                status="error",
+                error=f"{file.source}: the PDF parser crashed (exit code {code}); "
+                "the file is probably damaged",
+            )
+
+    def read(self, file: SourceFile) -> Document:
+        """The Document for ``file``; every problem of the file is a status, never an exception."""
+        if file.status is not None:
+            doc_id = _unreadable_id(file) if file.status in ("unreadable", "symlink_loop") else None
+            if doc_id is None:
+                try:
+                    doc_id = _file_digest(file.path)
+                except OSError:
+                    doc_id = _unreadable_id(file)
+            return _failed(file, doc_id, file.status, file.error)
+        if file.size > self.config.max_bytes:
+            try:
+                doc_id = _file_digest(file.path)
+            except OSError:
+                doc_id = _unreadable_id(file)
+            return _failed(
+                file,
+                doc_id,
+                "too_large",
+                f"{file.source}: {file.size} bytes is above ingest.max_bytes="
+                f"{self.config.max_bytes}; raise it in the config to read this file",
+            )
+        try:
+            data = file.path.read_bytes()
+        except OSError as exc:
+            return _failed(
+                file, _unreadable_id(file), "unreadable", f"{file.source}: {exc.strerror or exc}"
+            )
+        doc_id = hashlib.sha256(data).hexdigest()
+        if file.kind == "pdf":
+            return self._read_pdf(file, doc_id, len(data))
+        if file.path.suffix.lower() == ".pdf":
+            what = "an HTML page" if file.kind == "html" else "not a PDF (no %PDF- header)"
+            return _failed(
+                file,
+                doc_id,
+                "not_pdf",
+                f"{file.source}: named .pdf but its bytes are {what}; "
+                "fetch the real PDF or rename the file to its true type",
+            )
+        if file.kind == "html":
+            from cantobatch.ingest.html import read_html
+
+            return read_html(data, doc_id=doc_id, source=file.source)
+        if file.kind == "text":
+            from cantobatch.ingest.text import read_text
+
+            return read_text(data, doc_id=doc_id, source=file.source)
+        return _failed(file, doc_id, "unsupported", f"{file.source}: unsupported file type")
+
+    def _read_pdf(self, file: SourceFile, doc_id: str, size: int) -> Document:
+        result = self._parse_pdf(file)
+        return Document(
+            doc_id=doc_id,
+            source=file.source,
+            kind="pdf",
+            status=result.status,
+            bytes=size,
+            text=result.text,
+            pages=tuple(Page(*span) for span in result.pages),
+            error=result.error,
+            title=result.title,
+            extractor=result.extractor,
+        )
+
+
+def read(file: SourceFile, config: IngestConfig | None = None) -> Document:
+    """Read one file. For many files use a ``Reader``: it keeps its PDF worker between files."""
+    with Reader(config) as reader:
+        return reader.read(file)

@@ -1,0 +1,125 @@
+"""Plain text (.txt, .md) and the byte decoding that HTML shares: BOM, declared, UTF-8, detector."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+from cantobatch.data import Document, Page
+
+_BOMS = (
+    # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Single-byte western guesses are read as cp1252, which is what such files almost always are
+# (browsers do the same for a declared latin-1): it has the smart quotes and dashes latin-1 lacks.
+_WESTERN = {"ascii", "latin_1", "iso8859_15", "cp1252", "mac_roman", "cp850", "cp437"}
+
+
+def _cp1252_undefined_as_latin1(exc: UnicodeDecodeError) -> tuple[str, int]:
+    # The five bytes cp1252 leaves undefined decode as the C1 controls latin-1 gives them.
+    return exc.object[exc.start : exc.end].decode("latin-1"), exc.end
+
+
+codecs.register_error("cantobatch-latin1", _cp1252_undefined_as_latin1)
+
+
+def codec_name(label: str) -> str | None:
+    """The Python codec for an encoding label ("ISO-8859-1" → "cp1252", "utf8" → "utf-8")."""
+    try:
+        name = codecs.lookup(label.strip().strip("\"'")).name
+    except (LookupError, ValueError):
+        return None
+    if name in _WESTERN:
+        return "cp1252"
+    return name
+
+
+def _decode_as(data: bytes, encoding: str) -> str:
+    if encoding == "cp1252":
+        return data.decode("cp1252", errors="cantobatch-latin1")
+    return data.decode(encoding)
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode ``data``: BOM, then the ``declared`` encoding, then strict UTF-8, then a detector.
+
+    Returns ``(text, encoding)``; the BOM is not part of the text. Never raises: the last resort
+    is cp1252, which decodes any byte string.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace"), encoding
+    if declared:
+        encoding = codec_name(declared)
+        # A page that can be read as ASCII cannot really be UTF-16/32 without a BOM (WHATWG rule).
+        if encoding and not encoding.startswith(("utf-16", "utf-32")):
+            try:
+                return _decode_as(data, encoding), encoding
+            except UnicodeDecodeError:
+                pass  # the declaration lies; fall through to the bytes themselves
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    encoding = codec_name(best.encoding) if best is not None else None
+    if encoding:
+        try:
+            return _decode_as(data, encoding), encoding
+        except UnicodeDecodeError:
+            pass
+    return _decode_as(data, "cp1252"), "cp1252"
+
+
+def normalize_text(text: str) -> str:
+    """NFKC (ligatures, compatibility characters, no-break spaces) and Unix line ends."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text
+
+
+_TRAILING_SPACE = re.compile(r"[ \t\f\v]+\n")
+_MANY_BLANKS = re.compile(r"\n{3,}")
+
+
+def read_text(data: bytes, *, doc_id: str, source: str) -> Document:
+    """A .txt/.md file: decoded, NFKC-normalised, one pseudo-page; blank lines stay paragraphs."""
+    text, encoding = decode_bytes(data)
+    if "\x00" in text:
+        return Document(
+            doc_id=doc_id,
+            source=source,
+            kind="text",
+            status="decode_error",
+            bytes=len(data),
+            extractor="text",
+            encoding=encoding,
+            error=f"{source}: NUL characters after decoding as {encoding}; the file is binary, "
+            "not text (rename it or remove it from the corpus)",
+        )
+    text = normalize_text(text)
+    text = _MANY_BLANKS.sub("\n\n", _TRAILING_SPACE.sub("\n", text)).strip()
+    status = "ok" if text else "empty"
+    return Document(
+        doc_id=doc_id,
+        source=source,
+        kind="text",
+        status=status,
+        bytes=len(data),
+        text=text,
+        pages=(Page(1, None, 0, len(text)),),
+        extractor="text",
+        encoding=encoding,
+        error=None if text else f"{source}: the file has no text",
+    )
