@@ -82,7 +82,9 @@ CARDINAL_WORDS, ORDINAL_WORDS = _number_words()
 def _alternation(words: list[str]) -> str:
     # Longest first so "forty-fifth" wins over "forty"; hyphens also match a space.
     parts = sorted(words, key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\-", r"[-‐\s]").replace(r"\ ", r"\s+") for w in parts)
+    return "|".join(
+        re.escape(w).replace(r"\-", r"[-‐\s]+").replace(r"\ ", r"[-‐\s]+") for w in parts
+    )
 
 
 CARDINAL_WORD = rf"\b(?:{_alternation(list(CARDINAL_WORDS))})\b"
@@ -188,7 +190,15 @@ FOREIGN_WORK = re.compile(
     r"\b(?:Inferno|Purgatorio|Paradiso|Inf\.|Purg\.|Par\.|Divin[ae]\s+Comm?edia|Divine\s+Comedy|"
     r"Commedia|Dante|Don\s+Juan|Childe\s+Harold|Fa(?:e|ë)rie\s+Queene|Faery\s+Queen|Spenser|"
     r"Tasso|Gerusalemme|Jerusalem\s+Delivered|Ariosto|Orlando\s+(?:Furioso|Innamorato)|Boiardo|"
-    r"Neruda|Byron|Leopardi|Lusiads|Camões|Pulci|Morgante)"
+    r"Neruda|Canto\s+[Gg]eneral|Byron|Leopardi|Lusiads|Lusíadas|Camões|Camoens|Pulci|Morgante|"
+    r"Furioso|Liberata|Marmion|Lay\s+of\s+the\s+Last\s+Minstrel|Scott|Rape\s+of\s+the\s+Lock|"
+    r"Dunciad|Hudibras|Lady\s+of\s+the\s+Lake|Revolt\s+of\s+Islam|Beppo|Mazeppa)"
+)
+# Words in a title after "Canto N of ..." that keep the canto Pound's ("of The Pisan Cantos").
+POUND_TITLE = re.compile(
+    r"(?i)\b(?:cantos?|pisan|thrones|rock|drill|decad|drafts?|fragments|pound|malatesta|adams|"
+    r"china|chinese|italian|hell|section|eleven|jefferson|siena|usura|directions|faber|poem|"
+    r"sequence|edition|text|volume)\b"
 )
 # Pound's other works (and a few canonical books) numbered in sections: "Mauberley II".
 OTHER_WORK = re.compile(
@@ -211,7 +221,7 @@ LABEL_NOUN = re.compile(
     r"numbers|pp?|pages?|issue|lecture|essay|movement|op|opus|king|queen|pope|emperor|henry|louis|"
     r"george|edward|charles|william|james|frederick|pius|leo|innocent|year|years|grade|level|"
     r"article|clause|rule|step|stage|lesson|unit|room|box|folder|reel|mss?|ps|canzo|sestina|"
-    r"fragment|fragments|draft|drafts|the\s+dial|dial|vortex|blast|exile|criterion)\.?\s*$"
+    r"the\s+dial|dial|vortex|blast|exile|criterion)\.?\s*$"
 )
 # Capitalised words that may stand just before a bare canto numeral ("In XLV", "See LXXI/418").
 FUNCTION_WORDS = frozenset(

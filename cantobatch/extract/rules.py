@@ -64,7 +64,9 @@ _KEYWORD = re.compile(r"(?<![A-Za-z])(?:[Cc]antos?|CANTOS?|[Cc]antares)(?![A-Za-
 _ROMAN_UP = re.compile(g.ROMAN)
 _ROMAN_ANY = re.compile(g.ROMAN_ANY)
 _ARABIC = re.compile(g.ARABIC)
+_WORD_NUMBER = re.compile(rf"(?i:{g.CARDINAL_WORD})")
 _DASH = re.compile(g.DASH)
+_DASH_SIGN = re.compile(r"\s*[-‐‑–—−]\s*")
 _LIST_SEP = re.compile(g.LIST_SEP)
 _LINE_NUM = r"\d{1,3}(?![\d])"
 _LINE_ITEM = rf"{_LINE_NUM}(?:{g.DASH}{_LINE_NUM})?(?!\s*[:/]\s*\d)(?!\.\d)"
@@ -73,16 +75,20 @@ _SUFFIX_LINES = re.compile(
     rf"(?:\s*:\s*(?:ll?\.\s*|lines?\s+)?|\s*,?\s*(?:ll?\.|lines?\s)\s*)(?P<lines>{_LINE_LIST})"
 )
 _SUFFIX_DOT_LINE = re.compile(rf"\.(?P<lines>{_LINE_ITEM})")  # "I.23"
+_PAGE = r"\d{1,4}(?:[-–]\d{1,4})?(?![\d/])"
 _SUFFIX_PAGE = re.compile(
-    r"\s*/\s*(?P<page>\d{1,4})(?![\d/])|\s+at\s+p(?:age|\.)\s*(?P<page2>\d{1,4})\b"
-    r"|\s*\(\s*p(?:age|\.)\s*(?P<page3>\d{1,4})\s*\)"
+    rf"\s*/\s*(?P<page>{_PAGE})|\s+at\s+p(?:age|\.)\s*(?P<page2>{_PAGE})"
+    rf"|\s*\(\s*p(?:age|\.)\s*(?P<page3>{_PAGE})\s*\)|\s*,\s*p(?:age|\.)\s*(?P<page4>{_PAGE})"
 )
 _ARABIC_PAGE = re.compile(
-    r"(?<![\w/.,:\-])(?:C\s?)?(?P<canto>\d{1,3})(?P<sep>/|(?<=\d)\.(?=\d))(?P<page>\d{1,4})(?![\d/])"
+    r"(?<![\w/.,:\-])(?P<canto>\d{1,3})/(?P<page>\d{1,4})(?:[-–]\d{1,4})?(?![\d/])"
 )
 _C_PAGE = re.compile(r"(?<![A-Za-z0-9])C(?P<canto>\d{1,3})[./](?P<page>\d{1,4})(?![\d/])")
 _LINE_KW = re.compile(
     rf"(?<![A-Za-z])(?:ll\.?|l\.|[Ll]ines?|LL\.|LINES?)\s*(?P<lines>{_LINE_LIST})"
+)
+_LINE_WORDS = re.compile(
+    rf"(?<![A-Za-z])[Ll]ines?\s+(?P<a>{g.CARDINAL_WORD})(?:{g.DASH}(?P<b>{g.CARDINAL_WORD}))?"
 )
 _GREEK_EQ = re.compile(rf"=\s*(?P<lines>{_LINE_NUM}(?:\s*(?:[-–]|\.\.)\s*{_LINE_NUM}))")
 
@@ -91,25 +97,33 @@ _ORD_SPECIAL = (
     r"penultimate|antepenultimate|last|final|opening|closing"
 )
 _ORD = rf"(?:{_ORD_SPECIAL}|{g.ORDINAL_WORD}|{g.ORDINAL_NUM})"
-_DETERMINER = r"(?:\b[Tt]he|\bPound['’]s|\b[Hh]is)"
+# One optional lowercase word between the determiner and the ordinal: "the very last line".
+_ADJ = rf"(?:(?!(?:{_ORD}|and|or|of|in|lines?|cantos?)\b)[a-z]+\s+)?"
+_DETERMINER = r"(?:\b(?:[Tt]he|Pound['’]s|[Hh]is|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)|(?<=['’]s))"
+_LINE_DET = r"(?:\b(?:[Tt]he|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)|(?<=['’]s))"
 _ORDINAL_LINE = re.compile(
-    rf"\b[Tt]he\s+(?P<ord>{_ORD})\s+line\b(?!s)(?:\s+from\s+the\s+(?P<end>end|bottom))?"
+    rf"{_LINE_DET}\s+{_ADJ}(?P<ord>{_ORD})\s+line\b(?!s)"
+    r"(?:\s+from\s+the\s+(?P<end>end|bottom)|\s+but\s+(?P<but>one|two))?"
 )
+_COUNT = rf"(?:{g.COUNT}|couple\s+of|pair\s+of)"
 _COUNT_LINES = re.compile(
-    rf"\b[Tt]he\s+(?P<which>first|last|opening|closing|final)\s+(?P<count>{g.COUNT})"
+    rf"{_LINE_DET}\s+{_ADJ}(?P<which>first|last|opening|closing|final)\s+(?P<count>{_COUNT})"
     r"(?:\s+lines?\b|(?=\s+(?:of|in)\b))"
 )
 _PAIR_LINES = re.compile(
-    rf"\b[Tt]he\s+(?P<w1>first|last|opening|closing|final)(?:\s+(?P<c1>{g.COUNT}))?\s+and\s+"
-    rf"(?:the\s+)?(?P<w2>first|last|closing|final)(?:\s+(?P<c2>{g.COUNT}))?\s+lines?\b"
+    rf"{_LINE_DET}\s+(?P<w1>first|last|opening|closing|final)(?:\s+(?P<c1>{_COUNT}))?\s+and\s+"
+    rf"(?:the\s+)?(?P<w2>first|last|closing|final)(?:\s+(?P<c2>{_COUNT}))?\s+lines?\b"
 )
-_PLURAL_LINES = re.compile(r"\b[Tt]he\s+(?P<which>first|last|opening|closing|final)\s+lines\b")
+_PLURAL_LINES = re.compile(
+    rf"{_LINE_DET}\s+{_ADJ}(?P<which>first|last|opening|closing|final)\s+lines\b"
+)
 _RELATIVE_LINES = re.compile(
     rf"\b(?P<dir>following|next|subsequent|succeeding|preceding|previous)\s+"
     rf"(?:(?P<count>{g.COUNT})\s+)?(?P<noun>lines?)\b"
 )
 _CONTEXT = re.compile(r"(?i)(?<![a-z])cantos?(?![a-z])|(?<![A-Za-z])(?:ll?\.\s*\d|lines?\b)")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[A-Z“\"‘(\[])")
+_SENTENCE_START = re.compile(r"(?:^|[.!?;][\"”’)\]]*\s+|[(\[“\"‘]\s*)$")
 _PREPOSITIONS = frozenset(
     [
         "in",
@@ -133,7 +147,12 @@ _PREPOSITIONS = frozenset(
         "into",
         "within",
         "on",
-    ]
+    ]  # noqa: SIM905
+)
+_ORDINAL_TAIL_NOUN = re.compile(
+    r"\s+(?:centur(?:y|ies)|years?|birthday|anniversary|days?|times?|street|regiment|division|"
+    r"congress|psalm|dynasty|parallel|floor|minutes?|per\s*cent|percent|pages?|chapters?|lines?|"
+    r"verses?|stanzas?|editions?|printings?|sessions?|amendment|part|book|volume|letter|poem)\b"
 )
 
 
@@ -151,10 +170,11 @@ def _group_patterns() -> tuple[re.Pattern, re.Pattern]:
         if grp.adjective
     )
     ordinal = re.compile(
-        rf"{_DETERMINER}\s+(?P<ord>{_ORD})(?:\s+(?P<count>{g.COUNT}))?"
+        rf"{_DETERMINER}\s+{_ADJ}(?P<ord>{_ORD})(?:\s+(?P<count>{_COUNT}))?"
         rf"(?:\s+(?:{adjectives}))?(?:\s+(?P<kw>[Cc]antos?)(?![A-Za-z]))?"
-        rf"(?:(?:\s+(?:in|of|from|among)\s+(?:the\s+)?(?:(?:Pound|his)['’]?s?\s+)?|\s+)"
-        rf"(?:[‘“\"']?)(?:{names}))?"
+        rf"(?:(?:\s+(?:in|of|from|among)\s+(?:[Tt]he\s+)?(?:(?:Pound|his)['’]?s?\s+)?"
+        rf"(?:{g.COUNT}\s+)?|\s+)[‘“\"']?(?:{names})"
+        rf"|\s+of\s+(?P<whole>(?:Pound['’]s|his|the)\s+[Cc]antos)(?![A-Za-z]))?"
     )
     return re.compile(names), ordinal
 
@@ -185,40 +205,57 @@ class _Scan:
 
     # numerals after "Canto(s)", or a bare numeral with a suffix -----------------------------
 
-    def numbered(self, pos: int, keyword_start: int, allow_list: bool, arabic: bool) -> int:
-        """Parse numerals from ``pos``; add a mention per item; return the end (pos if none)."""
+    def _numeral(self, pos: int, arabic: bool, words: bool) -> tuple[int, int, str] | None:
+        """(end, value, kind) of the numeral at ``pos``."""
+        m = _ROMAN_ANY.match(self.text, pos)
+        if m:
+            return m.end(), g.numeral_value(m.group()), "roman" if m.group().isupper() else "low"
+        m = _ARABIC.match(self.text, pos) if arabic else None
+        if m:
+            return m.end(), int(m.group()), "arabic"
+        m = _WORD_NUMBER.match(self.text, pos) if words else None
+        if m:
+            return m.end(), g.count_value(m.group()), "word"
+        return None
+
+    def numbered(
+        self,
+        pos: int,
+        start: int,
+        allow_list: bool,
+        arabic: bool,
+        words: bool = False,
+        range_words: bool = True,
+    ) -> list[_Canto]:
+        """Parse numerals from ``pos`` (a list, ranges, suffixes); the mentions, not yet added."""
         text, items, first_kind = self.text, [], None
         while True:
-            m = _ROMAN_ANY.match(text, pos) or (_ARABIC.match(text, pos) if arabic else None)
-            if not m:
+            num = self._numeral(pos, arabic, words)
+            if not num:
                 break
-            kind = "arabic" if m.group().isdigit() else ("roman" if m.group().isupper() else "low")
+            end, first, kind = num
             if first_kind is None:
                 first_kind = kind
             elif kind != first_kind:
                 break
-            first = g.numeral_value(m.group())
             if not g.valid_canto(first):
                 break
-            end, cantos, family = m.end(), [first], kind if kind != "low" else "roman"
-            d = _DASH.match(text, end)
-            if d:
-                m2 = _ROMAN_ANY.match(text, d.end()) or _ARABIC.match(text, d.end())
-                value = g.numeral_value(m2.group()) if m2 else None
-                span = g.expand_range(first, value) if value is not None else None
-                if (
-                    span
-                    and g.valid_canto(span[-1])
-                    and (m2.group().isdigit() == (kind == "arabic"))
-                ):
-                    end, cantos, family = m2.end(), span, "range"
-            if items and m.group() == "I" and re.match(r"\s+[a-z]", text[end:]):
+            item_start, cantos = pos, [first]
+            family = {"low": "roman", "word": "arabic"}.get(kind, kind)
+            d = (_DASH if range_words else _DASH_SIGN).match(text, end)
+            second = self._numeral(d.end(), arabic, words) if d else None
+            if second and second[2] == kind:
+                span = g.expand_range(first, second[1]) if second[1] is not None else None
+                if span and g.valid_canto(span[-1]) and len(span) > 1:
+                    end, cantos, family = second[0], span, "range"
+            rest = text[end:]
+            if items and text[pos:end] == "I" and re.match(r"\s+[a-z]", rest):
                 break  # "Cantos XVI and I believe": the pronoun
-            if items and re.match(r"\s*(?:lines?|ll?\.|pages?|pp?\.|years?|times)\b", text[end:]):
+            if items and re.match(r"\s*(?:lines?|ll?\.|pages?|pp?\.|years?|times)\b", rest):
                 break
             lines, page = [], None
             s = _SUFFIX_LINES.match(text, end) or (
-                _SUFFIX_DOT_LINE.match(text, end) if kind != "arabic" else None
+                _SUFFIX_DOT_LINE.match(text, end) if kind in ("roman", "low") else None
             )
             if s and len(cantos) == 1:
                 lines = _line_list(s.group("lines"))
@@ -227,54 +264,65 @@ class _Scan:
             if not lines:
                 p = _SUFFIX_PAGE.match(text, end)
                 if p and len(cantos) == 1:
-                    page = p.group("page") or p.group("page2") or p.group("page3")
+                    page = next(x for x in p.groups() if x)
                     end, family = p.end(), "page"
-            items.append(_Canto(m.start(), end, cantos, family, lines, page))
+            items.append(_Canto(item_start, end, cantos, family, lines, page))
             if not allow_list:
                 break
             sep = _LIST_SEP.match(text, end)
             if not sep:
                 break
             pos = sep.end()
-        if not items:
-            return keyword_start
         if len(items) > 1:
             for item in items:
                 if item.family in ("roman", "arabic"):
                     item.family = "list"
-        items[0].start = keyword_start
-        for item in items:
-            self.add(item)
-        return items[-1].end
+        if items:
+            items[0].start = start
+        return items
 
     def keywords(self) -> None:
         text = self.text
         for m in _KEYWORD.finditer(text):
             if not self.free(m.start(), m.end()):
                 continue
-            pos = m.end()
-            gap = re.match(r"[ \t\u00a0]+(?:[Nn]os?\.\s*)?|\n", text[pos:])
+            gap = re.match(
+                r"[ \t\u00a0]+(?:[Nn]os?\.\s*)?|\n|,\s*(?=[IVXLC]+\b[,;)]?)", text[m.end() :]
+            )
             if not gap:
+                self.parenthesised(m.end())
                 continue
-            start = m.start()
-            if self._foreign(start, m.end() + 12):
+            plural = m.group().lower().endswith("s")
+            vague = re.search(
+                r"\b(?:[Aa]n?|[Ee]ach|[Ee]very|[Aa]ny|[Aa]nother|[Ww]hich|[Ww]hat|[Oo]ne)\s+$",
+                text[max(0, m.start() - 12) : m.start()],
+            )
+            items = self.numbered(
+                m.end() + gap.end(), m.start(), True, arabic=True, words=not vague
+            )
+            if items and items[0].family in ("arabic", "list", "range", "lines", "page"):
+                lonely_word = _WORD_NUMBER.fullmatch(text[m.end() + gap.end() : items[0].end])
+                if lonely_word and plural and len(items) == 1 and len(items[0].cantos) == 1:
+                    items = []  # "in the cantos one finds": a pronoun
+            if items and self._foreign(m.start(), items[-1].end):
                 continue
-            end = self.numbered(pos + gap.end(), start, allow_list=True, arabic=True)
-            if end == start:
-                self.parenthesised(m.end(), explicit_start=None)
+            if items:
+                for item in items:
+                    self.add(item)
+            else:
+                self.parenthesised(m.end())
 
-    def parenthesised(self, pos: int, explicit_start: int | None) -> bool:
+    def parenthesised(self, pos: int) -> bool:
         """Numerals filling a parenthesis after a group or "Cantos": "China Cantos (52–61)"."""
         m = re.match(r"\s*[’'”\"]?\s*\(\s*", self.text[pos:])
         if not m:
             return False
-        probe = _Scan(self.text)
-        probe.taken = list(self.taken)
-        end = probe.numbered(pos + m.end(), pos + m.end(), allow_list=True, arabic=True)
-        if end == pos + m.end() or not re.match(r"\s*\)", self.text[end:]):
+        start = pos + m.end()
+        items = self.numbered(start, start, allow_list=True, arabic=True)
+        if not items or not re.match(r"\s*\)", self.text[items[-1].end :]):
             return False
-        for mention in probe.cantos:
-            self.add(mention)
+        for item in items:
+            self.add(item)
         return True
 
     def bare_with_suffix(self) -> None:
@@ -282,20 +330,18 @@ class _Scan:
         for m in _ROMAN_UP.finditer(text):
             if not self.free(m.start(), m.end()) or not g.valid_canto(g.numeral_value(m.group())):
                 continue
-            after = text[m.end() : m.end() + 16]
+            after = text[m.end() : m.end() + 3]
             if not (
                 _SUFFIX_LINES.match(text, m.end())
                 or _SUFFIX_PAGE.match(text, m.end())
-                or (
-                    re.match(r"\.\d", after)
-                    and m.group() != "I"
-                    or re.match(r"I\.\d", m.group() + after[:2])
-                )
+                or re.match(r"\.\d", after)
             ):
                 continue
             if self._blocked_bare(m.start(), m.end()):
                 continue
-            self.numbered(m.start(), m.start(), allow_list=False, arabic=False)
+            for item in self.numbered(m.start(), m.start(), allow_list=False, arabic=False):
+                if item.lines or item.cited_page:
+                    self.add(item)
 
     def canto_pages(self) -> None:
         for pattern in (_C_PAGE, _ARABIC_PAGE):
@@ -303,12 +349,9 @@ class _Scan:
                 if not self.free(m.start(), m.end()):
                     continue
                 canto, page = int(m.group("canto")), int(m.group("page"))
-                prefixed = m.group().startswith("C")
-                if pattern is _ARABIC_PAGE and (m.group("sep") == "." and not prefixed):
-                    continue
                 if not g.valid_canto(canto) or not _plausible_page(canto, page):
                     continue
-                if not prefixed and re.search(
+                if pattern is _ARABIC_PAGE and re.search(
                     r"(?:\d[-/]|\b(?:pp?|vol|no)\.?\s*)$", self.text[: m.start()]
                 ):
                     continue
@@ -322,35 +365,32 @@ class _Scan:
         for m in ordinal.finditer(self.text):
             if not self.free(m.start(), m.end()):
                 continue
-            gi = _group_index(m, "g")
-            ai = _group_index(m, "a")
+            gi, ai = _group_index(m, "g"), _group_index(m, "a")
             which = re.sub(r"[-\s]+", " ", m.group("ord").lower())
-            count = g.count_value(m.group("count")) if m.group("count") else None
+            count = _count(m.group("count")) if m.group("count") else None
             kw = m.group("kw")
             idx = gi if gi is not None else ai
             if idx is not None:
-                grp = groups[idx]
-                cantos = _ordinal_slice(which, count, grp.first, grp.last)
-                end = m.end() if gi is not None else (m.end("kw") if kw else m.end(f"a{ai}"))
                 if ai is not None and gi is None and not kw:
                     continue  # "the first Pisan" with no noun: not enough
+                grp = groups[idx]
+                cantos = _ordinal_slice(which, count, grp.first, grp.last)
+                end = m.end() if gi is not None else m.end("kw")
                 family = "group_ordinal"
-            elif kw:
-                if count is None and kw.lower() == "cantos":
+            elif kw or m.group("whole"):
+                if count is None and kw and kw.lower() == "cantos":
                     continue  # "the first cantos": vague
                 n = g.ordinal_value(which)
-                if n is None:
+                if n is None or (count and n != 1):
                     continue  # "the last canto": of what?
-                cantos = list(range(n, n + (count or 1))) if count and n == 1 else [n]
-                if count and n != 1:
-                    continue
-                end, family = m.end("kw"), "ordinal"
+                cantos = list(range(1, count + 1)) if count else [n]
+                end, family = m.end(), "ordinal"
             else:
                 n = g.ordinal_value(which)
                 tail = self.text[m.end("ord") :]
                 if not (context and n and n >= 20 and count is None):
                     continue
-                if not re.match(r"\s*(?:[,.;:)!?]|$|and\b|or\b|—|–)", tail):
+                if _ORDINAL_TAIL_NOUN.match(tail) or re.match(r"\s+of\b", tail):
                     continue
                 cantos, end, family = [n], m.end("ord"), "ordinal"
             if not cantos or not all(g.valid_canto(c) for c in cantos):
@@ -369,33 +409,67 @@ class _Scan:
             if re.search(r"\b(?:[Aa]n?|[Oo]ne\s+of\s+the|[Ss]ome\s+of\s+the)\s+[‘“\"']?$", before):
                 continue  # "a Pisan canto", "one of the Pisan Cantos": which one is not said
             grp = groups[_group_index(m, "g")]
-            if self.parenthesised(m.end(), explicit_start=m.start()):
+            if self.parenthesised(m.end()):
                 continue
             self.add(_Canto(m.start(), m.end(), grp.cantos, "group", explicit=False))
 
-    # bare roman numerals in a canto context --------------------------------------------------
+    # bare numerals in a canto context ----------------------------------------------------------
 
     def bare_in_context(self, context: bool) -> None:
         text = self.text
+        candidates: list[tuple[re.Match, bool, bool]] = []  # (match, strong, range_words)
         for m in _ROMAN_UP.finditer(text):
             value = g.numeral_value(m.group())
-            if not self.free(m.start(), m.end()) or not g.valid_canto(value) or m.group() == "I":
+            if not self.free(m.start(), m.end()) or not g.valid_canto(value):
                 continue
             if self._blocked_bare(m.start(), m.end()):
                 continue
             before, after = text[max(0, m.start() - 30) : m.start()], text[m.end() :]
-            word = re.search(r"([A-Za-z][A-Za-z.]*)\s+$", before)
-            prev = word.group(1).lower() if word else ""
-            if re.search(r"[(/]\s*$", before) and re.match(r"\s*\)", after):
+            if re.search(r"[(/]\s*$", before) and re.match(r"\s*\)", after) and m.group() != "I":
                 self.add(_Canto(m.start(), m.end(), [value], "roman", weak=True))
                 continue
-            if not context:
+            word = re.search(r"([A-Za-z][A-Za-z.]*)\s+$", before)
+            prev = word.group(1).lower() if word else ""
+            ranged = re.match(rf"{_DASH_SIGN.pattern}(?:{g.ROMAN})", after)
+            listed = re.match(rf"{g.LIST_SEP}(?!I\b)(?:{g.ROMAN})", after)
+            strong = bool(ranged or listed) and not self._blocked_bare(m.start(), m.end() + 8)
+            if m.group() == "I" and not ranged:
                 continue
-            short = len(m.group()) < 2 and not re.search(r"\blines?\s+(?:of|in)\s+$", before)
-            if short:
+            lines_of = re.search(r"\blines?\s+(?:of|in)\s+$", before)
+            if len(m.group()) < 2 and not (strong or lines_of):
                 continue
-            if prev in _PREPOSITIONS or re.match(r"[’']s\b", after):
-                self.add(_Canto(m.start(), m.end(), [value], "roman"))
+            qualifies = (
+                strong
+                or prev in _PREPOSITIONS
+                or bool(re.match(r"[’']s\b", after))
+                or bool(_SENTENCE_START.search(before) and re.match(r"\s+[a-z]|\s*,", after))
+                or bool(re.search(r",\s+$", before) and re.match(r"\s*(?:[.;:)]|$)", after))
+            )
+            if qualifies:
+                candidates.append((m, strong, prev == "from"))
+        accept = context or len(candidates) >= 2
+        for m, strong, range_words in candidates:
+            if (strong or accept) and self.free(m.start(), m.end()):
+                for item in self.numbered(
+                    m.start(), m.start(), True, arabic=False, range_words=range_words
+                ):
+                    self.add(item)
+        if any(
+            c.family == "arabic" or (c.family in ("list", "range") and c.explicit)
+            for c in self.cantos
+        ):
+            self.bare_arabic()
+
+    def bare_arabic(self) -> None:
+        """ "Canto 38 … repeated in 46.": an arabic numeral after "in" once cantos are numbered so."""
+        for m in re.finditer(r"\b(?:in|and)\s+(\d{1,3})(?=\s*(?:[.,;:)]|$))", self.text):
+            n = int(m.group(1))
+            if (
+                g.valid_canto(n)
+                and self.free(m.start(1), m.end(1))
+                and not re.search(r"(?:\d\s*|\bp+\.\s*|:\s*)$", self.text[: m.start()])
+            ):
+                self.add(_Canto(m.start(1), m.end(1), [n], "arabic"))
 
     def _blocked_bare(self, start: int, end: int) -> bool:
         text = self.text
@@ -406,13 +480,13 @@ class _Scan:
         if word:
             w = word.group(1)
             if w[0].isupper() and w.lower() not in g.FUNCTION_WORDS and not _KEYWORD.fullmatch(w):
-                at_sentence_start = re.search(r"(?:^|[.!?:;]\s+|\()\s*$", before[: word.start()])
+                at_sentence_start = _SENTENCE_START.search(before[: word.start()])
                 if not at_sentence_start or g.OTHER_WORK.fullmatch(w) or g.FOREIGN_WORK.match(w):
                     return True  # "Frederick II", "The Dial LXXI", "Inf. XVII"
         if g.COUNTED_NOUN.match(text[end:]):
             return True
         if re.match(
-            r"\s*,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+)?(?:the\s+|Hugh\s+Selwyn\s+|Homage\s+to\s+"
+            r"\s*,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+)?(?:[Tt]he\s+|Hugh\s+Selwyn\s+|Homage\s+to\s+"
             r"(?:Sextus\s+)?)?[‘“\"']?(?:"
             + g.OTHER_WORK.pattern
             + "|"
@@ -433,12 +507,22 @@ class _Scan:
         hits = list(g.FOREIGN_WORK.finditer(before))
         if hits and "Pound" not in before[hits[-1].end() :]:
             return True
+        after = text[end : end + 60]
+        if re.match(
+            r"\s*,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+|[Tt]he\s+|his\s+)*[‘“\"']?(?:"
+            + g.FOREIGN_WORK.pattern
+            + ")",
+            after,
+        ):
+            return True
+        title = re.match(
+            r"\s*(?:of|in)\s+(?:[Tt]he\s+)?[‘“\"']?([A-Z][\w’']*(?:\s+[A-Z\d][\w’']*)*)", after
+        )
+        # "Canto I of The Rape of the Lock": a title that is not Pound's
         return bool(
-            re.match(
-                r"\s*,?\s*(?:of|in|from)\s+(?:(?:Dante|Byron|Spenser|Tasso|Ariosto|Neruda)['’]s\s+|"
-                r"the\s+|his\s+)*[‘“\"']?(?:" + g.FOREIGN_WORK.pattern + ")",
-                text[end : end + 50],
-            )
+            title
+            and not g.POUND_TITLE.search(title.group(1))
+            and not _ROMAN_UP.fullmatch(title.group(1))
         )
 
     # lines -------------------------------------------------------------------------------------
@@ -463,10 +547,11 @@ class _Scan:
                 n = _ordinal_position(m.group("ord"))
                 if n is not None and m.group("end"):
                     n = -abs(n)
+                if n is not None and m.group("but"):
+                    n = (-2 if m.group("but") == "one" else -3) if n == -1 else None
                 if n:
-                    self.add(
-                        _Lines(m.start(), m.end(), [n], "first_last" if n in (1, -1) else "lines")
-                    )
+                    family = "first_last" if n in (1, -1) or n < 0 else "lines"
+                    self.add(_Lines(m.start(), m.end(), [n], family))
         for m in _RELATIVE_LINES.finditer(text):
             if self.free(m.start(), m.end()):
                 count = g.count_value(m.group("count")) if m.group("count") else None
@@ -484,6 +569,20 @@ class _Scan:
                     lines = _line_list(m.group("lines"))
                     if lines:
                         self.add(_Lines(m.start(), m.end(), lines, "lines"))
+        for m in _LINE_WORDS.finditer(text):
+            if self.free(m.start(), m.end()):
+                a = g.count_value(m.group("a"))
+                b = g.count_value(m.group("b")) if m.group("b") else a
+                span = g.expand_range(a, b, MAX_LINE_SPAN) if a and b else None
+                if span:
+                    self.add(_Lines(m.start(), m.end(), span, "lines"))
+
+
+def _count(s: str) -> int | None:
+    low = s.lower()
+    if low.startswith(("couple", "pair")):
+        return 2
+    return g.count_value(s)
 
 
 def _plausible_page(canto: int, page: int) -> bool:
@@ -525,7 +624,7 @@ def _ordinal_position(word: str) -> int | None:
 
 
 def _position_lines(which: str, count: str | None) -> list[int]:
-    n = g.count_value(count) if count else 1
+    n = _count(count) if count else 1
     if not n or n > MAX_LINE_SPAN:
         return []
     if which.lower() in ("first", "opening"):
@@ -579,38 +678,18 @@ def extract_references(text: str) -> list[Reference]:
     scan.keywords()
     scan.bare_with_suffix()
     scan.canto_pages()
-    context = bool(_CONTEXT.search(text)) or bool(scan.cantos)
+    names, _ = _group_patterns()
+    context = bool(_CONTEXT.search(text) or scan.cantos or names.search(text))
     scan.ordinals(context)
     scan.groups()
-    scan.bare_in_context(context)
+    scan.bare_in_context(context or bool(scan.cantos))
     scan.line_mentions()
+    cantos = sorted(scan.cantos, key=lambda c: c.start)
 
-    # A group that only says where an explicitly numbered canto sits is not expanded.
-    sentences = _sentences(text)
-    explicit = [c for c in scan.cantos if c.explicit and not c.weak]
-
-    def sentence_of(pos: int) -> int:
-        return next(i for i, (s, e) in enumerate(sentences) if s <= pos < e or e == len(text))
-
-    cantos = []
-    for c in scan.cantos:
-        if not c.explicit:
-            here = sentence_of(c.start)
-            members = set(c.cantos)
-            if any(sentence_of(x.start) == here and members & set(x.cantos) for x in explicit):
-                continue
-        cantos.append(c)
-    cantos.sort(key=lambda c: c.start)
-
-    refs: list[tuple[int, int, Reference]] = []
-    used_weak: set[int] = set()
-    for c in cantos:
-        if c.weak:
-            continue
-        for n in c.cantos:
-            ref = Reference(n, tuple(c.lines), family=c.family, cited_page=c.cited_page)
-            refs.append((c.start, c.end, ref))
-
+    # Lines first: a positional line may pick one canto out of a group ("the last line of the
+    # Pisan Cantos" → 84), and then the group is not expanded.
+    line_refs: list[tuple[int, int, Reference]] = []
+    targeted: set[int] = set()
     # Lines given with their canto ("IX:ll.15-28") anchor relative phrases too.
     events = [(c.start, c.cantos[0], c.lines) for c in cantos if c.lines]
     for mention in sorted(scan.lines, key=lambda m: m.start):
@@ -628,21 +707,41 @@ def extract_references(text: str) -> list[Reference]:
                 continue
             start, end = mention.start, mention.end
         else:
-            target = _target(text, mention, cantos)
-            if target is None:
+            found = _target(text, mention, cantos)
+            if found is None:
                 continue
-            if target.weak and id(target) not in used_weak:
-                used_weak.add(id(target))
-                refs.append((target.start, target.end, Reference(target.cantos[0], family="roman")))
-            canto, lines = target.cantos[0], mention.lines
+            target, canto = found
+            targeted.add(id(target))
+            lines = mention.lines
             start, end = min(mention.start, target.start), max(mention.end, target.end)
             if end - start > 300:
                 start, end = mention.start, mention.end
-        refs.append((start, end, Reference(canto, tuple(lines), family=mention.family)))
+        line_refs.append((start, end, Reference(canto, tuple(lines), family=mention.family)))
         events.append((mention.start, canto, lines))
 
+    # A group that only says where an explicitly numbered canto sits is not expanded.
+    sentences = _sentences(text)
+    explicit = [c for c in cantos if c.explicit and not c.weak]
+    refs: list[tuple[int, int, Reference]] = []
+    for c in cantos:
+        if c.weak and id(c) not in targeted:
+            continue
+        if not c.explicit:
+            if id(c) in targeted:
+                continue
+            here = _sentence_index(sentences, c.start)
+            members = set(c.cantos)
+            if any(
+                _sentence_index(sentences, x.start) == here and members & set(x.cantos)
+                for x in explicit
+            ):
+                continue
+        for n in c.cantos:
+            ref = Reference(n, tuple(c.lines), family=c.family, cited_page=c.cited_page)
+            refs.append((c.start, c.end, ref))
+
     out, seen = [], set()
-    for start, end, ref in sorted(refs, key=lambda r: (r[0], r[1])):
+    for start, end, ref in sorted(refs + line_refs, key=lambda r: (r[0], r[1])):
         key = (ref.canto, ref.lines, start, end)
         if key not in seen:
             seen.add(key)
@@ -650,27 +749,40 @@ def extract_references(text: str) -> list[Reference]:
     return out
 
 
-def _target(text: str, mention: _Lines, cantos: list[_Canto]) -> _Canto | None:
+def _sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:
+    for i, (s, e) in enumerate(sentences):
+        if s <= pos < e:
+            return i
+    return len(sentences) - 1
+
+
+def _target(text: str, mention: _Lines, cantos: list[_Canto]) -> tuple[_Canto, int] | None:
     """The canto a line reference belongs to: the one it names ("of Canto I"), else the nearest
     single canto before it in the passage."""
     follow = re.match(r"\s*(?:of|in|from)\s+(?:the\s+)?", text[mention.end :])
     if follow:
         at = mention.end + follow.end()
         for c in cantos:
-            if c.start == at and len(c.cantos) == 1:
-                return c
+            if mention.end < c.start <= at or c.start == at:
+                if len(c.cantos) == 1:
+                    return c, c.cantos[0]
+                if c.family == "group" and mention.family == "first_last" and mention.lines:
+                    if all(x < 0 for x in mention.lines):
+                        return c, c.cantos[-1]
+                    if all(x > 0 for x in mention.lines):
+                        return c, c.cantos[0]
     before = [c for c in cantos if c.end <= mention.start]
     if not before or len(before[-1].cantos) != 1:
         return None
     nearest = before[-1]
     sentences = _sentences(text)
-    where = next(i for i, (s, e) in enumerate(sentences) if s <= nearest.start < e)
-    if not sentences[where][0] <= mention.start < sentences[where][1]:
+    where = _sentence_index(sentences, nearest.start)
+    if where != _sentence_index(sentences, mention.start):
         # Across a sentence boundary, a sentence naming several cantos leaves "the first line" open.
         s, e = sentences[where]
         if len({n for c in cantos if s <= c.start < e for n in c.cantos}) > 1:
             return None
-    return nearest
+    return nearest, nearest.cantos[0]
 
 
 # --- the extractor ----------------------------------------------------------------------------
