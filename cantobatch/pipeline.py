@@ -320,8 +320,12 @@ def _write_manifest(out: Path, config: Config, identity: dict[str, str], units: 
 
 
 def _count_tables(out: Path, summary: RunSummary) -> None:
-    statuses = pq.read_table(out / "documents.parquet", columns=["status"]).column("status")
-    summary.documents = Counter(str(s) for s in statuses.to_pylist())
+    # Part by part, without pyarrow.dataset (whose import alone costs more than a rerun).
+    summary.documents = Counter(
+        str(status)
+        for part in (out / "documents.parquet").glob("*.parquet")
+        for status in pq.ParquetFile(part).read(columns=["status"]).column("status").to_pylist()
+    )
     summary.passages = index.count_rows(out, "passages")
     summary.citations = index.count_rows(out, "citations")
     summary.extraction_errors = index.count_rows(out, "errors")
