@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -44,7 +43,9 @@ def make_pdf(path: Path, pages: int, seed: int) -> None:
         while y > 70:
             line = " ".join(rng.choice(WORDS) for _ in range(12))
             if rng.random() < 0.1:
-                line += f" Canto {rng.choice(['LXXIV', 'IX', 'XLV', 'I'])}, ll. {rng.randint(1, 40)}-"
+                line += (
+                    f" Canto {rng.choice(['LXXIV', 'IX', 'XLV', 'I'])}, ll. {rng.randint(1, 40)}-"
+                )
             elif rng.random() < 0.1:
                 line += " Malat-"
             c.drawString(72, y, line)

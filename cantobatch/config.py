@@ -85,7 +85,9 @@ class MergeConfig:
 
     def __post_init__(self) -> None:
         if self.policy not in ("union", "rules_first", "grounded", "intersection"):
-            raise ConfigError(f"merge.policy {self.policy!r} is not one of union, rules_first, grounded, intersection")
+            raise ConfigError(
+                f"merge.policy {self.policy!r} is not one of union, rules_first, grounded, intersection"
+            )
 
 
 @dataclass(frozen=True)
@@ -129,13 +131,21 @@ class Config:
                 continue
             current = getattr(self, key)
             if dataclasses.is_dataclass(current) and isinstance(value, dict):
-                changes[key] = _build(type(current), {**dataclasses.asdict(current), **value}, f"[{key}]")
+                changes[key] = _build(
+                    type(current), {**dataclasses.asdict(current), **value}, f"[{key}]"
+                )
             else:
                 changes[key] = value
         return replace(self, **changes)
 
 
-_SECTIONS = {"ingest": IngestConfig, "split": SplitConfig, "llm": LLMConfig, "merge": MergeConfig, "quote": QuoteConfig}
+_SECTIONS = {
+    "ingest": IngestConfig,
+    "split": SplitConfig,
+    "llm": LLMConfig,
+    "merge": MergeConfig,
+    "quote": QuoteConfig,
+}
 
 
 def _build(cls: type, values: dict[str, Any], where: str) -> Any:
@@ -174,7 +184,9 @@ def load_config(path: str | Path | None = None) -> Config:
         elif key == "extractor":
             top[key] = value
         else:
-            raise ConfigError(f"{path}: unknown key {key!r}; known: extractor, {', '.join(_SECTIONS)}")
+            raise ConfigError(
+                f"{path}: unknown key {key!r}; known: extractor, {', '.join(_SECTIONS)}"
+            )
     return Config(source=str(path), **top)
 
 

@@ -52,7 +52,9 @@ class Document:
     pages: tuple[Page, ...] = ()
     error: str | None = None
     title: str | None = None
-    extractor: str | None = None  # which reader produced the text ("pypdfium2", "pypdf", "lxml", ...)
+    extractor: str | None = (
+        None  # which reader produced the text ("pypdfium2", "pypdf", "lxml", ...)
+    )
     encoding: str | None = None  # HTML/text: the encoding used to decode the bytes
 
     @property
@@ -100,7 +102,9 @@ class Reference:
     evidence_end: int | None = None
     evidence: str | None = None
     method: str = "rules"
-    family: str | None = None  # grammar family: roman, arabic, ordinal, range, group, page, quote, ...
+    family: str | None = (
+        None  # grammar family: roman, arabic, ordinal, range, group, page, quote, ...
+    )
     cited_page: str | None = None  # "445" in "74/445"
     score: float | None = None  # match score (quotations), 1.0 for exact rules
     absolute_lines: tuple[int, ...] | None = None  # lines resolved against the poem text, if known

@@ -94,7 +94,11 @@ def iter_examples(path: str | Path, errors: list[BadLine] | None = None) -> Iter
             try:
                 yield parse_record(json.loads(line), line_no)
             except (json.JSONDecodeError, DataError) as exc:
-                reason = f"invalid JSON: {exc.msg}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+                reason = (
+                    f"invalid JSON: {exc.msg}"
+                    if isinstance(exc, json.JSONDecodeError)
+                    else str(exc)
+                )
                 if errors is None:
                     raise DataError(f"{path}:{line_no}: {reason}") from exc
                 errors.append(BadLine(line_no, reason))

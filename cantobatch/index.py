@@ -66,7 +66,9 @@ CITATIONS_SCHEMA = pa.schema(
         pa.field("page", pa.int32()),
         pa.field("page_label", pa.string()),
         pa.field("canto", pa.int8(), nullable=False),  # 1..120
-        pa.field("line", pa.int16()),  # null: the canto as a whole; absolute when the poem text is known
+        pa.field(
+            "line", pa.int16()
+        ),  # null: the canto as a whole; absolute when the poem text is known
         pa.field("line_cited", pa.int16()),  # the line as cited: -1 is the last line
         pa.field("line_flag", pa.string()),  # e.g. "out_of_range" when past the canto's end
         pa.field("cited_page", pa.string()),  # "445" in "74/445"
@@ -76,7 +78,9 @@ CITATIONS_SCHEMA = pa.schema(
         pa.field("method", _dict_str, nullable=False),  # rules, llm, quote, rules+llm, ...
         pa.field("family", _dict_str),  # grammar family: roman, arabic, group, page, quote, ...
         pa.field("score", pa.float32()),
-        pa.field("extractor", _dict_str),  # extractor name as configured (rules, llm, hybrid, quote)
+        pa.field(
+            "extractor", _dict_str
+        ),  # extractor name as configured (rules, llm, hybrid, quote)
         pa.field("model", pa.string()),
         pa.field("adapter", pa.string()),
         pa.field("prompt_format", pa.string()),
@@ -178,13 +182,17 @@ def citation_rows(
             continue
         absolute = ref.absolute_lines if ref.absolute_lines is not None else ref.lines
         for cited, line in zip(ref.lines, absolute, strict=True):
-            rows.append({**common, "line": line, "line_cited": cited, "line_flag": _flag(ref, line)})
+            rows.append(
+                {**common, "line": line, "line_cited": cited, "line_flag": _flag(ref, line)}
+            )
     return rows
 
 
 def _flag(ref, line: int | None = None) -> str | None:
     # Flags name the lines they concern as "flag:line"; a bare flag concerns the whole reference.
-    mine = [f.split(":", 1)[0] for f in ref.flags if ":" not in f or f.split(":", 1)[1] == str(line)]
+    mine = [
+        f.split(":", 1)[0] for f in ref.flags if ":" not in f or f.split(":", 1)[1] == str(line)
+    ]
     return ",".join(sorted(set(mine))) or None
 
 
@@ -192,7 +200,9 @@ def to_table(rows: Sequence[dict[str, Any]], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pylist(list(rows), schema=schema)
 
 
-def write_part(out_dir: Path, table_name: str, part_name: str, rows: Sequence[dict[str, Any]]) -> Path:
+def write_part(
+    out_dir: Path, table_name: str, part_name: str, rows: Sequence[dict[str, Any]]
+) -> Path:
     """Write one part of a table atomically: temp file in the same directory, fsync, rename."""
     directory = Path(out_dir) / f"{table_name}.parquet"
     directory.mkdir(parents=True, exist_ok=True)
@@ -240,9 +250,11 @@ def query(out_dir: str | Path, canto: int, line: int | None = None, method: str 
         cites = cites[(cites["line"] == line) | (cites["line_cited"] == line)]
     if method is not None:
         cites = cites[cites["method"].astype(str).str.split("+").apply(lambda ms: method in ms)]
-    passages = read_table(out_dir, "passages").select(
-        ["passage_id", "seq", "char_start", "text"]
-    ).to_pandas()
+    passages = (
+        read_table(out_dir, "passages")
+        .select(["passage_id", "seq", "char_start", "text"])
+        .to_pandas()
+    )
     merged = cites.merge(passages, on="passage_id", how="left")
     return merged.sort_values(["source", "seq", "evidence_start"], na_position="last").reset_index(
         drop=True

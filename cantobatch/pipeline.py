@@ -86,7 +86,9 @@ def _file_digest(path: Path) -> str:
 
 def ingest_settings_id(config: Config) -> str:
     ingest = dataclasses.asdict(config.ingest)
-    return sha256_hex(f"{PIPELINE_VERSION}:{sorted(ingest.items())}:{split_settings_id(config.split)}", 12)
+    return sha256_hex(
+        f"{PIPELINE_VERSION}:{sorted(ingest.items())}:{split_settings_id(config.split)}", 12
+    )
 
 
 @contextlib.contextmanager
@@ -97,7 +99,7 @@ def run_lock(out: Path) -> Iterator[None]:
     stale lock behind.
     """
     out.mkdir(parents=True, exist_ok=True)
-    handle = open(out / LOCK_FILE, "a+")
+    handle = open(out / LOCK_FILE, "a+")  # noqa: SIM115 - held for the whole run
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -157,7 +159,9 @@ def run_index(
     config = config or Config()
     corpus, out = Path(corpus), Path(out)
     if not corpus.is_dir():
-        raise IngestError(f"corpus directory {corpus} does not exist or is not a directory", "error")
+        raise IngestError(
+            f"corpus directory {corpus} does not exist or is not a directory", "error"
+        )
     started = time.perf_counter()
     summary = RunSummary()
     with run_lock(out):
@@ -176,14 +180,21 @@ def run_index(
             pending: list[tuple[_Unit, list[Passage]]] = []
 
             def flush() -> None:
-                _extract_and_write(pending, extractor, identity, cite_id, out, state, summary, on_unit_done)
+                _extract_and_write(
+                    pending, extractor, identity, cite_id, out, state, summary, on_unit_done
+                )
                 pending.clear()
 
-            with Reader(config.ingest) as reader, progress(
-                total=len(units), desc="documents", unit="doc", enabled=show_progress
-            ) as bar:
+            with (
+                Reader(config.ingest) as reader,
+                progress(
+                    total=len(units), desc="documents", unit="doc", enabled=show_progress
+                ) as bar,
+            ):
                 for unit in units:
-                    passages = _document_unit(unit, reader, config, ingest_id, out, state, summary, on_unit_done)
+                    passages = _document_unit(
+                        unit, reader, config, ingest_id, out, state, summary, on_unit_done
+                    )
                     if (state / f"{unit.cite_unit}.done").exists():
                         bar.update(1)
                         continue
@@ -214,7 +225,9 @@ def _plan(files, ingest_id: str, cite_id: str, show_progress: bool) -> list[_Uni
             try:
                 doc_id = _file_digest(file.path)
             except OSError as exc:
-                file = dataclasses.replace(file, status="unreadable", error=f"cannot read: {exc.strerror}")
+                file = dataclasses.replace(
+                    file, status="unreadable", error=f"cannot read: {exc.strerror}"
+                )
                 doc_id = sha256_hex(f"unreadable:{file.source}")
         else:
             doc_id = sha256_hex(f"unreadable:{file.source}")
@@ -223,21 +236,33 @@ def _plan(files, ingest_id: str, cite_id: str, show_progress: bool) -> list[_Uni
     return units
 
 
-def _document_unit(unit, reader, config, ingest_id, out, state, summary, on_unit_done) -> list[Passage]:
+def _document_unit(
+    unit, reader, config, ingest_id, out, state, summary, on_unit_done
+) -> list[Passage]:
     """Ingest + split one document, or load its passages if its unit is already done."""
     done = state / f"{unit.doc_unit}.done"
     if done.exists():
         if (state / f"{unit.cite_unit}.done").exists():
             return []
         part = out / "passages.parquet" / f"{unit.doc_unit}.parquet"
-        return [Passage(**{k: r[k] for k in _PASSAGE_FIELDS}) for r in pq.read_table(part).to_pylist()]
-    doc = reader.read(unit.file) if unit.file.status is None else _error_document(unit.file, unit.doc_id)
+        return [
+            Passage(**{k: r[k] for k in _PASSAGE_FIELDS}) for r in pq.read_table(part).to_pylist()
+        ]
+    doc = (
+        reader.read(unit.file)
+        if unit.file.status is None
+        else _error_document(unit.file, unit.doc_id)
+    )
     if doc.doc_id != unit.doc_id and doc.status == "ok":
         # The file changed between hashing and reading: record it and let the next run pick it up.
-        doc = dataclasses.replace(doc, status="error", error="file changed while being indexed; rerun")
+        doc = dataclasses.replace(
+            doc, status="error", error="file changed while being indexed; rerun"
+        )
     doc = dataclasses.replace(doc, doc_id=unit.doc_id)
     passages = split_document(doc, config.split) if doc.ok else []
-    index.write_part(out, "documents", unit.doc_unit, [index.document_row(doc, len(passages), ingest_id)])
+    index.write_part(
+        out, "documents", unit.doc_unit, [index.document_row(doc, len(passages), ingest_id)]
+    )
     index.write_part(out, "passages", unit.doc_unit, index.passage_rows(passages, ingest_id))
     _mark_done(state, unit.doc_unit, {"source": unit.file.source, "status": doc.status})
     summary.documents_ingested += 1
@@ -249,7 +274,9 @@ def _document_unit(unit, reader, config, ingest_id, out, state, summary, on_unit
 _PASSAGE_FIELDS = [f.name for f in dataclasses.fields(Passage)]
 
 
-def _extract_and_write(pending, extractor, identity, cite_id, out, state, summary, on_unit_done) -> None:
+def _extract_and_write(
+    pending, extractor, identity, cite_id, out, state, summary, on_unit_done
+) -> None:
     passages = [p for _, ps in pending for p in ps]
     results: list[Extraction] = extractor.extract_batch(passages) if passages else []
     if len(results) != len(passages):
@@ -304,7 +331,9 @@ def _collect_garbage(out: Path, units: list[_Unit]) -> int:
     return removed
 
 
-def _write_manifest(out: Path, config: Config, identity: dict[str, str], units: list[_Unit]) -> None:
+def _write_manifest(
+    out: Path, config: Config, identity: dict[str, str], units: list[_Unit]
+) -> None:
     from cantobatch import __version__
 
     manifest = {

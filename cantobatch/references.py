@@ -85,7 +85,9 @@ def validate(obj: Any) -> list[dict[str, Any]]:
         if isinstance(canto, bool) or not isinstance(canto, int):
             raise ReferenceParseError(f"reference {i}: canto {canto!r} is not an integer")
         if not MIN_CANTO <= canto <= MAX_CANTO:
-            raise ReferenceParseError(f"reference {i}: canto {canto} outside {MIN_CANTO}-{MAX_CANTO}")
+            raise ReferenceParseError(
+                f"reference {i}: canto {canto} outside {MIN_CANTO}-{MAX_CANTO}"
+            )
         lines = ref.get("lines", [])
         if not isinstance(lines, list) or any(
             isinstance(x, bool) or not isinstance(x, int) or x == 0 for x in lines
@@ -122,7 +124,8 @@ def canonical(refs: Iterable[Reference]) -> list[dict[str, Any]]:
     for r in refs:
         by_canto.setdefault(r.canto, set()).update(r.lines)
     return [
-        {"canto": c, "lines": sorted(ls, key=lambda x: (x < 0, x))} for c, ls in sorted(by_canto.items())
+        {"canto": c, "lines": sorted(ls, key=lambda x: (x < 0, x))}
+        for c, ls in sorted(by_canto.items())
     ]
 
 

@@ -34,7 +34,9 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         start -= 1
     word = text[start:dot].lower()
     # A single capital is an initial ("T. S. Eliot"), unless it is a roman numeral ("Canto V. The").
-    return word in _ABBREVIATIONS or (len(word) == 1 and text[start].isupper() and word not in "ivxlcdm")
+    return word in _ABBREVIATIONS or (
+        len(word) == 1 and text[start].isupper() and word not in "ivxlcdm"
+    )
 
 
 def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -86,7 +88,9 @@ def _segments(text: str, limit: int) -> list[tuple[int, int, bool]]:
         if para_end - pos <= limit:
             pieces = [s for s in [_trim(text, pos, para_end)] if s]
         else:
-            pieces = [p for s in _sentences(text, pos, para_end) for p in _hard_split(text, *s, limit)]
+            pieces = [
+                p for s in _sentences(text, pos, para_end) for p in _hard_split(text, *s, limit)
+            ]
         for s, e in pieces:
             segments.append((s, e, first))
             first = False
@@ -143,4 +147,6 @@ def _passage(doc: Document, start: int, end: int, seq: int, settings: str) -> Pa
 
 
 def settings_id(config: SplitConfig) -> str:
-    return sha256_hex(f"{SPLITTER_VERSION}:{config.max_chars}:{config.overlap_chars}:{config.min_chars}", 12)
+    return sha256_hex(
+        f"{SPLITTER_VERSION}:{config.max_chars}:{config.overlap_chars}:{config.min_chars}", 12
+    )

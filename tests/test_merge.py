@@ -65,7 +65,9 @@ class _Fixed:
 def test_llm_failure_keeps_rules_answer_and_records_the_error():
     p = Passage.from_text("Canto 74 and more", passage_id="p")
     rules = _Fixed("rules", {"p": Extraction("p", (R74,))})
-    llm = _Fixed("llm", {"p": Extraction("p", error="answer cut at max_tokens twice", method="llm")})
+    llm = _Fixed(
+        "llm", {"p": Extraction("p", error="answer cut at max_tokens twice", method="llm")}
+    )
     hybrid = HybridExtractor(Config(), rules=rules, llm=llm)
     [result] = hybrid.extract_batch([p])
     assert result.references == (R74,)

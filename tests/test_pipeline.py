@@ -16,7 +16,7 @@ from pipeline_helpers import CountingExtractor, write_corpus
 
 from cantobatch.config import Config, SplitConfig
 from cantobatch.errors import RunLockedError
-from cantobatch.pipeline import STATE_DIR, run_index, run_lock
+from cantobatch.pipeline import STATE_DIR, run_index
 
 CONFIG = Config(split=SplitConfig(max_chars=300, overlap_chars=0))
 
@@ -205,4 +205,3 @@ def test_second_concurrent_run_is_refused(tmp_path):
         holder.kill()
         holder.wait()
     index_once(corpus, out)  # released when the holder died
-

@@ -25,7 +25,9 @@ def indexed(tmp_path, monkeypatch):
     (corpus / "pisan.txt").write_text(
         "Canto LXXIV opens the Pisan sequence; Canto LXXXI turns to Aphrodite.", encoding="utf-8"
     )
-    result = CliRunner().invoke(cli, ["index", str(corpus), "-o", str(tmp_path / "outputs"), "--quiet"])
+    result = CliRunner().invoke(
+        cli, ["index", str(corpus), "-o", str(tmp_path / "outputs"), "--quiet"]
+    )
     assert result.exit_code == 0, result.output
     monkeypatch.chdir(tmp_path)
     return tmp_path

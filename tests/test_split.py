@@ -89,9 +89,9 @@ def test_empty_document_has_no_passages():
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(
-        st.text(alphabet="abc XIV.\n", min_size=0, max_size=300), min_size=1, max_size=8
-    ).map("\n\n".join),
+    st.lists(st.text(alphabet="abc XIV.\n", min_size=0, max_size=300), min_size=1, max_size=8).map(
+        "\n\n".join
+    ),
     st.integers(min_value=100, max_value=400),
 )
 def test_passages_cover_all_words_in_order(text, max_chars):

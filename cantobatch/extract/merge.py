@@ -53,7 +53,9 @@ def merge_references(
 class HybridExtractor:
     name = "hybrid"
 
-    def __init__(self, config: Config, rules: Extractor | None = None, llm: Extractor | None = None):
+    def __init__(
+        self, config: Config, rules: Extractor | None = None, llm: Extractor | None = None
+    ):
         self.policy = config.merge.policy
         if rules is None:
             from cantobatch.extract.rules import RulesExtractor
