@@ -179,6 +179,126 @@ def _plain(value):
 
 # --- commands: extract, audit ---------------------------------------------------------------
 
+
+@cli.command()
+@click.argument("texts", nargs=-1)
+@click.option(
+    "--input",
+    "input_path",
+    type=click.Path(dir_okay=False, exists=True),
+    help='JSON Lines with "input" or "text" (and an optional "id") on each line.',
+)
+@extractor_option
+@config_option
+@cantos_text_option
+def extract(texts, input_path, extractor, config_path, cantos_text) -> None:
+    """Find the cantos and lines that TEXTS (or the lines of --input) cite.
+
+    Prints one JSON object per input: its id, the input, the references in the user's format
+    (one object per canto, lines listed in full, negative from the end) and the evidence of each
+    reference (character offsets into the input, the matched text, the method).
+
+    \b
+    Example:
+      cantobatch extract "Canto IX, ll.1-28"
+      cantobatch extract --input questions.jsonl --extractor hybrid --config configs/cpu.toml
+    """
+    from cantobatch.data import Passage
+    from cantobatch.extract import build_extractor
+
+    if not texts and not input_path:
+        raise click.UsageError("give a TEXT to read, or --input FILE.jsonl")
+    items = [(None, text) for text in texts]
+    if input_path:
+        items.extend(_extract_inputs(Path(input_path)))
+    quote = {"cantos_text": cantos_text} if cantos_text else None
+    config = _config(config_path, extractor, quote=quote)
+    passages = [
+        Passage.from_text(text, passage_id=f"input-{i}") for i, (_, text) in enumerate(items)
+    ]
+    engine = build_extractor(config.extractor, config)
+    try:
+        results = engine.extract_batch(passages)
+    finally:
+        engine.close()
+    for (item_id, text), result in zip(items, results, strict=True):
+        click.echo(json.dumps(_extraction_record(item_id, text, result), ensure_ascii=False))
+
+
+def _extract_inputs(path: Path) -> list[tuple[str | None, str]]:
+    from cantobatch.errors import DataError
+
+    items = []
+    with path.open(encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataError(f"{path}:{line_no}: invalid JSON ({exc.msg})") from exc
+            text = obj.get("input", obj.get("text")) if isinstance(obj, dict) else None
+            if not isinstance(text, str):
+                raise DataError(f'{path}:{line_no}: needs a string "input" or "text"')
+            items.append((None if obj.get("id") is None else str(obj["id"]), text))
+    return items
+
+
+def _extraction_record(item_id, text, result) -> dict:
+    from cantobatch.references import canonical
+
+    record = {
+        "id": item_id,
+        "input": text,
+        "references": canonical(result.references),
+        "evidence": [
+            {
+                "canto": r.canto,
+                "lines": list(r.lines),
+                "start": r.evidence_start,
+                "end": r.evidence_end,
+                "text": r.evidence,
+                "method": r.method,
+            }
+            for r in result.references
+        ],
+    }
+    if result.error:
+        record["error"] = result.error
+    return record
+
+
+@cli.command()
+@click.argument("data", type=click.Path(dir_okay=False, exists=True))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per finding.")
+@click.option("--check", is_flag=True, help="Exit with status 1 when there is any finding.")
+def audit(data, as_json, check) -> None:
+    """List the examples of DATA whose labels contradict what their text explicitly says.
+
+    DATA is a labelled file in the user's format (poundtech101.jsonl). A finding is a canto
+    numeral labelled as another canto, a range of cantos cut short, or an explicit line range
+    labelled in part; each is shown with the line of DATA and the text that says otherwise.
+
+    \b
+    Example:
+      cantobatch audit ../shared/data/poundtech101.jsonl
+    """
+    from cantobatch.audit import audit_file
+
+    findings = audit_file(data)
+    for f in findings:
+        if as_json:
+            click.echo(json.dumps(f.as_dict(), ensure_ascii=False))
+        else:
+            where = f"{data}:{f.line_no}" + (f" ({f.id})" if f.id else "")
+            click.echo(f"{where}: {f.kind}: {f.message}")
+            click.echo(f"    evidence [{f.evidence_start}:{f.evidence_end}]: {f.evidence}")
+    if not as_json:
+        click.echo(f"{len(findings)} finding(s)")
+    if check and findings:
+        sys.exit(1)
+
+
 # --- commands: eval -------------------------------------------------------------------------
 
 
