@@ -87,8 +87,8 @@ def _alternation(words: list[str]) -> str:
     )
 
 
-CARDINAL_WORD = rf"\b(?:{_alternation(list(CARDINAL_WORDS))})\b"
-ORDINAL_WORD = rf"\b(?:{_alternation(list(ORDINAL_WORDS))})\b"
+CARDINAL_WORD = rf"\b(?i:{_alternation(list(CARDINAL_WORDS))})\b"
+ORDINAL_WORD = rf"\b(?i:{_alternation(list(ORDINAL_WORDS))})\b"
 ORDINAL_NUM = r"\b\d{1,3}(?:st|nd|rd|th)\b"
 COUNT = rf"(?:\d{{1,3}}|{CARDINAL_WORD})"
 

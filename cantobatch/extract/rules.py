@@ -78,7 +78,7 @@ _SUFFIX_DOT_LINE = re.compile(rf"\.(?P<lines>{_LINE_ITEM})")  # "I.23"
 _PAGE = r"\d{1,4}(?:[-–]\d{1,4})?(?![\d/])"
 _SUFFIX_PAGE = re.compile(
     rf"\s*/\s*(?P<page>{_PAGE})|\s+at\s+p(?:age|\.)\s*(?P<page2>{_PAGE})"
-    rf"|\s*\(\s*p(?:age|\.)\s*(?P<page3>{_PAGE})\s*\)|\s*,\s*p(?:age|\.)\s*(?P<page4>{_PAGE})"
+    rf"|\s*\(\s*p(?:age|\.)\s*(?P<page3>{_PAGE})\s*\)|\s*,\s*(?:pages?|pp?\.)\s*(?P<page4>{_PAGE})"
 )
 _ARABIC_PAGE = re.compile(
     r"(?<![\w/.,:\-])(?P<canto>\d{1,3})/(?P<page>\d{1,4})(?:[-–]\d{1,4})?(?![\d/])"
@@ -287,7 +287,8 @@ class _Scan:
             if not self.free(m.start(), m.end()):
                 continue
             gap = re.match(
-                r"[ \t\u00a0]+(?:[Nn]os?\.\s*)?|\n|,\s*(?=[IVXLC]+\b[,;)]?)", text[m.end() :]
+                r"[ \t\u00a0]+(?:(?:[Nn]os?\.|[Nn]umbers?)\s*)?|\n|,\s*(?=[IVXLC]{2,}\b[,;)]?)",
+                text[m.end() :],
             )
             if not gap:
                 self.parenthesised(m.end())
@@ -304,6 +305,14 @@ class _Scan:
                 lonely_word = _WORD_NUMBER.fullmatch(text[m.end() + gap.end() : items[0].end])
                 if lonely_word and plural and len(items) == 1 and len(items[0].cantos) == 1:
                     items = []  # "in the cantos one finds": a pronoun
+            if (
+                plural
+                and len(items) == 1
+                and items[0].family == "roman"
+                and text[items[0].end - 1 : items[0].end] == "I"
+                and text[m.end() + gap.end() : items[0].end] == "I"
+            ):
+                items = []  # "the cantos I have read"
             if items and self._foreign(m.start(), items[-1].end):
                 continue
             if items:
@@ -440,6 +449,7 @@ class _Scan:
                 continue
             qualifies = (
                 strong
+                or len(m.group()) >= 3  # "called LII the start": long numerals are cantos here
                 or prev in _PREPOSITIONS
                 or bool(re.match(r"[’']s\b", after))
                 or bool(_SENTENCE_START.search(before) and re.match(r"\s+[a-z]|\s*,", after))
