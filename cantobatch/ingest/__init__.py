@@ -28,7 +28,7 @@ __all__ = ["Reader", "SourceFile", "discover", "read", "sniff"]
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
-SNIFF_BYTES = 2048
+SNIFF_BYTES = 4096
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
@@ -53,7 +53,10 @@ def sniff(head: bytes, name: str = "") -> str:
     The bytes win over the name: a PDF named .txt is "pdf", an HTML page saved as .pdf is "html".
     Plain text is only recognised by suffix (.txt, .md), and only when it is not binary.
     """
-    if b"%PDF-" in head[:1024]:
+    suffix = os.path.splitext(name)[1].lower()
+    # The PDF spec allows junk before the header within 1024 bytes; a .pdf may have more (an HTTP
+    # response saved with the file), which pdfium refuses and the pypdf fallback reads.
+    if b"%PDF-" in (head if suffix == ".pdf" else head[:1024]):
         return "pdf"
     probe = head
     for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
@@ -64,7 +67,6 @@ def sniff(head: bytes, name: str = "") -> str:
         probe.lstrip().startswith(b"<") and _HTML_ANYWHERE.search(probe)
     ):
         return "html"
-    suffix = os.path.splitext(name)[1].lower()
     binary = b"\x00" in probe
     if suffix in HTML_SUFFIXES and not binary:
         return "html"

@@ -44,8 +44,6 @@ LINE_TAGS = frozenset({"br"})
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)""", re.I)
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
-_SPACE_BEFORE_NL = re.compile(r"[ \t]+\n")
-_SPACE_AFTER_NL = re.compile(r"\n[ \t]+")
 _MANY_NL = re.compile(r"\n{3,}")
 
 
@@ -92,6 +90,7 @@ def render(element) -> str:
     out: list[str] = []
     pending = 0  # newlines owed before the next text: 1 after <br>, 2 after a block edge
     pre_depth = 0
+    last_pre = False  # whether out[-1] came from inside <pre> (its spaces are content)
     stack: list[tuple[object, bool]] = [(element, False)]
     while stack:
         node, closing = stack.pop()
@@ -112,9 +111,12 @@ def render(element) -> str:
             if not text:
                 continue
             if pending and out:
+                if not last_pre:
+                    out[-1] = out[-1].rstrip(" ")
                 out.append("\n" * pending)
             pending = 0
             out.append(text)
+            last_pre = bool(pre_depth)
             continue
         if not isinstance(node, Tag) or node.has_attr("hidden"):
             continue
@@ -134,9 +136,9 @@ def render(element) -> str:
                 first.replace_with(first[1:])
         stack.append((node, True))
         stack.extend((child, False) for child in reversed(node.contents))
-    text = "".join(out)
-    text = _SPACE_AFTER_NL.sub("\n", _SPACE_BEFORE_NL.sub("\n", text)) if "\n" in text else text
-    return _MANY_NL.sub("\n\n", text).strip()
+    if out and not last_pre:
+        out[-1] = out[-1].rstrip(" ")
+    return _MANY_NL.sub("\n\n", "".join(out)).strip("\n")
 
 
 def extract_main_text(markup: str, parser: str = "lxml") -> tuple[str, str | None]:

@@ -54,6 +54,7 @@ SPLIT_SUFFIXES = frozenset(_SPLIT_SUFFIXES.split())
 
 _LINE_END_HYPHEN = re.compile(r"(?<![-\w])(\w+)-$")
 _FIRST_WORD = re.compile(r"^([^\W\d_]\w*)")  # a continuation starts with a letter
+_FIRST_NUMBER = re.compile(r"^(\d+)\b")
 
 
 def keep_hyphen(head: str, tail: str, vocabulary: set[str] | None = None) -> bool:
@@ -87,6 +88,8 @@ def dehyphenate_lines(lines: list[str], vocabulary: set[str] | None = None) -> l
             previous = out[-1]
             head = _LINE_END_HYPHEN.search(previous)
             tail = _FIRST_WORD.match(line)
+            if head and not tail and head.group(1).isdigit():
+                tail = _FIRST_NUMBER.match(line)  # "pp. 445-" / "446": a number range
             if head and tail:
                 hyphen = "-" if keep_hyphen(head.group(1), tail.group(1), vocabulary) else ""
                 out[-1] = previous[:-1] + hyphen + line

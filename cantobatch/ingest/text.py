@@ -19,7 +19,7 @@ _BOMS = (
 
 # Single-byte western guesses are read as cp1252, which is what such files almost always are
 # (browsers do the same for a declared latin-1): it has the smart quotes and dashes latin-1 lacks.
-_WESTERN = {"ascii", "latin_1", "iso8859_15", "cp1252", "mac_roman", "cp850", "cp437"}
+_WESTERN = {"ascii", "iso8859-1", "iso8859-15", "cp1252", "mac-roman", "cp850", "cp437"}
 
 
 def _cp1252_undefined_as_latin1(exc: UnicodeDecodeError) -> tuple[str, int]:
@@ -33,7 +33,7 @@ codecs.register_error("cantobatch-latin1", _cp1252_undefined_as_latin1)
 def codec_name(label: str) -> str | None:
     """The Python codec for an encoding label ("ISO-8859-1" → "cp1252", "utf8" → "utf-8")."""
     try:
-        name = codecs.lookup(label.strip().strip("\"'")).name
+        name = codecs.lookup(label.strip().strip("\"'")).name.replace("_", "-")
     except (LookupError, ValueError):
         return None
     if name in _WESTERN:
@@ -68,16 +68,32 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    encoding = codec_name(best.encoding) if best is not None else None
+    encoding = _detect(data)
     if encoding:
         try:
             return _decode_as(data, encoding), encoding
         except UnicodeDecodeError:
             pass
     return _decode_as(data, "cp1252"), "cp1252"
+
+
+def _detect(data: bytes) -> str | None:
+    """The detector's encoding; cp1252 when a western code page is among its best guesses.
+
+    On short western text charset_normalizer ranks cp1250 or even cp1125 first, tied with
+    cp1252 (same chaos, no language evidence); the tie is broken towards the western reading.
+    """
+    from charset_normalizer import from_bytes
+
+    results = from_bytes(data)
+    best = results.best()
+    if best is None:
+        return None
+    for match in results:
+        tied = match.chaos <= best.chaos + 0.01 and match.coherence >= best.coherence - 0.05
+        if tied and any(codec_name(name) == "cp1252" for name in match.could_be_from_charset):
+            return "cp1252"
+    return codec_name(best.encoding)
 
 
 def normalize_text(text: str) -> str:

@@ -1,0 +1,199 @@
+"""HTML and text reading: boilerplate removal, block and line structure, charsets."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+import cantobatch.ingest.html as html
+from cantobatch.ingest import discover, read
+from cantobatch.ingest.html import decode_html, read_html
+from cantobatch.ingest.text import decode_bytes, read_text
+
+CORPUS = Path(__file__).parents[1] / "corpora"
+
+
+def page(body: str, head: str = "") -> bytes:
+    return f"<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>".encode()
+
+
+def text_of(data: bytes) -> str:
+    document = read_html(data, doc_id="x", source="t.html")
+    assert document.status == "ok", document.error
+    return document.text
+
+
+# --- the corpus pages -------------------------------------------------------------------------
+
+
+def corpus_document(name: str):
+    return read(next(f for f in discover(CORPUS) if f.source == name))
+
+
+def test_article_page_keeps_the_article_and_drops_boilerplate() -> None:
+    document = corpus_document("html/usura_essay.html")
+    assert (document.status, document.kind, document.extractor) == ("ok", "html", "lxml")
+    assert document.title == "The Ledger and the Lyric: Usura in Canto XLV | Modernist Notes"
+    assert document.encoding == "utf-8"
+    text = document.text
+    assert text.startswith(
+        "The Ledger and the Lyric: Usura in Canto XLV\n\nAn essay in three parts"
+    )
+    assert "(Cantos 8–11)" in text and "IX:ll.15-28" in text
+    assert "On the Siena cantos see 42/209" in text  # footnotes are article text
+    for boilerplate in (
+        "Essays on Canto LXXXI",  # <header>
+        "Inferno canto XXVI",  # <nav>
+        "Canto XC",  # <form>
+        "Canto 99",  # <script>
+        "site.css",
+        "font-family",  # <style>
+        "Hugh Selwyn Mauberley",  # <aside>
+        "Cite as",  # <footer>
+        "tracking pixel",  # comment
+        "Canto 100",  # <noscript>
+    ):
+        assert boilerplate not in text
+    # Paragraph structure: blocks separated by one blank line, inline elements kept in the line.
+    assert "\n\nA refrain and its ledger\n\n" in text
+    assert "Its refrain, with usura, gives it" in text
+    assert document.pages[0].char_end == len(text)
+
+
+def test_experiment_page_keeps_poem_lines(shared_data: Path) -> None:
+    canto = (shared_data / "cantos" / "canto_001.txt").read_text(encoding="utf-8").splitlines()
+    document = corpus_document("html/poundian_experiment_3.html")
+    text = document.text
+    assert "\n".join(canto[0:3]) in text  # <br> line breaks
+    assert "\n".join(canto[24:28]) in text
+    assert "\n".join(canto[-2:]) in text
+    assert "All experiments" not in text and "experiment 3 of 5" not in text  # outside #content
+    assert "last line                    I: -1            I: 76" in text  # <pre> spacing kept
+
+
+def test_text_file_keeps_paragraphs_and_indented_lines() -> None:
+    document = corpus_document("text/seminar_notes.txt")
+    assert (document.status, document.kind, document.extractor) == ("ok", "text", "text")
+    assert "\n\nXX:1-20 is the Provencal opening" in document.text
+    assert "    Souls out of Erebus, cadaverous dead, of brides\n" in document.text
+
+
+# --- structure --------------------------------------------------------------------------------
+
+
+def test_br_pre_and_blocks() -> None:
+    data = page(
+        "<p>First   paragraph\n  wraps <b>here</b>.</p>"
+        "<blockquote>Line one<br>Line two<br/><br>After a blank line</blockquote>"
+        "<pre>\n  indented\n    more  spaces</pre>"
+        "<ul><li>one</li><li>two</li></ul>"
+        "<table><tr><td>Canto</td><td>I</td></tr><tr><td>line</td><td>1</td></tr></table>"
+    )
+    assert text_of(data) == (
+        "First paragraph wraps here.\n\n"
+        "Line one\nLine two\n\nAfter a blank line\n\n"
+        "  indented\n    more  spaces\n\n"
+        "one\n\ntwo\n\n"
+        "Canto I\n\nline 1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("<nav>menu</nav><main><p>main text</p></main><article>other</article>", "main text"),
+        ("<div>chrome</div><article><p>article text</p></article>", "article text"),
+        ('<div>chrome</div><div role="main"><p>role text</p></div>', "role text"),
+        ('<div>chrome</div><div id="content"><p>content text</p></div>', "content text"),
+        ("<div>all of</div><p>the body</p>", "all of\n\nthe body"),
+    ],
+)
+def test_main_content_choice(body: str, expected: str) -> None:
+    assert text_of(page(body)) == expected
+
+
+def test_nfkc_and_entities() -> None:
+    assert text_of(page("<p>of&nbsp;ﬁne <i>ﬂowers</i> &amp; Canto&#160;XLV</p>")) == (
+        "of fine flowers & Canto XLV"
+    )
+
+
+def test_empty_main_text_is_retried_then_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
+    empty = read_html(
+        page("<nav>only navigation</nav><script>x()</script>"), doc_id="e", source="e.html"
+    )
+    assert empty.status == "empty"
+    assert "lxml and html.parser" in empty.error
+
+    calls = []
+    real = html.extract_main_text
+
+    def lxml_finds_nothing(markup: str, parser: str = "lxml"):
+        calls.append(parser)
+        return ("", None) if parser == "lxml" else real(markup, parser)
+
+    monkeypatch.setattr(html, "extract_main_text", lxml_finds_nothing)
+    retried = read_html(page("<p>Canto I</p>"), doc_id="r", source="r.html")
+    assert calls == ["lxml", "html.parser"]
+    assert (retried.status, retried.extractor, retried.text) == ("ok", "html.parser", "Canto I")
+
+
+# --- charsets ---------------------------------------------------------------------------------
+
+
+def test_utf8_bom() -> None:
+    data = codecs.BOM_UTF8 + page("<p>Canto I — “Nekuia”</p>")
+    assert decode_html(data)[1] == "utf-8"
+    assert text_of(data) == "Canto I — “Nekuia”"
+
+
+def test_meta_charset_latin1_is_read_as_cp1252() -> None:
+    data = page("<p>Café, \x93Usura\x94</p>", head='<meta charset="iso-8859-1">')
+    data = data.decode("utf-8").encode("latin-1")  # \x93/\x94 are cp1252 smart quotes
+    markup, encoding = decode_html(data)
+    assert encoding == "cp1252"
+    assert text_of(data) == "Café, “Usura”"
+
+
+def test_http_equiv_charset() -> None:
+    head = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+    data = ("<html><head>" + head + "</head><body><p>naïve</p></body></html>").encode("cp1252")
+    assert decode_html(data)[1] == "cp1252"
+    assert text_of(data) == "naïve"
+
+
+def test_cp1252_smart_quotes_without_declaration() -> None:
+    data = page("<p>Pound\u2019s \u201cfirst canto\u201d \u2014 Canto I, ll. 1\u20134</p>").decode()
+    data = data.encode("cp1252")
+    markup, encoding = decode_html(data)
+    assert encoding == "cp1252"
+    assert text_of(data) == "Pound’s “first canto” — Canto I, ll. 1–4"
+
+
+def test_utf16_with_bom() -> None:
+    data = codecs.BOM_UTF16_LE + page(
+        "<p>Canto LXXXI: “What thou lovest well”</p>"
+    ).decode().encode("utf-16-le")
+    assert decode_html(data)[1] == "utf-16-le"
+    assert text_of(data) == "Canto LXXXI: “What thou lovest well”"
+
+
+def test_declared_utf8_that_is_not_utf8_falls_back_to_the_bytes() -> None:
+    data = page(
+        "<p>caf\u00e9 \u201cquoted\u201d and more text here</p>", head='<meta charset="utf-8">'
+    )
+    data = data.decode().encode("cp1252")
+    assert decode_html(data)[1] == "cp1252"
+    assert "café “quoted”" in text_of(data)
+
+
+def test_text_decoding() -> None:
+    assert decode_bytes(codecs.BOM_UTF8 + "é".encode()) == ("é", "utf-8")
+    assert decode_bytes("Canto “I”".encode("cp1252")) == ("Canto “I”", "cp1252")
+    document = read_text(b"Canto I\r\n\r\n\r\nCanto II  \r\n", doc_id="t", source="t.txt")
+    assert document.text == "Canto I\n\nCanto II"
+    assert read_text(b"  \n", doc_id="e", source="e.txt").status == "empty"
+    binary = read_text(codecs.BOM_UTF8 + b"a\x00b", doc_id="b", source="b.txt")
+    assert binary.status == "decode_error"
