@@ -353,12 +353,17 @@ class _Scan:
                     self.add(item)
 
     def canto_pages(self) -> None:
+        # "1/3" is as often a fraction as Canto I, page 3: small pages need a canto context.
+        context = bool(_CONTEXT.search(self.text)) or bool(self.cantos)
         for pattern in (_C_PAGE, _ARABIC_PAGE):
             for m in pattern.finditer(self.text):
                 if not self.free(m.start(), m.end()):
                     continue
                 canto, page = int(m.group("canto")), int(m.group("page"))
                 if not g.valid_canto(canto) or not _plausible_page(canto, page):
+                    continue
+                cited = re.search(r"(?:\(|\b(?:at|see|cf\.?|in))\s*$", self.text[: m.start()])
+                if pattern is _ARABIC_PAGE and page < 20 and not (context or cited):
                     continue
                 if pattern is _ARABIC_PAGE and re.search(
                     r"(?:\d[-/]|\b(?:pp?|vol|no)\.?\s*)$", self.text[: m.start()]
@@ -596,8 +601,8 @@ def _count(s: str) -> int | None:
 
 
 def _plausible_page(canto: int, page: int) -> bool:
-    # Canto n sits near page 3n-7n in the collected editions; this refuses dates and fractions.
-    return page >= 3 and 3 * canto <= page <= 8 * canto + 20
+    # Canto n sits near page 5n-7n in the collected editions; this refuses dates and fractions.
+    return page >= 3 and 4 * canto - 5 <= page <= 8 * canto + 20
 
 
 def _line_list(s: str) -> list[int]:
