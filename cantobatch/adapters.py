@@ -690,3 +690,37 @@ def _write_adapter(path, parts, kinds, merged, config, work, out_dir, st) -> boo
         ):
             shutil.copy2(item, adapter_out / item.name)
     return True
+
+
+def format_report(report: AdapterReport) -> str:
+    """A human-readable summary: header, one row per (module name, kind, rank), verdict."""
+    targets = report.target_modules
+    lines = [
+        f"adapter          {report.path}",
+        f"base model       {report.base_model or '-'}",
+        f"type             {report.peft_type}  r={report.r}  alpha={report.lora_alpha:g}  "
+        f"rslora={'yes' if report.use_rslora else 'no'}  dora={'yes' if report.use_dora else 'no'}",
+        f"target_modules   {targets if isinstance(targets, str) else ', '.join(targets) or '-'}",
+        f"modules_to_save  {', '.join(report.modules_to_save) or '-'}",
+        f"weights          {report.weights_file} ({', '.join(report.dtypes)})",
+        f"sha256           {report.adapter_hash}",
+        "",
+        f"{'module':<16} {'kind':<15} {'rank':>4} {'count':>5}  shapes",
+    ]
+    groups: dict[tuple, list[ModuleWeights]] = {}
+    for module in report.modules:
+        groups.setdefault((module.suffix, module.kind, module.rank), []).append(module)
+    for (suffix, kind, rank), members in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1])):
+        shapes = ", ".join(f"{p} {'x'.join(map(str, s))}" for p, s in members[0].shapes.items())
+        rank_text = "-" if rank is None else str(rank)
+        lines.append(f"{suffix:<16} {kind:<15} {rank_text:>4} {len(members):>5}  {shapes}")
+    lines.append("")
+    lines.append(f"servable by vLLM: {'yes' if report.servable_by_vllm else 'no'}")
+    lines.extend(f"  - {reason}" for reason in report.reasons)
+    if not report.servable_by_vllm:
+        lines.append(
+            "convertible: yes (cantobatch adapter convert PATH --base MODEL -o DIR)"
+            if report.convertible
+            else "convertible: no"
+        )
+    return "\n".join(lines)

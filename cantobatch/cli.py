@@ -414,6 +414,72 @@ def models_list(as_json: bool) -> None:
 
 # --- commands: adapter ---
 
+
+@cli.group()
+def adapter() -> None:
+    """LoRA adapters: what they hold, and a vLLM-servable equivalent of those vLLM refuses.
+
+    \b
+    cantobatch adapter check adapters/poundtech
+    cantobatch adapter convert adapters/poundtech --base zephyr -o adapters/poundtech-vllm
+    """
+
+
+@adapter.command("check")
+@click.argument("path", type=click.Path(exists=True, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="The full report as one JSON object.")
+def adapter_check(path: str, as_json: bool) -> None:
+    """Report an adapter's type, rank, targets, weights per module, and whether vLLM can serve it.
+
+    Not servable: LoRA on lm_head/embed_tokens (and the base-weight copies peft saves with them),
+    modules_to_save, DoRA, LoRA biases. The first ones `adapter convert` can fix.
+
+    \b
+    Example:
+        cantobatch adapter check adapters/poundtech --json
+    """
+    from cantobatch.adapters import format_report, inspect_adapter
+
+    report = inspect_adapter(path)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        click.echo(format_report(report))
+
+
+@adapter.command("convert")
+@click.argument("path", type=click.Path(exists=True, file_okay=False))
+@click.option("--base", "base", required=True, help="The base model: a local directory or smollm2.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Directory to write base/ and adapter/ into.",
+)
+@click.option("--overwrite", is_flag=True, help="Replace an existing, different conversion.")
+def adapter_convert(path: str, base: str, output: str, overwrite: bool) -> None:
+    """Write an exactly equivalent pair vLLM can serve: OUTPUT/base and OUTPUT/adapter.
+
+    LoRA deltas on lm_head/embed_tokens are merged into a copy of the base (lm_head untied from
+    the embeddings when the base ties them) and modules_to_save written into it; the new adapter
+    keeps the other LoRA deltas. Serve with LLM(model=OUTPUT/base, enable_lora=True) and
+    LoRARequest(..., OUTPUT/adapter).
+
+    \b
+    Example:
+        cantobatch adapter convert adapters/poundtech --base models/zephyr-7b-beta -o converted
+    """
+    from cantobatch.adapters import convert_adapter
+
+    result = convert_adapter(path, base, output, overwrite=overwrite)
+    click.echo(f"base     {result.base_dir}")
+    click.echo(f"adapter  {result.adapter_dir or '- (no LoRA delta left: serve the base alone)'}")
+    merged = ", ".join(result.merged_lora + result.replaced_full) or "-"
+    state = "reused" if result.reused else "written"
+    click.echo(f"merged   {merged}; untied lm_head: {'yes' if result.untied else 'no'} ({state})")
+
 # --- commands: lines ------------------------------------------------------------------------
 
 
