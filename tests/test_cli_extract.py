@@ -1,0 +1,107 @@
+"""`cantobatch extract` and `cantobatch audit` through click's CliRunner: exit codes, exact output."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from cantobatch.cli import cli
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_extract_one_text():
+    result = run("extract", "Canto XLVII, ll.1-3")
+    assert result.exit_code == 0
+    assert json.loads(result.output) == {
+        "id": None,
+        "input": "Canto XLVII, ll.1-3",
+        "references": [{"canto": 47, "lines": [1, 2, 3]}],
+        "evidence": [
+            {
+                "canto": 47,
+                "lines": [1, 2, 3],
+                "start": 0,
+                "end": 19,
+                "text": "Canto XLVII, ll.1-3",
+                "method": "rules",
+            }
+        ],
+    }
+
+
+def test_extract_prints_one_line_per_text_in_order():
+    result = run("extract", "the Cantos", "(81/520)", "--extractor", "rules")
+    assert result.exit_code == 0
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [(x["input"], x["references"]) for x in lines] == [
+        ("the Cantos", []),
+        ("(81/520)", [{"canto": 81, "lines": []}]),
+    ]
+    assert lines[1]["evidence"][0]["text"] == "81/520"
+
+
+def test_extract_input_file(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        json.dumps({"id": "a", "input": "the Hell Cantos"})
+        + "\n\n"
+        + json.dumps({"text": "Inferno XV"})
+        + "\n",
+        encoding="utf-8",
+    )
+    result = run("extract", "--input", str(path))
+    assert result.exit_code == 0
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [x["id"] for x in lines] == ["a", None]
+    assert lines[0]["references"] == [{"canto": 14, "lines": []}, {"canto": 15, "lines": []}]
+    assert lines[1]["references"] == [] and lines[1]["evidence"] == []
+
+
+def test_extract_bad_input_line_is_an_error_naming_the_line(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"input": "Canto I"}\n{"nope": 1}\n', encoding="utf-8")
+    result = run("extract", "--input", str(path))
+    assert result.exit_code == 1
+    assert result.output == f'Error: {path}:2: needs a string "input" or "text"\n'
+
+
+def test_extract_needs_something_to_read():
+    result = run("extract")
+    assert result.exit_code == 2
+    assert "give a TEXT to read, or --input FILE.jsonl" in result.output
+
+
+def test_extract_help_ends_with_an_example():
+    result = run("extract", "--help")
+    assert result.exit_code == 0
+    assert 'cantobatch extract "Canto IX, ll.1-28"' in result.output
+
+
+def test_audit_lists_findings(tmp_path):
+    path = tmp_path / "labels.jsonl"
+    rows = [
+        {"input": "Canto XLII", "output": json.dumps({"references": [{"canto": 42, "lines": []}]})},
+        {"input": "Canto XLII", "output": json.dumps({"references": [{"canto": 52, "lines": []}]})},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = run("audit", str(path))
+    assert result.exit_code == 0
+    assert result.output == (
+        f"{path}:2: wrong_canto: the text says 'Canto XLII' (canto 42) but the label has canto 52\n"
+        "    evidence [0:10]: Canto XLII\n"
+        "1 finding(s)\n"
+    )
+    as_json = run("audit", "--json", str(path))
+    assert as_json.exit_code == 0
+    assert json.loads(as_json.output)["line_no"] == 2
+    assert run("audit", "--check", str(path)).exit_code == 1
+
+
+def test_audit_of_the_users_file(shared_data):
+    result = run("audit", "--json", str(shared_data / "poundtech101.jsonl"))
+    assert result.exit_code == 0
+    assert [json.loads(x)["line_no"] for x in result.output.splitlines()] == [61, 68, 69]

@@ -1,0 +1,117 @@
+"""Property tests: roman numerals, ranges, lists and line ranges over the whole canto space."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cantobatch.extract.rules import extract_references
+from cantobatch.references import canonical, from_roman, is_roman, to_roman
+
+cantos = st.integers(min_value=1, max_value=120)
+dashes = st.sampled_from(["-", "–", "—", " to ", " through "])
+
+
+@given(st.integers(min_value=1, max_value=3999))
+def test_roman_round_trip(n):
+    assert from_roman(to_roman(n)) == n
+    assert from_roman(to_roman(n).lower()) == n
+
+
+@given(st.text(alphabet="IVXLCDMivxlcdm", min_size=1, max_size=8))
+def test_from_roman_accepts_only_canonical_numerals(s):
+    try:
+        value = from_roman(s)
+    except ValueError:
+        assert not is_roman(s)
+    else:
+        assert to_roman(value) == s.upper()
+
+
+@pytest.mark.parametrize("bad", ["", "IIII", "VX", "IC", "MMMM", "XM", "LL", "IL", "ABC", "12"])
+def test_invalid_roman_strings_are_rejected(bad):
+    with pytest.raises(ValueError):
+        from_roman(bad)
+
+
+@given(cantos, st.booleans(), st.booleans())
+def test_single_canto_in_any_notation(n, roman, lower):
+    numeral = to_roman(n) if roman else str(n)
+    keyword = "canto" if lower else "Canto"
+    numeral = numeral.lower() if roman and lower else numeral
+    text = f"Pound returns to it in {keyword} {numeral}."
+    assert [(r["canto"], r["lines"]) for r in canonical(extract_references(text))] == [(n, [])]
+
+
+@settings(max_examples=200)
+@given(cantos, cantos, dashes, st.booleans())
+def test_ranges_expand_to_exactly_a_to_b(a, b, dash, roman):
+    a, b = min(a, b), max(a, b)
+    if a == b:
+        b = a + 1 if a < 120 else a
+        a = b - 1
+    first, last = (to_roman(a), to_roman(b)) if roman else (str(a), str(b))
+    text = f"Cantos {first}{dash}{last} were written together."
+    found = extract_references(text)
+    assert sorted({r.canto for r in found}) == list(range(a, b + 1))
+    assert all(r.lines == () for r in found)
+
+
+@settings(max_examples=200)
+@given(st.lists(cantos, min_size=2, max_size=5, unique=True), st.booleans())
+def test_lists_give_each_canto(numbers, roman):
+    written = [to_roman(n) if roman else str(n) for n in numbers]
+    # a closing "I" is followed by punctuation: "Cantos XVI and I believe" is the pronoun
+    text = "Cantos " + ", ".join(written[:-1]) + " and " + written[-1] + "; they share a motif."
+    assert sorted({r.canto for r in extract_references(text)}) == sorted(numbers)
+
+
+@settings(max_examples=200)
+@given(cantos, st.integers(min_value=1, max_value=300), st.integers(min_value=0, max_value=40))
+def test_line_ranges_expand(n, first, length):
+    last = first + length
+    text = f"{to_roman(n)}:ll.{first}-{last}" if length else f"{to_roman(n)}:ll.{first}"
+    found = extract_references(text)
+    assert [(r.canto, r.lines) for r in found] == [(n, tuple(range(first, last + 1)))]
+
+
+@given(st.integers(min_value=121, max_value=999))
+def test_out_of_range_cantos_are_refused(n):
+    assert extract_references(f"Canto {n} and canto {to_roman(n)}") == []
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Canto XLV",
+                "ll. 3-5",
+                "the last line",
+                "Cantos 8–11",
+                "(74/445)",
+                "the Pisan Cantos",
+                "Inferno XXVI",
+                "the first Pisan canto",
+                " and ",
+                ", ",
+                ". ",
+                "the following two lines",
+                "LXXXI:ll.1-4",
+                "the fortieth canto",
+                "in XLVII",
+            ]
+        ),
+        max_size=8,
+    )
+)
+def test_every_span_is_the_evidence(parts):
+    text = "".join(parts)
+    for r in extract_references(text):
+        assert text[r.evidence_start : r.evidence_end] == r.evidence
+        assert 1 <= r.canto <= 120
+        assert 0 not in r.lines
+        assert re.search(r"\S", r.evidence)
