@@ -12,8 +12,9 @@ positives, false positives and false negatives are summed over examples (micro a
 Conventions for empty sets, used everywhere here: ``precision = tp / (tp + fp)`` and
 ``recall = tp / (tp + fn)``, with ``0/0 = 1.0`` (nothing predicted and nothing to find is perfect);
 ``f1 = 2PR / (P + R)``, ``0.0`` when ``P + R = 0``. An example is an **exact** match when both its
-sets are equal. An extraction that failed (``Extraction.error``) counts as predicting nothing and
-is counted in ``errors``.
+sets are equal. An extraction with ``Extraction.error`` set is counted in ``errors`` and scored on
+the references it still returned (usually none; the hybrid keeps the rules' answer when the LLM
+fails).
 """
 
 from __future__ import annotations
@@ -206,8 +207,7 @@ def run_extractor(
                     f"{len(batch)} passages; extract_batch must return one per passage"
                 )
             for ex, extraction in zip(batch, extractions, strict=True):
-                refs = () if extraction.error is not None else tuple(extraction.references)
-                scored.append(Scored(ex, refs, extraction.error))
+                scored.append(Scored(ex, tuple(extraction.references), extraction.error))
         if progress is not None:
             progress(len(batch))
     return scored

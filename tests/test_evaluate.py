@@ -45,6 +45,10 @@ class FakeExtractor:
             if p.text == "BOOM":
                 out.append(Extraction(p.passage_id, error="model answer was not JSON"))
                 continue
+            if p.text.startswith("PARTIAL"):  # a fallback answer recorded with its failure
+                refs = (Reference(canto=4),)
+                out.append(Extraction(p.passage_id, refs, error="llm: timeout"))
+                continue
             refs = tuple(
                 Reference(canto=c, lines=tuple(ls), evidence=p.text[:10], evidence_start=0)
                 for c, ls in self.answers.get(p.text, [])
@@ -146,6 +150,13 @@ def test_scores_per_kind_and_failed_extractions():
     assert result.by_kind["roman"].errors == 1
     assert result.by_kind["neg_dante"].exact == 0
     assert [m.example.text for m in result.mismatches()] == ["Inferno V", "BOOM"]
+
+
+def test_a_failed_extraction_is_scored_on_the_references_it_kept():
+    result = evaluate(FakeExtractor({}), [ex("PARTIAL Canto IV", [(4, [])])])
+    assert result.scores.errors == 1
+    assert result.scores.canto == Counts(tp=1, fp=0, fn=0)
+    assert result.mismatches() == list(result.items)  # still listed: its extraction failed
 
 
 def test_a_batch_that_raises_is_recorded_and_the_run_goes_on():
@@ -385,3 +396,32 @@ def test_eval_on_the_project_dev_set_with_rules_matches_the_library(repo_root):
     assert payload["n"] == len(examples) == lib.scores.n
     assert payload["canto"]["f1"] == round(lib.scores.canto.f1, 4)
     assert set(payload["by_kind"]) == {e.kind for e in examples}
+
+
+# --- bench/accuracy.py ---------------------------------------------------------------------
+
+
+def test_accuracy_bench_reports_runs_that_cannot_start(repo_root, tmp_path):
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_accuracy", repo_root / "bench" / "accuracy.py"
+    )
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["bench_accuracy"] = bench  # dataclasses look their module up while building
+    spec.loader.exec_module(bench)
+
+    assert bench.Run.parse("adapter=llm:configs/x.toml") == bench.Run(
+        "adapter", "llm", "configs/x.toml"
+    )
+    assert bench.Run.parse("rules") == bench.Run("rules", "rules", None)
+    examples = [ex("Canto XLVII", [(47, [])], "roman"), ex("Inferno V", [], "neg_dante")]
+    missing = tmp_path / "missing.toml"
+    runs = [bench.Run("rules", "rules"), bench.Run("adapter", "llm", str(missing))]
+    rows = bench.measure(runs, {"tiny.jsonl": (examples, [])})
+    table = bench.markdown(rows).splitlines()
+    assert table[2].startswith("| rules | tiny.jsonl | 2 |")
+    assert table[3] == (
+        f"| adapter | tiny.jsonl | | not run: config file {missing} does not exist ||||||||"
+    )
