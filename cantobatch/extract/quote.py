@@ -230,10 +230,13 @@ class QuoteAligner:
         gap.append(False)
         p_rev, gap_rev = p[::-1], gap[-2::-1] + [False]
         runs: list[_Run] = []
+        covered: set[tuple[int, int, int]] = set()
         for i, (canto, j) in seeds:
-            if any(r.canto == canto and r.first <= i <= r.last and _covers(r, i, j) for r in runs):
+            if (i, canto, j) in covered:  # this seed lies on a run already extended
                 continue
-            runs.append(self._extend_seed(p, gap, p_rev, gap_rev, i, canto, j))
+            run = self._extend_seed(p, gap, p_rev, gap_rev, i, canto, j)
+            runs.append(run)
+            covered.update((a, canto, b) for a, b, _ in run.pairs)
         return self._select(runs, tokens)
 
     def _extend_seed(self, p, gap, p_rev, gap_rev, i: int, canto: int, j: int) -> _Run:
@@ -328,10 +331,6 @@ class QuoteAligner:
             )
             for q in self.align(text)
         ]
-
-
-def _covers(run: _Run, i: int, j: int) -> bool:
-    return any(a == i and b == j for a, b, _ in run.pairs)
 
 
 def _need_text(config: Config) -> str:
