@@ -3,7 +3,7 @@
 The CSV has a header and the columns ``edition, canto, page, first_line, last_line`` (other
 columns are ignored): one row per canto per page, so a page where one canto ends and the next
 begins has two rows. ``canto`` is arabic or roman; ``page`` is compared as written (``445``,
-``xii``). When the file holds several editions, ``quote.edition`` (``--edition``) chooses one;
+``xii``). When the file holds several editions, ``quote.edition`` in the config chooses one;
 with a single edition it is used by default.
 """
 
@@ -106,7 +106,7 @@ def load_concordance(path: str | Path, edition: str | None = None) -> Concordanc
         if len(rows) > 1:
             raise ConfigError(
                 f"concordance file {path} holds several editions ({', '.join(sorted(rows))}); "
-                "choose one with quote.edition (--edition)"
+                'choose one with edition = "..." under [quote] in the config'
             )
         edition = next(iter(rows))
     if edition not in rows:
