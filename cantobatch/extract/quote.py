@@ -50,7 +50,7 @@ _ELLIPSIS_RE = re.compile(r"\.\s?\.\s?\.|…")
 
 @lru_cache(maxsize=262144)
 def similarity(a: str, b: str) -> float:
-    """1.0 for equal words; 1 - edits/length for an OCR slip (1 edit up to 5 letters, 2 above).
+    """1.0 for equal words; 1 - edits/length for an OCR slip (1 edit up to 7 letters, 2 above).
 
     Words under four letters must be equal: "the" and "she" are different words, not a slip.
     """
@@ -60,7 +60,7 @@ def similarity(a: str, b: str) -> float:
     longest = max(la, lb)
     if min(la, lb) < 4 or abs(la - lb) > 2:
         return 0.0
-    allowed = 1 if longest <= 5 else 2
+    allowed = 1 if longest <= 7 else 2
     previous = list(range(lb + 1))
     for x in range(1, la + 1):
         current = [x] + [0] * lb
@@ -119,11 +119,12 @@ class _Side:
         return words[k + 1] + words[k] if self.reverse else words[k] + words[k + 1]
 
     def _confirmed(self, i: int, j: int) -> bool:
-        # An edit is accepted when two words match after it, or one content word (a quotation
-        # may end one word after a changed word: "and our souls also").
-        if not self._sim(i, j):
+        # An edit is accepted when two words match after it, or one content word exactly (a
+        # quotation may end one word after a changed word: "and our souls also").
+        s = self._sim(i, j)
+        if not s:
             return False
-        return self._sim(i + 1, j + 1) > 0 or self.p[i] not in STOPWORDS
+        return self._sim(i + 1, j + 1) > 0 or (s == 1.0 and self.p[i] not in STOPWORDS)
 
     def _resume_after_ellipsis(self, i: int, j: int) -> int | None:
         """The poem word where the quotation resumes: the longest run of matches (two at least)."""
