@@ -90,6 +90,12 @@ def _alternation(words: list[str]) -> str:
 CARDINAL_WORD = rf"\b(?i:{_alternation(list(CARDINAL_WORDS))})\b"
 ORDINAL_WORD = rf"\b(?i:{_alternation(list(ORDINAL_WORDS))})\b"
 ORDINAL_NUM = r"\b\d{1,3}(?:st|nd|rd|th)\b"
+_ORD_SINGLE = set(_ORD_UNITS + _ORD_TEENS + _ORD_TENS + ["hundredth"]) - {""}
+# Every word that can end an ordinal phrase: a fast pre-check before the ordinal patterns run.
+ORDINAL_TOKENS = frozenset(
+    {w for phrase in ORDINAL_WORDS for w in re.split(r"[-\s]+", phrase) if w in _ORD_SINGLE}
+    | {"last", "final", "penultimate", "antepenultimate", "opening", "closing"}
+)
 COUNT = rf"(?:\d{{1,3}}|{CARDINAL_WORD})"
 
 
@@ -147,6 +153,7 @@ class Group:
     last: int
     names: tuple[str, ...]
     adjective: tuple[str, ...]
+    triggers: tuple[str, ...] = ()  # substrings every name contains: skip the regex without one
 
     @property
     def cantos(self) -> list[int]:
@@ -169,6 +176,7 @@ def load_groups(path: Path = GROUPS_PATH) -> tuple[Group, ...]:
             last=int(item["last"]),
             names=tuple(item.get("names", ())),
             adjective=tuple(item.get("adjective", ())),
+            triggers=tuple(item.get("triggers", ())),
         )
         if not (valid_canto(group.first) and valid_canto(group.last) and group.first <= group.last):
             raise ConfigError(f"{path}: group {group.name!r} has an invalid canto range")

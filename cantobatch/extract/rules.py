@@ -179,6 +179,60 @@ def _group_patterns() -> tuple[re.Pattern, re.Pattern]:
     return re.compile(names), ordinal
 
 
+@cache
+def _group_name_patterns() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile("|".join(f"(?:{p})" for p in grp.names)) for grp in g.load_groups())
+
+
+_ORDINAL_NUMERIC = re.compile(r"\d(?:st|nd|rd|th)\b")
+_ROMAN_WORD = re.compile(r"\b[IVXLC]+\b")
+_C_DIGIT = re.compile(r"C\d")
+_DET_BEFORE = re.compile(
+    r"\b(?:[Tt]he|Pound['’]s|[Hh]is|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)\s|['’]s\s"
+)
+
+
+def _ordinal_positions(text: str, lower: str) -> list[int]:
+    """Where ordinal words start ("first", "eighty-first", "81st", "last"): substring checks,
+    because a regex over every passage for these rare words was the grammar's main cost."""
+    positions = []
+    for token in g.ORDINAL_TOKENS:
+        at = lower.find(token)
+        while at >= 0:
+            end = at + len(token)
+            if (at == 0 or not lower[at - 1].isalpha()) and (
+                end == len(lower) or not lower[end].isalpha()
+            ):
+                positions.append(at)
+            at = lower.find(token, end)
+    if any(c.isdigit() for c in text):
+        positions += [m.start() for m in _ORDINAL_NUMERIC.finditer(text)]
+    return sorted(positions)
+
+
+@cache
+def _roman_value(numeral: str) -> int | None:
+    return g.numeral_value(numeral)
+
+
+def _anchored(text: str, pattern: re.Pattern, positions: list[int]):
+    """Matches of a determiner-led ordinal ``pattern``, tried only just before ordinal words.
+
+    Running such patterns at every position costs milliseconds a passage; ordinal words are rare.
+    """
+    end = -1
+    for pos in positions:
+        if pos < end:
+            continue
+        for det in _DET_BEFORE.finditer(text, max(0, pos - 48), pos):
+            start = det.start() + 2 if det.group()[0] in "'’" else det.start()
+            m = pattern.match(text, start)
+            if m and m.end() > pos:
+                yield m
+                end = m.end()
+                break
+
+
 def _group_index(match: re.Match, prefix: str) -> int | None:
     for key, value in match.groupdict().items():
         if value is not None and key.startswith(prefix) and key[1:].isdigit():
@@ -192,9 +246,39 @@ def _group_index(match: re.Match, prefix: str) -> int | None:
 class _Scan:
     def __init__(self, text: str) -> None:
         self.text = text
-        self.taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in g.BLOCKED.finditer(text)]
+        self.lower = text.lower()
+        self.has_keyword = "cant" in self.lower
+        blocked = g.BLOCKED.finditer(text) if self.has_keyword else ()
+        self.taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in blocked]
+        self.ordinal_positions = _ordinal_positions(text, self.lower)
+        self._sentences: list[tuple[int, int]] | None = None
+        self._romans: list[re.Match] | None = None
         self.cantos: list[_Canto] = []
         self.lines: list[_Lines] = []
+
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        if self._sentences is None:
+            self._sentences = _sentences(self.text)
+        return self._sentences
+
+    def romans(self) -> list[re.Match]:
+        """Upper-case roman numerals standing alone (not "I’ve", not "XVIth")."""
+        if self._romans is None:
+            text = self.text
+            self._romans = [
+                m
+                for m in _ROMAN_WORD.finditer(text)
+                if (m.start() == 0 or text[m.start() - 1] not in "’'")
+                and (m.end() == len(text) or not text[m.end()].isalnum())
+                and _roman_value(m.group()) is not None
+            ]
+        return self._romans
+
+    def has_context(self) -> bool:
+        """The passage talks of cantos or lines (the word, or "ll. 12")."""
+        low = self.lower
+        return "canto" in low or "line" in low or bool("l." in low and _CONTEXT.search(self.text))
 
     def free(self, start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e in self.taken)
@@ -282,6 +366,8 @@ class _Scan:
         return items
 
     def keywords(self) -> None:
+        if not self.has_keyword:
+            return
         text = self.text
         for m in _KEYWORD.finditer(text):
             if not self.free(m.start(), m.end()):
@@ -336,7 +422,7 @@ class _Scan:
 
     def bare_with_suffix(self) -> None:
         text = self.text
-        for m in _ROMAN_UP.finditer(text):
+        for m in self.romans():
             if not self.free(m.start(), m.end()) or not g.valid_canto(g.numeral_value(m.group())):
                 continue
             after = text[m.end() : m.end() + 3]
@@ -354,8 +440,10 @@ class _Scan:
 
     def canto_pages(self) -> None:
         # "1/3" is as often a fraction as Canto I, page 3: small pages need a canto context.
-        context = bool(_CONTEXT.search(self.text)) or bool(self.cantos)
+        context = self.has_context() or bool(self.cantos)
         for pattern in (_C_PAGE, _ARABIC_PAGE):
+            if "/" not in self.text and (pattern is _ARABIC_PAGE or not _C_DIGIT.search(self.text)):
+                continue
             for m in pattern.finditer(self.text):
                 if not self.free(m.start(), m.end()):
                     continue
@@ -376,7 +464,7 @@ class _Scan:
     def ordinals(self, context: bool) -> None:
         groups = g.load_groups()
         _, ordinal = _group_patterns()
-        for m in ordinal.finditer(self.text):
+        for m in _anchored(self.text, ordinal, self.ordinal_positions):
             if not self.free(m.start(), m.end()):
                 continue
             gi, ai = _group_index(m, "g"), _group_index(m, "a")
@@ -414,15 +502,18 @@ class _Scan:
             self.add(_Canto(m.start(), end, cantos, family))
 
     def groups(self) -> None:
-        names, _ = _group_patterns()
         groups = g.load_groups()
-        for m in names.finditer(self.text):
+        found = []
+        for i, pattern in enumerate(_group_name_patterns()):
+            if any(t in self.text for t in groups[i].triggers):
+                found += [(m.start(), -m.end(), i, m) for m in pattern.finditer(self.text)]
+        for _, _, i, m in sorted(found, key=lambda x: x[:2]):
             if not self.free(m.start(), m.end()):
                 continue
             before = self.text[max(0, m.start() - 16) : m.start()]
             if re.search(r"\b(?:[Aa]n?|[Oo]ne\s+of\s+the|[Ss]ome\s+of\s+the)\s+[‘“\"']?$", before):
                 continue  # "a Pisan canto", "one of the Pisan Cantos": which one is not said
-            grp = groups[_group_index(m, "g")]
+            grp = groups[i]
             if self.parenthesised(m.end()):
                 continue
             self.add(_Canto(m.start(), m.end(), grp.cantos, "group", explicit=False))
@@ -432,7 +523,7 @@ class _Scan:
     def bare_in_context(self, context: bool) -> None:
         text = self.text
         candidates: list[tuple[re.Match, bool, bool]] = []  # (match, strong, range_words)
-        for m in _ROMAN_UP.finditer(text):
+        for m in self.romans():
             value = g.numeral_value(m.group())
             if not self.free(m.start(), m.end()) or not g.valid_canto(value):
                 continue
@@ -544,20 +635,23 @@ class _Scan:
 
     def line_mentions(self) -> None:
         text = self.text
-        for m in _PAIR_LINES.finditer(text):
+        words = "line" in self.lower
+        if not (words or self.ordinal_positions or "l." in self.lower or "=" in text):
+            return
+        for m in _anchored(text, _PAIR_LINES, self.ordinal_positions):
             if self.free(m.start(), m.end()):
                 first = _position_lines(m.group("w1"), m.group("c1"))
                 second = _position_lines(m.group("w2"), m.group("c2"))
                 if first and second:
                     self.add(_Lines(m.start(), m.end(), first + second, "first_last"))
         for pattern in (_COUNT_LINES, _PLURAL_LINES):
-            for m in pattern.finditer(text):
+            for m in _anchored(text, pattern, self.ordinal_positions):
                 if self.free(m.start(), m.end()):
                     count = m.groupdict().get("count")
                     lines = _position_lines(m.group("which"), count or str(PLURAL_LINES))
                     if lines:
                         self.add(_Lines(m.start(), m.end(), lines, "first_last"))
-        for m in _ORDINAL_LINE.finditer(text):
+        for m in _anchored(text, _ORDINAL_LINE, self.ordinal_positions):
             if self.free(m.start(), m.end()):
                 n = _ordinal_position(m.group("ord"))
                 if n is not None and m.group("end"):
@@ -567,7 +661,7 @@ class _Scan:
                 if n:
                     family = "first_last" if n in (1, -1) or n < 0 else "lines"
                     self.add(_Lines(m.start(), m.end(), [n], family))
-        for m in _RELATIVE_LINES.finditer(text):
+        for m in _RELATIVE_LINES.finditer(text) if words else ():
             if self.free(m.start(), m.end()):
                 count = g.count_value(m.group("count")) if m.group("count") else None
                 if count is None:
@@ -579,12 +673,14 @@ class _Scan:
                 )
                 self.add(_Lines(m.start(), m.end(), [], "relative", relative=sign * count))
         for pattern in (_LINE_KW, _GREEK_EQ):
+            if pattern is _GREEK_EQ and "=" not in text:
+                continue
             for m in pattern.finditer(text):
                 if self.free(m.start(), m.end()):
                     lines = _line_list(m.group("lines"))
                     if lines:
                         self.add(_Lines(m.start(), m.end(), lines, "lines"))
-        for m in _LINE_WORDS.finditer(text):
+        for m in _LINE_WORDS.finditer(text) if words else ():
             if self.free(m.start(), m.end()):
                 a = g.count_value(m.group("a"))
                 b = g.count_value(m.group("b")) if m.group("b") else a
@@ -693,8 +789,8 @@ def extract_references(text: str) -> list[Reference]:
     scan.keywords()
     scan.bare_with_suffix()
     scan.canto_pages()
-    names, _ = _group_patterns()
-    context = bool(_CONTEXT.search(text) or scan.cantos or names.search(text))
+    triggered = any(t in text for grp in g.load_groups() for t in grp.triggers)
+    context = scan.has_context() or bool(scan.cantos) or triggered
     scan.ordinals(context)
     scan.groups()
     scan.bare_in_context(context or bool(scan.cantos))
@@ -722,7 +818,7 @@ def extract_references(text: str) -> list[Reference]:
                 continue
             start, end = mention.start, mention.end
         else:
-            found = _target(text, mention, cantos)
+            found = _target(text, mention, cantos, scan.sentences)
             if found is None:
                 continue
             target, canto = found
@@ -735,7 +831,7 @@ def extract_references(text: str) -> list[Reference]:
         events.append((mention.start, canto, lines))
 
     # A group that only says where an explicitly numbered canto sits is not expanded.
-    sentences = _sentences(text)
+    sentences = scan.sentences
     explicit = [c for c in cantos if c.explicit and not c.weak]
     refs: list[tuple[int, int, Reference]] = []
     for c in cantos:
@@ -771,7 +867,9 @@ def _sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:
     return len(sentences) - 1
 
 
-def _target(text: str, mention: _Lines, cantos: list[_Canto]) -> tuple[_Canto, int] | None:
+def _target(
+    text: str, mention: _Lines, cantos: list[_Canto], sentences: list[tuple[int, int]]
+) -> tuple[_Canto, int] | None:
     """The canto a line reference belongs to: the one it names ("of Canto I"), else the nearest
     single canto before it in the passage."""
     follow = re.match(r"\s*(?:of|in|from)\s+(?:the\s+)?", text[mention.end :])
@@ -790,7 +888,6 @@ def _target(text: str, mention: _Lines, cantos: list[_Canto]) -> tuple[_Canto, i
     if not before or len(before[-1].cantos) != 1:
         return None
     nearest = before[-1]
-    sentences = _sentences(text)
     where = _sentence_index(sentences, nearest.start)
     if where != _sentence_index(sentences, mention.start):
         # Across a sentence boundary, a sentence naming several cantos leaves "the first line" open.
