@@ -11,10 +11,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import multiprocessing
 import os
+import pickle
 import re
+import select
 import stat
+import struct
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -202,26 +206,79 @@ def _file_digest(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def _worker_main(conn) -> None:
-    """The PDF worker: parse each requested file and send back a PdfResult, until told to stop."""
-    from cantobatch.ingest.pdf import PdfResult, extract_pdf
+class _Worker:
+    """A child Python process running ``cantobatch.ingest.pdf.serve``: requests and results are
+    length-prefixed pickles over its stdin/stdout. A plain subprocess rather than multiprocessing:
+    it never re-imports the caller's ``__main__`` (scripts without a main guard, notebooks)."""
 
-    conn.send("ready")
-    while True:
+    def __init__(self, startup_timeout_s: float) -> None:
+        import cantobatch
+
+        env = dict(os.environ)
+        package_root = str(Path(cantobatch.__file__).resolve().parents[1])
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from cantobatch.ingest.pdf import serve; serve()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            bufsize=0,
+        )
+        if self.receive(startup_timeout_s) != "ready":
+            self.kill()
+            raise IngestError(
+                "the PDF worker process did not start (see the error above); "
+                "check that pypdfium2 and pypdf are installed: pip install -e ."
+            )
+
+    def send(self, request) -> None:
+        data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+        self.process.stdin.write(struct.pack("<Q", len(data)) + data)
+
+    def receive(self, timeout_s: float):
+        """The next message; ``_TIMED_OUT`` if none within ``timeout_s``; EOFError if it died."""
+        deadline = time.monotonic() + timeout_s
+        header = self._read_exact(8, deadline)
+        if header is None:
+            return _TIMED_OUT
+        (length,) = struct.unpack("<Q", header)
+        body = self._read_exact(length, deadline + 60)  # once it answers, the rest follows
+        if body is None:
+            return _TIMED_OUT
+        return pickle.loads(body)
+
+    def _read_exact(self, count: int, deadline: float) -> bytes | None:
+        fd = self.process.stdout.fileno()
+        chunks, missing = [], count
+        while missing:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+                return None
+            chunk = os.read(fd, min(missing, 1 << 20))
+            if not chunk:
+                raise EOFError
+            chunks.append(chunk)
+            missing -= len(chunk)
+        return b"".join(chunks)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.process.stdin.close()  # the worker exits at end of input
         try:
-            request = conn.recv()
-        except EOFError:
-            return
-        if request is None:
-            return
-        path, source, max_pages, strip_headers, delay_s = request
-        if delay_s:
-            time.sleep(delay_s)
-        try:
-            result = extract_pdf(path, max_pages, strip_headers, source)
-        except Exception as exc:  # one file's unexpected failure must not end the worker
-            result = PdfResult(status="error", error=f"{source}: {type(exc).__name__}: {exc}")
-        conn.send(result)
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        self.process.stdout.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError, ValueError):
+                pipe.close()
+
+
+_TIMED_OUT = object()
 
 
 class Reader:
@@ -234,8 +291,7 @@ class Reader:
 
     def __init__(self, config: IngestConfig | None = None) -> None:
         self.config = config or IngestConfig()
-        self._process = None
-        self._conn = None
+        self._worker: _Worker | None = None
 
     def __enter__(self) -> Reader:
         return self
@@ -248,38 +304,13 @@ class Reader:
 
     def close(self) -> None:
         """Stop the worker process (it is started again if ``read`` is called later)."""
-        if self._conn is not None:
-            with contextlib.suppress(OSError, ValueError):
-                self._conn.send(None)
-            self._conn.close()
-            self._conn = None
-        if self._process is not None:
-            self._process.join(timeout=5)
-            if self._process.is_alive():
-                self._process.kill()
-                self._process.join()
-            self._process = None
-
-    def _kill_worker(self) -> None:
-        if self._process is not None:
-            self._process.kill()
-            self._process.join()
-            self._process = None
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        worker, self._worker = getattr(self, "_worker", None), None
+        if worker is not None:
+            worker.close()
 
     def _start_worker(self) -> None:
-        # spawn, not fork: the caller may hold threads (progress bars, engines) that fork would copy.
-        context = multiprocessing.get_context("spawn")
-        parent, child = context.Pipe()
-        process = context.Process(target=_worker_main, args=(child,), daemon=True)
-        process.start()
-        child.close()
-        if not parent.poll(self.STARTUP_TIMEOUT_S) or parent.recv() != "ready":
-            process.kill()
-            raise IngestError("the PDF worker process did not start; is pypdfium2 installed?")
-        self._process, self._conn = process, parent
+        if self._worker is None:
+            self._worker = _Worker(self.STARTUP_TIMEOUT_S)
 
     def _delay_for(self, file: SourceFile) -> float:
         """Seconds the worker waits before parsing ``file``: 0, except in tests of the time limit."""
@@ -288,35 +319,36 @@ class Reader:
     def _parse_pdf(self, file: SourceFile):
         from cantobatch.ingest.pdf import PdfResult
 
-        if self._conn is None:
-            self._start_worker()
+        self._start_worker()
         limit = self.config.pdf_timeout_s
-        self._conn.send(
-            (
-                str(file.path),
-                file.source,
-                self.config.max_pages,
-                self.config.strip_headers,
-                self._delay_for(file),
-            )
+        request = (
+            str(file.path),
+            file.source,
+            self.config.max_pages,
+            self.config.strip_headers,
+            self._delay_for(file),
         )
-        if not self._conn.poll(limit):
-            self._kill_worker()
-            return PdfResult(
-                status="timeout",
-                error=f"{file.source}: parsing took longer than ingest.pdf_timeout_s={limit:g}s; "
-                "the parse was killed (raise the limit if the file is just large)",
-            )
         try:
-            return self._conn.recv()
+            self._worker.send(request)
+            result = self._worker.receive(limit)
         except (EOFError, OSError):
-            code = self._process.exitcode if self._process else None
-            self._kill_worker()
+            code = self._worker.process.poll()
+            self._worker.kill()
+            self._worker = None
             return PdfResult(
                 status="error",
                 error=f"{file.source}: the PDF parser crashed (exit code {code}); "
                 "the file is probably damaged",
             )
+        if result is _TIMED_OUT:
+            self._worker.kill()
+            self._worker = None
+            return PdfResult(
+                status="timeout",
+                error=f"{file.source}: parsing took longer than ingest.pdf_timeout_s={limit:g}s; "
+                "the parse was killed (raise the limit if the file is just large)",
+            )
+        return result
 
     def read(self, file: SourceFile) -> Document:
         """The Document for ``file``; every problem of the file is a status, never an exception."""

@@ -70,10 +70,9 @@ def keep_hyphen(head: str, tail: str, vocabulary: set[str] | None = None) -> boo
     if any(c.isdigit() for c in head + tail):
         return True
     if vocabulary:
-        joined = (head + tail).lower()
-        if joined in vocabulary:
+        if _used((head + tail).lower(), vocabulary):
             return False
-        if f"{head}-{tail}".lower() in vocabulary:
+        if _used(f"{head}-{tail}".lower(), vocabulary):
             return True
     if tail.lower() in SPLIT_SUFFIXES:
         return False
@@ -84,7 +83,7 @@ def dehyphenate_lines(lines: list[str], vocabulary: set[str] | None = None) -> l
     """Merge each line ending in "word-" with the next line starting with a word."""
     out: list[str] = []
     for line in lines:
-        if out and line:
+        if out and line and out[-1].endswith("-"):
             previous = out[-1]
             head = _LINE_END_HYPHEN.search(previous)
             tail = _FIRST_WORD.match(line)
@@ -112,17 +111,17 @@ def normalize_page(raw: str) -> list[str]:
 
 
 _DIGITS = re.compile(r"\d+")
-_ROMAN = re.compile(
-    r"\b(?=[mdclxvi])m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})\b"
-)
-_WS = re.compile(r"\s+")
-_PAGE_NUMBER_KEYS = frozenset({"#", "- # -", "-#-", "[#]", "(#)", "page #", "p. #"})
+_ROMAN = re.compile(r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
+_ROMAN_CHARS = frozenset("mdclxvi")
 
 
 def _line_key(line: str) -> str:
     """A line with page numbers masked, so "THE CANTOS 445" and "THE CANTOS 446" compare equal."""
-    key = _ROMAN.sub("#", _DIGITS.sub("#", line.lower()))
-    return _WS.sub(" ", key).strip()
+    tokens = _DIGITS.sub("#", line.lower()).split()
+    for i, token in enumerate(tokens):
+        if _ROMAN_CHARS.issuperset(token) and _ROMAN.fullmatch(token):
+            tokens[i] = "#"
+    return " ".join(tokens)
 
 
 def _edge_indices(lines: list[str], depth: int) -> list[int]:
@@ -157,7 +156,7 @@ def carry_split_words(pages: list[list[str]], vocabulary: set[str] | None = None
         first = next((i for i, line in enumerate(after) if line.strip()), None)
         if last is None or first is None:
             continue
-        head = _LINE_END_HYPHEN.search(before[last])
+        head = _LINE_END_HYPHEN.search(before[last]) if before[last].endswith("-") else None
         tail = re.match(r"^(\w+)([^\s\w]*)\s*", after[first])
         if head and tail and tail.group(1)[:1].islower():
             hyphen = "-" if keep_hyphen(head.group(1), tail.group(1), vocabulary) else ""
@@ -196,16 +195,23 @@ def join_lines(lines: list[str]) -> str:
     return "".join(parts)
 
 
-_WORDS = re.compile(r"\w+(?:-\w+)*")
+_PUNCTUATION = ",.;:!?)('\"“”‘’"
 
 
 def document_vocabulary(pages: list[list[str]]) -> set[str]:
-    """Lower-cased words and hyphenated compounds that occur inside lines (not at line ends)."""
+    """The document's lower-cased whitespace tokens (a line-end "word-" is never a compound)."""
     vocabulary: set[str] = set()
     for lines in pages:
-        for line in lines:
-            vocabulary.update(_WORDS.findall(line.lower().rstrip("-")))
+        # Plain whitespace tokens (fast, all in C); ``_used`` allows for punctuation around them.
+        vocabulary.update(" ".join(lines).lower().split())
     return vocabulary
+
+
+def _used(word: str, vocabulary: set[str]) -> bool:
+    """Whether ``word`` (lower case) occurs in the document, alone or with punctuation around."""
+    if word in vocabulary:
+        return True
+    return any(word + p in vocabulary or p + word in vocabulary for p in _PUNCTUATION)
 
 
 def clean_pages(raw_pages: list[str], strip_headers: bool = True) -> list[str]:
@@ -213,7 +219,7 @@ def clean_pages(raw_pages: list[str], strip_headers: bool = True) -> list[str]:
     pages = [normalize_page(raw) for raw in raw_pages]
     if strip_headers:
         pages = strip_running_lines(pages)
-    needs_vocabulary = any(_LINE_END_HYPHEN.search(line) for lines in pages for line in lines)
+    needs_vocabulary = any(line.endswith("-") for lines in pages for line in lines)
     vocabulary = document_vocabulary(pages) if needs_vocabulary else None
     if needs_vocabulary:
         carry_split_words(pages, vocabulary)
@@ -340,3 +346,45 @@ def extract_pdf(
             error=f"{source}: damaged or truncated PDF: pypdfium2 said {first!r}, pypdf said "
             f"{type(exc).__name__}: {exc}; re-download or repair it (qpdf in.pdf out.pdf)",
         )
+
+
+# --- worker process ---------------------------------------------------------------------------
+
+
+def serve() -> None:
+    """The Reader's worker loop: length-prefixed pickled requests on stdin, results on stdout.
+
+    A request is ``(path, source, max_pages, strip_headers, delay_s)``; end of input ends the loop.
+    ``delay_s`` is 0 except in the tests of the time limit.
+    """
+    import os
+    import pickle
+    import struct
+    import sys
+    import time
+
+    # The protocol owns the real stdout; anything a library prints goes to stderr instead.
+    out = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)
+    requests = sys.stdin.buffer
+
+    def send(message) -> None:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(struct.pack("<Q", len(data)) + data)
+
+    import pypdfium2  # noqa: F401  (imported before "ready": startup is not parse time)
+
+    send("ready")
+    while True:
+        header = requests.read(8)
+        if len(header) < 8:
+            return
+        (length,) = struct.unpack("<Q", header)
+        path, source, max_pages, strip_headers, delay_s = pickle.loads(requests.read(length))
+        if delay_s:
+            time.sleep(delay_s)
+        try:
+            result = extract_pdf(path, max_pages, strip_headers, source)
+        except Exception as exc:  # one file's unexpected failure must not end the worker
+            result = PdfResult(status="error", error=f"{source}: {type(exc).__name__}: {exc}")
+        send(result)

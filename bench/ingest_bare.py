@@ -1,0 +1,147 @@
+"""Ingest throughput against a bare pypdfium2 text loop over the same PDFs, side by side.
+
+    python bench/ingest_bare.py [--pages 200] [--copies 4] [--rounds 3]
+
+Builds (once, in a temp directory) a scholarly PDF of --pages pages with scripts/make_corpus.py's
+typesetter (running heads, footnotes, hyphenation, page labels), copies it --copies times next to
+the corpus PDFs, then times in alternating rounds:
+
+- bare: open each file with pypdfium2 and call get_text_range() on every page;
+- ingest: cantobatch's Reader (worker process, hashing, cleanup, labels) on the same files.
+
+Prints pages/s of both (best round each) and the ratio ingest / bare. The Reader's worker is
+started before timing (a one-time cost per run, printed separately).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from statistics import median
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def bare_pdfium_pages_per_s(paths: list[Path]) -> tuple[float, int]:
+    """(pages/s, pages) of the plainest pypdfium2 text loop over ``paths``."""
+    import pypdfium2 as pdfium
+
+    pages = 0
+    started = time.perf_counter()
+    for path in paths:
+        pdf = pdfium.PdfDocument(path)
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            textpage.get_text_range()
+            textpage.close()
+            page.close()
+            pages += 1
+        pdf.close()
+    return pages / (time.perf_counter() - started), pages
+
+
+def ingest_pages_per_s(paths: list[Path], reader=None) -> tuple[float, int]:
+    """(pages/s, pages) of cantobatch's Reader over ``paths`` (every document must read ok)."""
+    from cantobatch.ingest import Reader, SourceFile
+
+    own = reader is None
+    reader = reader or Reader()
+    pages = 0
+    started = time.perf_counter()
+    for path in paths:
+        file = SourceFile(path, path.name, path.stat().st_size, "pdf", None)
+        document = reader.read(file)
+        if document.status != "ok":
+            raise RuntimeError(f"{path}: {document.status}: {document.error}")
+        pages += len(document.pages)
+    elapsed = time.perf_counter() - started
+    if own:
+        reader.close()
+    return pages / elapsed, pages
+
+
+def make_long_pdf(path: Path, pages: int) -> None:
+    """A --pages page one-column book chapter built from the course reader's prose."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    import make_corpus as mc
+
+    body = mc.Style(font="Vera", size=10, leading=13)
+    heading = mc.Style(font="VeraBd", size=12, leading=18, space_after=8)
+    frame = mc.Frame(x=54, top=648 - 70, bottom=54, width=432 - 108)
+    notes = {**mc.PREFACE_NOTES, **mc.CHAPTER_NOTES}
+    flow = mc.Flow(lambda i: [frame], notes, note_width=frame.width)
+    blocks = mc.PREFACE + mc.CHAPTER
+    while len(flow.pages) <= pages:
+        for kind, content in blocks:
+            if kind == "h":
+                flow.heading(content, heading)
+            elif kind == "v":
+                flow.verse(content, mc.Style(font="VeraIt", size=9, leading=11))
+            else:
+                flow.paragraph(content, body)
+    flow.pages = flow.pages[:pages]
+
+    def decorate(c, index: int) -> None:
+        c.setFont("Vera", 7.5)
+        if index % 2:
+            c.drawString(54, 648 - 40, f"{index + 1}    READING THE LATER CANTOS")
+        else:
+            c.drawRightString(432 - 54, 648 - 40, f"STONES AND LEDGERS    {index + 1}")
+
+    c = mc._canvas(path, mc.BOOK, "Bench book", "cantobatch bench", "bench")
+    c.addPageLabel(0, style="ARABIC", start=1)
+    flow.render(c, decorate)
+    c.save()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--copies", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    from cantobatch.ingest import Reader
+
+    with tempfile.TemporaryDirectory(prefix="cantobatch-bench-") as tmp:
+        tmp_path = Path(tmp)
+        book = tmp_path / "book_000.pdf"
+        make_long_pdf(book, args.pages)
+        paths = [book]
+        for i in range(1, args.copies):
+            paths.append(tmp_path / f"book_{i:03d}.pdf")
+            shutil.copy(book, paths[-1])
+        paths += sorted((REPO / "corpora").rglob("*.pdf"))
+
+        started = time.perf_counter()
+        reader = Reader()
+        reader._start_worker()
+        startup = time.perf_counter() - started
+        bare_rates, ingest_rates = [], []
+        for _ in range(args.rounds):
+            rate, pages = bare_pdfium_pages_per_s(paths)
+            bare_rates.append(rate)
+            rate, ingest_pages = ingest_pages_per_s(paths, reader)
+            ingest_rates.append(rate)
+        reader.close()
+    assert pages == ingest_pages
+    print(f"PDFs: {len(paths)} files, {pages} pages; {args.rounds} alternating rounds")
+    print(f"worker start (once per Reader): {startup:.2f} s, not in the rates")
+    print(f"{'':26s}{'best':>10s}{'median':>10s}")
+    print(f"{'bare pypdfium2 (pages/s)':26s}{max(bare_rates):10.1f}{median(bare_rates):10.1f}")
+    print(f"{'ingest Reader (pages/s)':26s}{max(ingest_rates):10.1f}{median(ingest_rates):10.1f}")
+    best_ratio = max(ingest_rates) / max(bare_rates)
+    print(
+        f"{'ratio ingest / bare':26s}{best_ratio:10.2f}{median(ingest_rates) / median(bare_rates):10.2f}"
+    )
+    print("goal: ratio >= 0.80")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
