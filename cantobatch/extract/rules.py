@@ -180,6 +180,11 @@ def _group_patterns() -> tuple[re.Pattern, re.Pattern]:
 
 
 @cache
+def _all_triggers() -> tuple[str, ...]:
+    return tuple({t for grp in g.load_groups() for t in grp.triggers})
+
+
+@cache
 def _group_name_patterns() -> tuple[re.Pattern, ...]:
     return tuple(re.compile("|".join(f"(?:{p})" for p in grp.names)) for grp in g.load_groups())
 
@@ -205,8 +210,7 @@ def _ordinal_positions(text: str, lower: str) -> list[int]:
             ):
                 positions.append(at)
             at = lower.find(token, end)
-    if any(c.isdigit() for c in text):
-        positions += [m.start() for m in _ORDINAL_NUMERIC.finditer(text)]
+    positions += [m.start() for m in _ORDINAL_NUMERIC.finditer(text)]
     return sorted(positions)
 
 
@@ -248,8 +252,13 @@ class _Scan:
         self.text = text
         self.lower = text.lower()
         self.has_keyword = "cant" in self.lower
-        blocked = g.BLOCKED.finditer(text) if self.has_keyword else ()
-        self.taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in blocked]
+        self.taken: list[tuple[int, int]] = []
+        at = self.lower.find("cant") if self.has_keyword else -1
+        while at >= 0:  # the blocked phrases all hold "cant": look only around each one
+            for m in g.BLOCKED.finditer(text, max(0, at - 16), min(len(text), at + 40)):
+                if m.start() <= at < m.end() and (m.start(), m.end()) not in self.taken:
+                    self.taken.append((m.start(), m.end()))
+            at = self.lower.find("cant", at + 4)
         self.ordinal_positions = _ordinal_positions(text, self.lower)
         self._sentences: list[tuple[int, int]] | None = None
         self._romans: list[re.Match] | None = None
@@ -789,7 +798,7 @@ def extract_references(text: str) -> list[Reference]:
     scan.keywords()
     scan.bare_with_suffix()
     scan.canto_pages()
-    triggered = any(t in text for grp in g.load_groups() for t in grp.triggers)
+    triggered = any(t in text for t in _all_triggers())
     context = scan.has_context() or bool(scan.cantos) or triggered
     scan.ordinals(context)
     scan.groups()
