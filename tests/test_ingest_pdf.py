@@ -7,6 +7,9 @@ scripts/make_corpus.py.
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -153,6 +156,34 @@ def test_timeout_kills_the_parse_and_the_next_file_still_reads(tmp_path: Path) -
     assert "pdf_timeout_s=1s" in timed_out.error
     assert elapsed < 30  # killed, not waited for
     assert after.status == "ok" and "Malatesta" in after.text
+
+
+def test_a_crashed_worker_is_recorded_and_replaced(tmp_path: Path) -> None:
+    slow = tmp_path / "slow.pdf"
+    slow.write_bytes((FIXTURES / "ledgers.pdf").read_bytes())
+    with SlowReader(IngestConfig(pdf_timeout_s=60)) as reader:
+        reader._start_worker()
+        # What a segfault in pdfium looks like from the parent: the worker dies mid-parse.
+        threading.Timer(0.5, reader._worker.process.kill).start()
+        crashed = reader.read(next(iter(discover(tmp_path))))
+        after = reader.read(source("ledgers.pdf"))
+    assert crashed.status == "error"
+    assert "crashed" in crashed.error
+    assert after.status == "ok"
+
+
+def test_reader_works_from_a_script_without_main_guard(tmp_path: Path) -> None:
+    script = tmp_path / "script.py"
+    script.write_text(
+        "from cantobatch.ingest import discover, read\n"
+        f"for f in discover({str(FIXTURES)!r}):\n"
+        "    if f.source == 'ledgers.pdf':\n"
+        "        print(read(f).status)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.strip() == "ok", done.stderr
 
 
 # --- the sample corpus ------------------------------------------------------------------------

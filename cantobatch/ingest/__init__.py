@@ -373,14 +373,14 @@ class Reader:
                 f"{self.config.max_bytes}; raise it in the config to read this file",
             )
         try:
+            if file.kind == "pdf":  # the worker reads the file itself: only hash it here
+                return self._read_pdf(file, _file_digest(file.path), file.size)
             data = file.path.read_bytes()
         except OSError as exc:
             return _failed(
                 file, _unreadable_id(file), "unreadable", f"{file.source}: {exc.strerror or exc}"
             )
         doc_id = hashlib.sha256(data).hexdigest()
-        if file.kind == "pdf":
-            return self._read_pdf(file, doc_id, len(data))
         if file.path.suffix.lower() == ".pdf":
             what = "an HTML page" if file.kind == "html" else "not a PDF (no %PDF- header)"
             return _failed(
