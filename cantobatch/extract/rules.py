@@ -554,13 +554,19 @@ class _Scan:
             lines_of = re.search(r"\blines?\s+(?:of|in)\s+$", before)
             if len(m.group()) < 2 and not (strong or lines_of):
                 continue
+            if prev not in _PREPOSITIONS and re.match(r"\s*\(\d{4}\)", after):
+                continue  # a volume: "The Criterion, XIV (1935)"
             qualifies = (
                 strong
                 or len(m.group()) >= 3  # "called LII the start": long numerals are cantos here
                 or prev in _PREPOSITIONS
                 or bool(re.match(r"[’']s\b", after))
                 or bool(_SENTENCE_START.search(before) and re.match(r"\s+[a-z]|\s*,", after))
-                or bool(re.search(r",\s+$", before) and re.match(r"\s*(?:[.;:)]|$)", after))
+                or bool(  # an apposition: "the Princess Ra-Set, XCI."
+                    len(m.group()) >= 3
+                    and re.search(r",\s+$", before)
+                    and re.match(r"\s*(?:[.;:)]|$)", after)
+                )
             )
             if qualifies:
                 candidates.append((m, strong, prev == "from"))
@@ -599,7 +605,7 @@ class _Scan:
             if w[0].isupper() and w.lower() not in g.FUNCTION_WORDS and not _KEYWORD.fullmatch(w):
                 return True  # "Frederick II", "The Dial LXXI", "Inf. XVII", "John XIV:6"
         if g.COUNTED_NOUN.match(text[end:]):
-            return True
+            return True  # "XVI Cantos", "XIX century"
         if re.match(
             r"\s*,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+)?(?:[Tt]he\s+|Hugh\s+Selwyn\s+|Homage\s+to\s+"
             r"(?:Sextus\s+)?)?[‘“\"']?(?:"
