@@ -429,3 +429,38 @@ def test_identity_names_the_grammar():
     identity = RulesExtractor().identity()
     assert identity["extractor"] == "rules" and identity["method"] == "rules"
     assert len(identity["grammar"]) == 16
+
+
+# --- contexts that decide ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dante and Cavalcanti dominate Canto XXXVI.", [36]),
+        ("LXXXI’s “Pull down thy vanity” is the best known passage.", [81]),
+        ("In a letter of 1939 he called LII the start of the Chinese sequence.", [52]),
+        ("The ideogram in Canto LXXVII recurs in XCVIII and CIV.", [77, 98, 104]),
+        ("In 2/6 Pound mentions So-shu.", [2]),
+        ("Canto IV was first printed in 1919; Canto V in 1921.", [4, 5]),
+    ],
+)
+def test_canto_contexts(text, expected):
+    assert cantos(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "John XIV:6 is quoted in a sermon.",
+        "The cantos were praised in The Criterion, XIV (1935).",
+        "In the late cantos, Pound cites Coke's Institutes, II.",
+        "Chapter XIII of Kenner discusses the cantos; see also chapter XIV.",
+        "The cantos were written in the XXth century.",
+        "In his cantos Pound draws on Ovid's Metamorphoses III and Homer's Odyssey XI.",
+        "the cantos I have read",
+        "In the Thrones of Europe the kings fell.",
+    ],
+)
+def test_numerals_that_are_not_cantos_in_a_canto_context(text):
+    assert refs(text) == []
