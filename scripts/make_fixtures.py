@@ -109,6 +109,7 @@ def write_fixtures(out: Path) -> list[Path]:
         "scanned": out / "scanned.pdf",
         "pdf_as_txt": out / "really_a_pdf.txt",
         "junk_prefix": out / "http_response_prefix.pdf",
+        "bad_page": out / "damaged_first_page.pdf",
     }
     write_lines_pdf(paths["lines"])
     # Owner password only: anyone may open it; copying is "forbidden" by a flag readers ignore.
@@ -129,6 +130,9 @@ def write_fixtures(out: Path) -> list[Path]:
     # the file, pypdf (the fallback) finds the header and reads it.
     http = b"HTTP/1.1 200 OK\nContent-Type: application/pdf\nX-Padding: " + b"x" * 1950
     paths["junk_prefix"].write_bytes(http + b"\n\n" + data)
+    # The first page object's /Type damaged: pdfium cannot load that page, the others read.
+    at = data.index(b"/Type /Page\n")
+    paths["bad_page"].write_bytes(data[:at] + b"/Type /Pagx\n" + data[at + 12 :])
     return list(paths.values())
 
 

@@ -135,6 +135,18 @@ def test_pypdf_fallback_reads_what_pdfium_refuses(reader: Reader) -> None:
     assert document.text == plain.text
 
 
+def test_a_damaged_page_loses_its_text_not_the_document(reader: Reader) -> None:
+    document = reader.read(source("damaged_first_page.pdf"))
+    assert (document.status, document.extractor) == ("ok", "pypdfium2")
+    assert "page(s) 1 could not be loaded" in document.error
+    assert len(document.pages) == 3
+    first = document.pages[0]
+    assert first.char_end == first.char_start  # no text for page 1
+    assert document.text == "\n\n" + document.text[2:]  # pages stay joined by a blank line
+    assert document.text[2:].startswith("counts, line by line, as the poem does in Canto")
+    assert "LEDGERS AND STONES" not in document.text
+
+
 class SlowReader(Reader):
     """Makes the worker sleep before parsing files whose name contains "slow"."""
 

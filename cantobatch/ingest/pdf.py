@@ -16,7 +16,7 @@ import logging
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # --- result -----------------------------------------------------------------------------------
 
@@ -301,15 +301,27 @@ def _with_pdfium(path: str, max_pages: int, strip_headers: bool, source: str) ->
             return _too_many(source, count, max_pages, "pypdfium2")
         raw_pages: list[str] = []
         labels: list[str | None] = []
+        failed_pages = []
         for index in range(count):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            raw_pages.append(textpage.get_text_range())
-            textpage.close()
-            page.close()
+            try:
+                page = pdf[index]
+                textpage = page.get_textpage()
+                raw_pages.append(textpage.get_text_range())
+                textpage.close()
+                page.close()
+            except pdfium.PdfiumError:
+                # One damaged page costs its text, not the document's.
+                failed_pages.append(index + 1)
+                raw_pages.append("")
             labels.append(pdf.get_page_label(index) or None)
         title = (pdf.get_metadata_value("Title") or "").strip() or None
-    return _finish("pypdfium2", raw_pages, labels, title, strip_headers, source)
+    if failed_pages and len(failed_pages) == count:
+        return f"no page could be loaded (pages {failed_pages[0]}-{failed_pages[-1]})"
+    result = _finish("pypdfium2", raw_pages, labels, title, strip_headers, source)
+    if failed_pages and result.status == "ok":
+        pages = ", ".join(map(str, failed_pages[:20])) + (" ..." if len(failed_pages) > 20 else "")
+        return replace(result, error=f"{source}: page(s) {pages} could not be loaded; text missing")
+    return result
 
 
 def _with_pypdf(path: str, max_pages: int, strip_headers: bool, source: str) -> PdfResult:
