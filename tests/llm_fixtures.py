@@ -35,3 +35,72 @@ def small_model_path(cantobatch_test_home: Path) -> Path:
     from cantobatch.models import pull
 
     return pull("smollm2")
+
+
+# --- vLLM ----------------------------------------------------------------------------------
+
+# Short passages with citations of several shapes and two negatives (hand-written for the tests).
+LLM_PASSAGES = (
+    "Canto IX, ll. 1-3",
+    "In Canto LXXIV Pound remembers the camp at Pisa.",
+    "XLV is the usura canto.",
+    "Dante's Inferno XXVI tells of Ulysses.",
+    "See canto 2, lines 4-8.",
+    "A note on Pound's letters to his mother.",
+    "the last line of Canto I",
+    "Compare XVII:1-6 with the opening of Canto XLVII.",
+)
+
+
+@pytest.fixture(scope="session")
+def tiny_lora_adapter(small_model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random LoRA adapter (r=8 on q_proj/v_proj) for the small model: enough to change answers."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    torch.manual_seed(0)
+    model = AutoModelForCausalLM.from_pretrained(str(small_model_path), dtype=torch.float32)
+    config = LoraConfig(r=8, lora_alpha=16, target_modules=["q_proj", "v_proj"], lora_dropout=0.0)
+    peft_model = get_peft_model(model, config)
+    with torch.no_grad():
+        for name, param in peft_model.named_parameters():
+            if "lora_B" in name:  # peft starts B at zero (a no-op adapter); make it do something
+                param.normal_(0.0, 0.02)
+    out = tmp_path_factory.mktemp("tiny-lora")
+    peft_model.save_pretrained(str(out))
+    return out
+
+
+@pytest.fixture(scope="session")
+def llm_engine(small_model_path: Path, tiny_lora_adapter: Path):
+    """The one vLLM engine of the session: the small model with LoRA enabled (the tiny adapter).
+
+    Extractors without an adapter share it (requests without a LoRARequest see the bare base).
+    The engine core runs in-process (VLLM_ENABLE_V1_MULTIPROCESSING=0): vLLM's default child
+    process needs an ``if __name__ == "__main__"`` guard that pytest does not have.
+    """
+    os.environ["VLLM_ENABLE_V1_MULTIPROCESSING"] = "0"
+    os.environ.setdefault("VLLM_CACHE_ROOT", str(small_model_path.parent.parent / "vllm-cache"))
+    from cantobatch.extract.llm import Engine
+
+    engine = Engine(engine_llm_config(small_model_path, tiny_lora_adapter, serve="lora"))
+    engine.start()
+    yield engine
+    engine.close()
+
+
+def engine_llm_config(model: Path, adapter: Path | None = None, **overrides):
+    """The llm settings the session engine runs with (small KV cache and context for tests)."""
+    from cantobatch.config import LLMConfig
+
+    values = {
+        "model": str(model),
+        "adapter": str(adapter) if adapter else None,
+        "kv_cache_gib": 1,
+        "max_model_len": 1024,
+        "batch_size": 64,
+        "cache": False,
+    }
+    values.update(overrides)
+    return LLMConfig(**values)
