@@ -146,7 +146,7 @@ def test_file_vanishing_after_discovery_reads_as_unreadable(corpus: Path) -> Non
 
 def test_missing_root_raises(tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="does not exist"):
-        list(discover(tmp_path / "nowhere"))
+        discover(tmp_path / "nowhere")  # at the call, before any iteration
 
 
 def test_a_single_file_root_is_one_source(tmp_path: Path) -> None:

@@ -45,9 +45,8 @@ class SourceFile:
     source: str  # path relative to the corpus root, POSIX
     size: int
     kind: str  # sniffed from bytes: "pdf", "html", "text", "unknown"
-    status: (
-        str | None
-    )  # None = readable candidate; else zero_bytes, unreadable, symlink_loop, unsupported
+    # None: a readable candidate; else "zero_bytes", "unreadable", "symlink_loop", "unsupported"
+    status: str | None
     error: str | None = None
 
 
@@ -106,7 +105,7 @@ def discover(root: str | Path) -> Iterator[SourceFile]:
 
     Symlinks are followed; a link that loops (to itself or an enclosing directory), a dangling
     link, an unreadable file or directory and an empty file are yielded with a status, never
-    raised. Raises IngestError only when ``root`` itself does not exist.
+    raised. Raises IngestError (at the call, not on iteration) only when ``root`` does not exist.
     """
     root = Path(os.path.abspath(root))
     if not root.exists():
@@ -115,9 +114,8 @@ def discover(root: str | Path) -> Iterator[SourceFile]:
             status="unreadable",
         )
     if root.is_file():
-        yield _classify(root, root.name, root.stat().st_size)
-        return
-    yield from _walk(root, "", frozenset({os.path.realpath(root)}))
+        return iter([_classify(root, root.name, root.stat().st_size)])
+    return _walk(root, "", frozenset({os.path.realpath(root)}))
 
 
 def _walk(directory: Path, prefix: str, ancestors: frozenset[str]) -> Iterator[SourceFile]:
