@@ -105,3 +105,14 @@ def test_audit_of_the_users_file(shared_data):
     result = run("audit", "--json", str(shared_data / "poundtech101.jsonl"))
     assert result.exit_code == 0
     assert [json.loads(x)["line_no"] for x in result.output.splitlines()] == [61, 68, 69]
+
+
+def test_extract_cantos_text_reaches_the_quote_extractor(shared_data):
+    text = "Pound opens: And then went down to the ship, set keel to breakers"
+    result = run(
+        "extract", "--extractor", "quote", "--cantos-text", str(shared_data / "cantos"), text
+    )
+    assert result.exit_code == 0
+    record = json.loads(result.output)
+    assert [r["canto"] for r in record["references"]] == [1]
+    assert {e["method"] for e in record["evidence"]} == {"quote"}
