@@ -60,6 +60,8 @@ def test_arabic_after_canto(text, expected):
         ("The fifty-second of Pound's cantos begins the Chinese history.", [52]),
         ("Of the whole Pisan sequence, the eighty-third is the gentlest.", [83]),
         ("the first three cantos", [1, 2, 3]),
+        ("In the sixty-second and seventieth cantos Adams speaks.", [62, 70]),
+        ("the third, fourth and seventh cantos", [3, 4, 7]),
     ],
 )
 def test_ordinal_words(text, expected):
@@ -90,6 +92,7 @@ def test_number_words_after_canto(text, expected):
         ("cantos lxxxv—xcv", span(85, 95)),
         ("CX–CXVII were gathered in 1969.", span(110, 117)),
         ("From LXXXV to LXXXVIII the Benton material builds.", span(85, 88)),
+        ("from Canto 96 through Canto 100 the Byzantine Eparch's book", span(96, 100)),
     ],
 )
 def test_ranges_expand(text, expected):
@@ -259,6 +262,7 @@ def test_group_locating_a_numbered_canto_is_not_expanded():
         "In Inferno XXXIII Ugolino gnaws the archbishop.",
         "Inf. V is the canto of Paolo and Francesca.",
         "the fifth canto of the Inferno",
+        "the fifth and sixth cantos of the Inferno",
         "Dante's Paradiso, canto XXX, shows the river of light.",
         "Purgatorio, Canto 27: Dante passes through the fire.",
     ],

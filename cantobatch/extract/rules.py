@@ -149,6 +149,15 @@ _PREPOSITIONS = frozenset(
         "on",
     ]  # noqa: SIM905
 )
+_NUMBER_ORD = rf"(?:{g.ORDINAL_WORD}|{g.ORDINAL_NUM})"
+_ORDINAL_LIST = re.compile(
+    rf"{_DETERMINER}\s+(?P<ords>{_NUMBER_ORD}(?:\s*,\s*{_NUMBER_ORD})*\s*,?\s+(?:and|or)\s+"
+    rf"{_NUMBER_ORD})\s+[Cc]antos\b"
+)
+_FROM_TO = re.compile(
+    rf"\b[Ff]rom\s+[Cc]anto\s+(?P<a>{g.ROMAN_ANY}|\d{{1,3}})\s+(?:to|through|until|till)\s+"
+    rf"[Cc]anto\s+(?P<b>{g.ROMAN_ANY}|\d{{1,3}})\b"
+)
 _ORDINAL_TAIL_NOUN = re.compile(
     r"\s+(?:centur(?:y|ies)|years?|birthday|anniversary|days?|times?|street|regiment|division|"
     r"congress|psalm|dynasty|parallel|floor|minutes?|per\s*cent|percent|pages?|chapters?|lines?|"
@@ -378,6 +387,12 @@ class _Scan:
         if not self.has_keyword:
             return
         text = self.text
+        for m in _FROM_TO.finditer(text):  # "from Canto LXXIV to Canto LXXXIV"
+            a, b = g.numeral_value(m.group("a")), g.numeral_value(m.group("b"))
+            span = g.expand_range(a, b) if a and b else None
+            same = m.group("a").isdigit() == m.group("b").isdigit()
+            if span and same and g.valid_canto(span[-1]) and not self._foreign(m.start(), m.end()):
+                self.add(_Canto(m.start(), m.end(), span, "range"))
         for m in _KEYWORD.finditer(text):
             if not self.free(m.start(), m.end()):
                 continue
@@ -470,7 +485,20 @@ class _Scan:
 
     # ordinals and groups ---------------------------------------------------------------------
 
+    def ordinal_lists(self) -> None:
+        """ "the fourth and fifth cantos", "the seventy-fourth and eighty-first cantos"."""
+        for m in _anchored(self.text, _ORDINAL_LIST, self.ordinal_positions):
+            words = re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group("ords"))
+            values = [g.ordinal_value(re.sub(r"[-\s]+", " ", w.lower())) for w in words]
+            if (
+                all(g.valid_canto(v) for v in values)
+                and self.free(m.start(), m.end())
+                and not self._foreign(m.start(), m.end())
+            ):
+                self.add(_Canto(m.start(), m.end(), values, "ordinal"))
+
     def ordinals(self, context: bool) -> None:
+        self.ordinal_lists()
         groups = g.load_groups()
         _, ordinal = _group_patterns()
         for m in _anchored(self.text, ordinal, self.ordinal_positions):
