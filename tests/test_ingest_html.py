@@ -43,6 +43,7 @@ def test_article_page_keeps_the_article_and_drops_boilerplate() -> None:
     )
     assert "(Cantos 8–11)" in text and "IX:ll.15-28" in text
     assert "On the Siena cantos see 42/209" in text  # footnotes are article text
+    assert "Monte dei Paschi of Siena.\n\n" in text  # the reference mark "1" is gone
     for boilerplate in (
         "Essays on Canto LXXXI",  # <header>
         "Inferno canto XXVI",  # <nav>
@@ -112,6 +113,14 @@ def test_br_pre_and_blocks() -> None:
 )
 def test_main_content_choice(body: str, expected: str) -> None:
     assert text_of(page(body)) == expected
+
+
+def test_footnote_reference_marks_are_dropped_notes_kept() -> None:
+    data = page(
+        '<p>Siena.<sup><a href="#fn1">1</a></sup> The 1<sup>st</sup> and E=mc<sup>2</sup>.</p>'
+        '<ol><li id="fn1">See 42/209.</li></ol>'
+    )
+    assert text_of(data) == "Siena. The 1st and E=mc2.\n\nSee 42/209."
 
 
 def test_nfkc_and_entities() -> None:

@@ -44,6 +44,7 @@ LINE_TAGS = frozenset({"br"})
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)""", re.I)
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
+_NOTE_MARK = re.compile(r"^\s*[\[(]?(?:\d{1,3}|[*†‡§a-z])[\])]?\s*$")
 _MANY_NL = re.compile(r"\n{3,}")
 
 
@@ -150,6 +151,12 @@ def extract_main_text(markup: str, parser: str = "lxml") -> tuple[str, str | Non
     for tag in soup.find_all(DROP_TAGS):
         if not tag.decomposed:
             tag.decompose()
+    for sup in soup.find_all("sup"):
+        # A footnote reference ("Siena.<sup><a href="#fn1">1</a></sup>") would glue its number
+        # to the text ("Siena.1"); the note itself stays in the text where the page puts it.
+        link = sup.find("a", href=True)
+        if link is not None and link["href"].startswith("#") and _NOTE_MARK.match(sup.get_text()):
+            sup.decompose()
     return render(_main_element(soup)), title
 
 
