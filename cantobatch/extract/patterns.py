@@ -1,0 +1,286 @@
+"""Compiled patterns and small pure helpers of the citation grammar (used by ``scan``).
+
+Patterns that start with a determiner ("the first Pisan canto") are only tried just before
+ordinal words (``anchored``): run at every position they were most of the grammar's cost.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from cantobatch.extract import grammar as g
+
+MAX_LINE = 999
+MAX_LINE_SPAN = 400
+PLURAL_LINE_COUNT = (
+    5  # "the last lines" with no count: the user's labels take five (poundtech101, 101)
+)
+
+
+# --- patterns ---------------------------------------------------------------------------------
+
+KEYWORD = re.compile(r"(?<![A-Za-z])(?:[Cc]antos?|CANTOS?|[Cc]antares)(?![A-Za-z])")
+ROMAN_UP = re.compile(g.ROMAN)
+ROMAN_ANY = re.compile(g.ROMAN_ANY)
+ARABIC = re.compile(g.ARABIC)
+WORD_NUMBER = re.compile(rf"(?i:{g.CARDINAL_WORD})")
+DASH = re.compile(g.DASH)
+DASH_SIGN = re.compile(r"\s*[-‐‑–—−]\s*")
+LIST_SEP = re.compile(g.LIST_SEP)
+LINE_NUM = r"\d{1,3}(?![\d])"
+LINE_ITEM = rf"{LINE_NUM}(?:{g.DASH}{LINE_NUM})?(?!\s*[:/]\s*\d)(?!\.\d)"
+LINE_LIST = rf"{LINE_ITEM}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*){LINE_ITEM})*"
+SUFFIX_LINES = re.compile(
+    rf"(?:\s*:\s*(?:ll?\.\s*|lines?\s+)?|\s*,?\s*(?:ll?\.|lines?\s)\s*)(?P<lines>{LINE_LIST})"
+)
+SUFFIX_DOT_LINE = re.compile(rf"\.(?P<lines>{LINE_ITEM})")  # "I.23"
+PAGE = r"\d{1,4}(?:[-–]\d{1,4})?(?![\d/])"
+SUFFIX_PAGE = re.compile(
+    rf"\s*/\s*(?P<page>{PAGE})|\s+at\s+p(?:age|\.)\s*(?P<page2>{PAGE})"
+    rf"|\s*\(\s*p(?:age|\.)\s*(?P<page3>{PAGE})\s*\)|\s*,\s*(?:pages?|pp?\.)\s*(?P<page4>{PAGE})"
+)
+ARABIC_PAGE = re.compile(
+    r"(?<![\w/.,:\-])(?P<canto>\d{1,3})/(?P<page>\d{1,4})(?:[-–]\d{1,4})?(?![\d/])"
+)
+C_PAGE = re.compile(r"(?<![A-Za-z0-9])C(?P<canto>\d{1,3})[./](?P<page>\d{1,4})(?![\d/])")
+LINE_KW = re.compile(rf"(?<![A-Za-z])(?:ll\.?|l\.|[Ll]ines?|LL\.|LINES?)\s*(?P<lines>{LINE_LIST})")
+LINE_WORDS = re.compile(
+    rf"(?<![A-Za-z])[Ll]ines?\s+(?P<a>{g.CARDINAL_WORD})(?:{g.DASH}(?P<b>{g.CARDINAL_WORD}))?"
+)
+GREEK_EQ = re.compile(rf"=\s*(?P<lines>{LINE_NUM}(?:\s*(?:[-–]|\.\.)\s*{LINE_NUM}))")
+
+ORD_SPECIAL = (
+    r"(?:second|third)[-\s]+(?:to|from)[-\s]+(?:the[-\s]+)?last|last[-\s]+but[-\s]+one|"
+    r"penultimate|antepenultimate|last|final|opening|closing"
+)
+ORD = rf"(?:{ORD_SPECIAL}|{g.ORDINAL_WORD}|{g.ORDINAL_NUM})"
+# One optional lowercase word between the determiner and the ordinal: "the very last line".
+ADJ = rf"(?:(?!(?:{ORD}|and|or|of|in|lines?|cantos?)\b)[a-z]+\s+)?"
+DETERMINER = r"(?:\b(?:[Tt]he|Pound['’]s|[Hh]is|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)|(?<=['’]s))"
+LINE_DET = r"(?:\b(?:[Tt]he|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)|(?<=['’]s))"
+ORDINAL_LINE = re.compile(
+    rf"{LINE_DET}\s+{ADJ}(?P<ord>{ORD})\s+line\b(?!s)"
+    r"(?:\s+from\s+the\s+(?P<end>end|bottom)|\s+but\s+(?P<but>one|two))?"
+)
+COUNT = rf"(?:{g.COUNT}|couple\s+of|pair\s+of)"
+COUNT_LINES = re.compile(
+    rf"{LINE_DET}\s+{ADJ}(?P<which>first|last|opening|closing|final)\s+(?P<count>{COUNT})"
+    r"(?:\s+lines?\b|(?=\s+(?:of|in)\b))"
+)
+PAIR_LINES = re.compile(
+    rf"{LINE_DET}\s+(?P<w1>first|last|opening|closing|final)(?:\s+(?P<c1>{COUNT}))?\s+and\s+"
+    rf"(?:the\s+)?(?P<w2>first|last|closing|final)(?:\s+(?P<c2>{COUNT}))?\s+lines?\b"
+)
+PLURAL_LINES = re.compile(
+    rf"{LINE_DET}\s+{ADJ}(?P<which>first|last|opening|closing|final)\s+lines\b"
+)
+RELATIVE_LINES = re.compile(
+    rf"\b(?P<dir>following|next|subsequent|succeeding|preceding|previous)\s+"
+    rf"(?:(?P<count>{g.COUNT})\s+)?(?P<noun>lines?)\b"
+)
+CONTEXT = re.compile(r"(?i)(?<![a-z])cantos?(?![a-z])|(?<![A-Za-z])(?:ll?\.\s*\d|lines?\b)")
+SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[A-Z“\"‘(\[])")
+SENTENCE_START = re.compile(r"(?:^|[.!?;][\"”’)\]]*\s+|[(\[“\"‘]\s*)$")
+PREPOSITIONS = frozenset(
+    [
+        "in",
+        "of",
+        "for",
+        "see",
+        "cf",
+        "cf.",
+        "from",
+        "and",
+        "to",
+        "with",
+        "at",
+        "also",
+        "compare",
+        "both",
+        "between",
+        "like",
+        "unlike",
+        "through",
+        "into",
+        "within",
+        "on",
+    ]  # noqa: SIM905
+)
+NUMBER_ORD = rf"(?:{g.ORDINAL_WORD}|{g.ORDINAL_NUM})"
+ORDINAL_LIST = re.compile(
+    rf"{DETERMINER}\s+(?P<ords>{NUMBER_ORD}(?:\s*,\s*{NUMBER_ORD})*\s*,?\s+(?:and|or)\s+"
+    rf"{NUMBER_ORD})\s+[Cc]antos\b"
+)
+FROM_TO = re.compile(
+    rf"\b[Ff]rom\s+[Cc]anto\s+(?P<a>{g.ROMAN_ANY}|\d{{1,3}})\s+(?:to|through|until|till)\s+"
+    rf"[Cc]anto\s+(?P<b>{g.ROMAN_ANY}|\d{{1,3}})\b"
+)
+ORDINAL_TAIL_NOUN = re.compile(
+    r"\s+(?:centur(?:y|ies)|years?|birthday|anniversary|days?|times?|street|regiment|division|"
+    r"congress|psalm|dynasty|parallel|floor|minutes?|per\s*cent|percent|pages?|chapters?|lines?|"
+    r"verses?|stanzas?|editions?|printings?|sessions?|amendment|part|book|volume|letter|poem)\b"
+)
+
+
+@cache
+def group_patterns() -> tuple[re.Pattern, re.Pattern]:
+    groups = g.load_groups()
+    names = "|".join(
+        f"(?P<g{i}>{'|'.join(f'(?:{p})' for p in grp.names)})"
+        for i, grp in enumerate(groups)
+        if grp.names
+    )
+    adjectives = "|".join(
+        f"(?P<a{i}>{'|'.join(f'(?:{p})' for p in grp.adjective)})"
+        for i, grp in enumerate(groups)
+        if grp.adjective
+    )
+    ordinal = re.compile(
+        rf"{DETERMINER}\s+{ADJ}(?P<ord>{ORD})(?:\s+(?P<count>{COUNT}))?"
+        rf"(?:\s+(?:{adjectives}))?(?:\s+(?P<kw>[Cc]antos?)(?![A-Za-z]))?"
+        rf"(?:(?:\s+(?:in|of|from|among)\s+(?:[Tt]he\s+)?(?:(?:Pound|his)['’]?s?\s+)?"
+        rf"(?:{g.COUNT}\s+)?|\s+)[‘“\"']?(?:{names})"
+        rf"|\s+of\s+(?P<whole>(?:Pound['’]s|his|the)\s+[Cc]antos)(?![A-Za-z]))?"
+    )
+    return re.compile(names), ordinal
+
+
+@cache
+def all_triggers() -> tuple[str, ...]:
+    return tuple({t for grp in g.load_groups() for t in grp.triggers})
+
+
+@cache
+def group_name_patterns() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile("|".join(f"(?:{p})" for p in grp.names)) for grp in g.load_groups())
+
+
+ORDINAL_NUMERIC = re.compile(r"\d(?:st|nd|rd|th)\b")
+ROMAN_WORD = re.compile(r"\b[IVXLC]+\b")
+C_DIGIT = re.compile(r"C\d")
+DET_BEFORE = re.compile(r"\b(?:[Tt]he|Pound['’]s|[Hh]is|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)\s|['’]s\s")
+
+
+def ordinal_positions(text: str, lower: str) -> list[int]:
+    """Where ordinal words start ("first", "eighty-first", "81st", "last"): substring checks,
+    because a regex over every passage for these rare words was the grammar's main cost."""
+    positions = []
+    for token in g.ORDINAL_TOKENS:
+        at = lower.find(token)
+        while at >= 0:
+            end = at + len(token)
+            if (at == 0 or not lower[at - 1].isalpha()) and (
+                end == len(lower) or not lower[end].isalpha()
+            ):
+                positions.append(at)
+            at = lower.find(token, end)
+    positions += [m.start() for m in ORDINAL_NUMERIC.finditer(text)]
+    return sorted(positions)
+
+
+@cache
+def roman_value(numeral: str) -> int | None:
+    return g.numeral_value(numeral)
+
+
+def anchored(text: str, pattern: re.Pattern, positions: list[int]):
+    """Matches of a determiner-led ordinal ``pattern``, tried only just before ordinal words.
+
+    Running such patterns at every position costs milliseconds a passage; ordinal words are rare.
+    """
+    end = -1
+    for pos in positions:
+        if pos < end:
+            continue
+        for det in DET_BEFORE.finditer(text, max(0, pos - 48), pos):
+            start = det.start() + 2 if det.group()[0] in "'’" else det.start()
+            m = pattern.match(text, start)
+            if m and m.end() > pos:
+                yield m
+                end = m.end()
+                break
+
+
+def group_index(match: re.Match, prefix: str) -> int | None:
+    for key, value in match.groupdict().items():
+        if value is not None and key.startswith(prefix) and key[1:].isdigit():
+            return int(key[1:])
+    return None
+
+
+def phrase_count(s: str) -> int | None:
+    low = s.lower()
+    if low.startswith(("couple", "pair")):
+        return 2
+    return g.count_value(s)
+
+
+def plausible_page(canto: int, page: int) -> bool:
+    # Canto n sits near page 5n-7n in the collected editions; this refuses dates and fractions.
+    return page >= 3 and 4 * canto - 5 <= page <= 8 * canto + 20
+
+
+def line_list(s: str) -> list[int]:
+    out: list[int] = []
+    for item in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", s.strip()):
+        parts = DASH.split(item.strip(), maxsplit=1)
+        try:
+            nums = [int(p) for p in parts]
+        except ValueError:
+            return []
+        if len(nums) == 2:
+            span = g.expand_range(nums[0], nums[1], limit=MAX_LINE_SPAN)
+            if span is None:
+                return []
+            out.extend(span)
+        else:
+            out.append(nums[0])
+    if not out or any(n < 1 or n > MAX_LINE for n in out):
+        return []
+    return list(dict.fromkeys(out))
+
+
+def ordinal_position(word: str) -> int | None:
+    """1-based position from the start, or negative from the end: "penultimate" → -2."""
+    w = re.sub(r"[-\s]+", " ", word.lower())
+    fixed = {"last": -1, "final": -1, "closing": -1, "opening": 1, "penultimate": -2,
+             "antepenultimate": -3, "last but one": -2}  # fmt: skip
+    if w in fixed:
+        return fixed[w]
+    m = re.fullmatch(r"(second|third) (?:to|from) (?:the )?last", w)
+    if m:
+        return -(2 if m.group(1) == "second" else 3)
+    return g.ordinal_value(w)
+
+
+def position_lines(which: str, count: str | None) -> list[int]:
+    n = phrase_count(count) if count else 1
+    if not n or n > MAX_LINE_SPAN:
+        return []
+    if which.lower() in ("first", "opening"):
+        return list(range(1, n + 1))
+    return list(range(-n, 0))
+
+
+def ordinal_slice(which: str, count: int | None, first: int, last: int) -> list[int]:
+    pos = ordinal_position(which)
+    if pos is None:
+        return []
+    n = count or 1
+    if pos > 0:
+        lo = first + pos - 1
+        out = list(range(lo, lo + n))
+    else:
+        hi = last + pos + 1
+        out = list(range(hi - n + 1, hi + 1))
+    return out if all(first <= c <= last for c in out) else []
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for m in SENTENCE_END.finditer(text):
+        bounds.append((start, m.end()))
+        start = m.end()
+    bounds.append((start, len(text)))
+    return bounds

@@ -1,0 +1,561 @@
+"""The scanner: finds canto and line mentions in a passage, most specific first, never letting
+two mentions share characters. ``rules.extract_references`` resolves them into references."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from cantobatch.extract import grammar as g
+from cantobatch.extract.patterns import (
+    ARABIC,
+    ARABIC_PAGE,
+    C_DIGIT,
+    C_PAGE,
+    CONTEXT,
+    COUNT_LINES,
+    DASH,
+    DASH_SIGN,
+    FROM_TO,
+    GREEK_EQ,
+    KEYWORD,
+    LINE_KW,
+    LINE_WORDS,
+    LIST_SEP,
+    MAX_LINE_SPAN,
+    ORDINAL_LINE,
+    ORDINAL_LIST,
+    ORDINAL_TAIL_NOUN,
+    PAIR_LINES,
+    PLURAL_LINE_COUNT,
+    PLURAL_LINES,
+    PREPOSITIONS,
+    RELATIVE_LINES,
+    ROMAN_ANY,
+    ROMAN_UP,
+    ROMAN_WORD,
+    SENTENCE_END,
+    SENTENCE_START,
+    SUFFIX_DOT_LINE,
+    SUFFIX_LINES,
+    SUFFIX_PAGE,
+    WORD_NUMBER,
+    anchored,
+    group_index,
+    group_name_patterns,
+    group_patterns,
+    line_list,
+    ordinal_position,
+    ordinal_positions,
+    ordinal_slice,
+    phrase_count,
+    plausible_page,
+    position_lines,
+    roman_value,
+    sentence_bounds,
+)
+
+
+@dataclass
+class CantoMention:
+    start: int
+    end: int
+    cantos: list[int]
+    family: str
+    lines: list[int] = field(default_factory=list)
+    cited_page: str | None = None
+    explicit: bool = True  # a numeral or ordinal names the canto (groups are not explicit)
+    weak: bool = False  # kept only if a line reference attaches to it ("(XX) Lines 87 and 88")
+
+
+@dataclass
+class LineMention:
+    start: int
+    end: int
+    lines: list[int]
+    family: str
+    relative: int = 0  # +n: the n lines after the previous reference, -n: the n before it
+
+
+# --- the scanner ------------------------------------------------------------------------------
+
+
+class Scanner:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lower = text.lower()
+        self.has_keyword = "cant" in self.lower
+        self.taken: list[tuple[int, int]] = []
+        at = self.lower.find("cant") if self.has_keyword else -1
+        while at >= 0:  # the blocked phrases all hold "cant": look only around each one
+            for m in g.BLOCKED.finditer(text, max(0, at - 16), min(len(text), at + 40)):
+                if m.start() <= at < m.end() and (m.start(), m.end()) not in self.taken:
+                    self.taken.append((m.start(), m.end()))
+            at = self.lower.find("cant", at + 4)
+        self.ordinal_positions = ordinal_positions(text, self.lower)
+        self._sentence_cache: list[tuple[int, int]] | None = None
+        self._romans: list[re.Match] | None = None
+        self.cantos: list[CantoMention] = []
+        self.lines: list[LineMention] = []
+
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        if self._sentence_cache is None:
+            self._sentence_cache = sentence_bounds(self.text)
+        return self._sentence_cache
+
+    def romans(self) -> list[re.Match]:
+        """Upper-case roman numerals standing alone (not "I’ve", not "XVIth")."""
+        if self._romans is None:
+            text = self.text
+            self._romans = [
+                m
+                for m in ROMAN_WORD.finditer(text)
+                if (m.start() == 0 or text[m.start() - 1] not in "’'")
+                and (m.end() == len(text) or not text[m.end()].isalnum())
+                and roman_value(m.group()) is not None
+            ]
+        return self._romans
+
+    def has_context(self) -> bool:
+        """The passage talks of cantos or lines (the word, or "ll. 12")."""
+        low = self.lower
+        return "canto" in low or "line" in low or bool("l." in low and CONTEXT.search(self.text))
+
+    def free(self, start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in self.taken)
+
+    def add(self, mention: CantoMention | LineMention) -> None:
+        self.taken.append((mention.start, mention.end))
+        (self.cantos if isinstance(mention, CantoMention) else self.lines).append(mention)
+
+    # numerals after "Canto(s)", or a bare numeral with a suffix -----------------------------
+
+    def _numeral(self, pos: int, arabic: bool, words: bool) -> tuple[int, int, str] | None:
+        """(end, value, kind) of the numeral at ``pos``."""
+        m = ROMAN_ANY.match(self.text, pos)
+        if m:
+            return m.end(), g.numeral_value(m.group()), "roman" if m.group().isupper() else "low"
+        m = ARABIC.match(self.text, pos) if arabic else None
+        if m:
+            return m.end(), int(m.group()), "arabic"
+        m = WORD_NUMBER.match(self.text, pos) if words else None
+        if m:
+            return m.end(), g.count_value(m.group()), "word"
+        return None
+
+    def numbered(
+        self,
+        pos: int,
+        start: int,
+        allow_list: bool,
+        arabic: bool,
+        words: bool = False,
+        range_words: bool = True,
+    ) -> list[CantoMention]:
+        """Parse numerals from ``pos`` (a list, ranges, suffixes); the mentions, not yet added."""
+        text, items, first_kind = self.text, [], None
+        while True:
+            num = self._numeral(pos, arabic, words)
+            if not num:
+                break
+            end, first, kind = num
+            if first_kind is None:
+                first_kind = kind
+            elif kind != first_kind:
+                break
+            if not g.valid_canto(first):
+                break
+            item_start, cantos = pos, [first]
+            family = {"low": "roman", "word": "arabic"}.get(kind, kind)
+            d = (DASH if range_words else DASH_SIGN).match(text, end)
+            second = self._numeral(d.end(), arabic, words) if d else None
+            if second and second[2] == kind:
+                span = g.expand_range(first, second[1]) if second[1] is not None else None
+                if span and g.valid_canto(span[-1]) and len(span) > 1:
+                    end, cantos, family = second[0], span, "range"
+            rest = text[end:]
+            if items and text[pos:end] == "I" and re.match(r"\s+[a-z]", rest):
+                break  # "Cantos XVI and I believe": the pronoun
+            if items and re.match(r"\s*(?:lines?|ll?\.|pages?|pp?\.|years?|times)\b", rest):
+                break
+            lines, page = [], None
+            s = SUFFIX_LINES.match(text, end) or (
+                SUFFIX_DOT_LINE.match(text, end) if kind in ("roman", "low") else None
+            )
+            if s and len(cantos) == 1:
+                lines = line_list(s.group("lines"))
+                if lines:
+                    end, family = s.end(), "lines"
+            if not lines:
+                p = SUFFIX_PAGE.match(text, end)
+                if p and len(cantos) == 1:
+                    page = next(x for x in p.groups() if x)
+                    end, family = p.end(), "page"
+            items.append(CantoMention(item_start, end, cantos, family, lines, page))
+            if not allow_list:
+                break
+            sep = LIST_SEP.match(text, end)
+            if not sep:
+                break
+            pos = sep.end()
+        if len(items) > 1:
+            for item in items:
+                if item.family in ("roman", "arabic"):
+                    item.family = "list"
+        if items:
+            items[0].start = start
+        return items
+
+    def keywords(self) -> None:
+        if not self.has_keyword:
+            return
+        text = self.text
+        for m in FROM_TO.finditer(text):  # "from Canto LXXIV to Canto LXXXIV"
+            a, b = g.numeral_value(m.group("a")), g.numeral_value(m.group("b"))
+            span = g.expand_range(a, b) if a and b else None
+            same = m.group("a").isdigit() == m.group("b").isdigit()
+            if span and same and g.valid_canto(span[-1]) and not self._foreign(m.start(), m.end()):
+                self.add(CantoMention(m.start(), m.end(), span, "range"))
+        for m in KEYWORD.finditer(text):
+            if not self.free(m.start(), m.end()):
+                continue
+            gap = re.match(
+                r"[ \t\u00a0]+(?:(?:[Nn]os?\.|[Nn]umbers?)\s*)?|\n|,\s*(?=[IVXLC]{2,}\b[,;)]?)",
+                text[m.end() :],
+            )
+            if not gap:
+                self.parenthesised(m.end())
+                continue
+            plural = m.group().lower().endswith("s")
+            vague = re.search(
+                r"\b(?:[Aa]n?|[Ee]ach|[Ee]very|[Aa]ny|[Aa]nother|[Ww]hich|[Ww]hat|[Oo]ne)\s+$",
+                text[max(0, m.start() - 12) : m.start()],
+            )
+            items = self.numbered(
+                m.end() + gap.end(), m.start(), True, arabic=True, words=not vague
+            )
+            if items and items[0].family in ("arabic", "list", "range", "lines", "page"):
+                lonely_word = WORD_NUMBER.fullmatch(text[m.end() + gap.end() : items[0].end])
+                if lonely_word and plural and len(items) == 1 and len(items[0].cantos) == 1:
+                    items = []  # "in the cantos one finds": a pronoun
+            if (
+                plural
+                and len(items) == 1
+                and items[0].family == "roman"
+                and text[items[0].end - 1 : items[0].end] == "I"
+                and text[m.end() + gap.end() : items[0].end] == "I"
+            ):
+                items = []  # "the cantos I have read"
+            if items and self._foreign(m.start(), items[-1].end):
+                continue
+            if items:
+                for item in items:
+                    self.add(item)
+            else:
+                self.parenthesised(m.end())
+
+    def parenthesised(self, pos: int) -> bool:
+        """Numerals filling a parenthesis after a group or "Cantos": "China Cantos (52–61)"."""
+        m = re.match(r"\s*[’'”\"]?\s*\(\s*", self.text[pos:])
+        if not m:
+            return False
+        start = pos + m.end()
+        items = self.numbered(start, start, allow_list=True, arabic=True)
+        if not items or not re.match(r"\s*\)", self.text[items[-1].end :]):
+            return False
+        for item in items:
+            self.add(item)
+        return True
+
+    def bare_with_suffix(self) -> None:
+        text = self.text
+        for m in self.romans():
+            if not self.free(m.start(), m.end()) or not g.valid_canto(g.numeral_value(m.group())):
+                continue
+            after = text[m.end() : m.end() + 3]
+            if not (
+                SUFFIX_LINES.match(text, m.end())
+                or SUFFIX_PAGE.match(text, m.end())
+                or re.match(r"\.\d", after)
+            ):
+                continue
+            if self._blocked_bare(m.start(), m.end()):
+                continue
+            for item in self.numbered(m.start(), m.start(), allow_list=False, arabic=False):
+                if item.lines or item.cited_page:
+                    self.add(item)
+
+    def canto_pages(self) -> None:
+        # "1/3" is as often a fraction as Canto I, page 3: small pages need a canto context.
+        context = self.has_context() or bool(self.cantos)
+        for pattern in (C_PAGE, ARABIC_PAGE):
+            if "/" not in self.text and (pattern is ARABIC_PAGE or not C_DIGIT.search(self.text)):
+                continue
+            for m in pattern.finditer(self.text):
+                if not self.free(m.start(), m.end()):
+                    continue
+                canto, page = int(m.group("canto")), int(m.group("page"))
+                if not g.valid_canto(canto) or not plausible_page(canto, page):
+                    continue
+                cited = re.search(r"(?i)(?:\(|\b(?:at|see|cf\.?|in))\s*$", self.text[: m.start()])
+                if pattern is ARABIC_PAGE and page < 20 and not (context or cited):
+                    continue
+                if pattern is ARABIC_PAGE and re.search(
+                    r"(?:\d[-/]|\b(?:pp?|vol|no)\.?\s*)$", self.text[: m.start()]
+                ):
+                    continue
+                self.add(
+                    CantoMention(m.start(), m.end(), [canto], "page", cited_page=m.group("page"))
+                )
+
+    # ordinals and groups ---------------------------------------------------------------------
+
+    def ordinal_lists(self) -> None:
+        """ "the fourth and fifth cantos", "the seventy-fourth and eighty-first cantos"."""
+        for m in anchored(self.text, ORDINAL_LIST, self.ordinal_positions):
+            words = re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group("ords"))
+            values = [g.ordinal_value(re.sub(r"[-\s]+", " ", w.lower())) for w in words]
+            if (
+                all(g.valid_canto(v) for v in values)
+                and self.free(m.start(), m.end())
+                and not self._foreign(m.start(), m.end())
+            ):
+                self.add(CantoMention(m.start(), m.end(), values, "ordinal"))
+
+    def ordinals(self, context: bool) -> None:
+        self.ordinal_lists()
+        groups = g.load_groups()
+        _, ordinal = group_patterns()
+        for m in anchored(self.text, ordinal, self.ordinal_positions):
+            if not self.free(m.start(), m.end()):
+                continue
+            gi, ai = group_index(m, "g"), group_index(m, "a")
+            which = re.sub(r"[-\s]+", " ", m.group("ord").lower())
+            count = phrase_count(m.group("count")) if m.group("count") else None
+            kw = m.group("kw")
+            idx = gi if gi is not None else ai
+            if idx is not None:
+                if ai is not None and gi is None and not kw:
+                    continue  # "the first Pisan" with no noun: not enough
+                grp = groups[idx]
+                cantos = ordinal_slice(which, count, grp.first, grp.last)
+                end = m.end() if gi is not None else m.end("kw")
+                family = "group_ordinal"
+            elif kw or m.group("whole"):
+                if count is None and kw and kw.lower() == "cantos":
+                    continue  # "the first cantos": vague
+                n = g.ordinal_value(which)
+                if n is None or (count and n != 1):
+                    continue  # "the last canto": of what?
+                cantos = list(range(1, count + 1)) if count else [n]
+                end, family = m.end(), "ordinal"
+            else:
+                n = g.ordinal_value(which)
+                tail = self.text[m.end("ord") :]
+                if not (context and n and n >= 20 and count is None):
+                    continue
+                if ORDINAL_TAIL_NOUN.match(tail) or re.match(r"\s+of\b", tail):
+                    continue
+                cantos, end, family = [n], m.end("ord"), "ordinal"
+            if not cantos or not all(g.valid_canto(c) for c in cantos):
+                continue
+            if self._foreign(m.start(), end):
+                continue
+            self.add(CantoMention(m.start(), end, cantos, family))
+
+    def groups(self) -> None:
+        groups = g.load_groups()
+        found = []
+        for i, pattern in enumerate(group_name_patterns()):
+            if any(t in self.text for t in groups[i].triggers):
+                found += [(m.start(), -m.end(), i, m) for m in pattern.finditer(self.text)]
+        for _, _, i, m in sorted(found, key=lambda x: x[:2]):
+            if not self.free(m.start(), m.end()):
+                continue
+            before = self.text[max(0, m.start() - 16) : m.start()]
+            if re.search(r"\b(?:[Aa]n?|[Oo]ne\s+of\s+the|[Ss]ome\s+of\s+the)\s+[‘“\"']?$", before):
+                continue  # "a Pisan canto", "one of the Pisan Cantos": which one is not said
+            grp = groups[i]
+            if self.parenthesised(m.end()):
+                continue
+            self.add(CantoMention(m.start(), m.end(), grp.cantos, "group", explicit=False))
+
+    # bare numerals in a canto context ----------------------------------------------------------
+
+    def bare_in_context(self, context: bool) -> None:
+        text = self.text
+        candidates: list[tuple[re.Match, bool, bool]] = []  # (match, strong, range_words)
+        for m in self.romans():
+            value = g.numeral_value(m.group())
+            if not self.free(m.start(), m.end()) or not g.valid_canto(value):
+                continue
+            if self._blocked_bare(m.start(), m.end()):
+                continue
+            before, after = text[max(0, m.start() - 30) : m.start()], text[m.end() :]
+            if re.search(r"[(/]\s*$", before) and re.match(r"\s*\)", after) and m.group() != "I":
+                self.add(CantoMention(m.start(), m.end(), [value], "roman", weak=True))
+                continue
+            word = re.search(r"([A-Za-z][A-Za-z.]*)\s+$", before)
+            prev = word.group(1).lower() if word else ""
+            ranged = re.match(rf"{DASH_SIGN.pattern}(?:{g.ROMAN})", after)
+            listed = re.match(rf"{g.LIST_SEP}(?!I\b)(?:{g.ROMAN})", after)
+            strong = bool(ranged or listed) and not self._blocked_bare(m.start(), m.end() + 8)
+            # "LXXXI’s ‘Pull down thy vanity’": a long numeral owning something is a canto
+            strong = strong or bool(len(m.group()) >= 3 and re.match(r"[’']s\b", after))
+            if m.group() == "I" and not ranged:
+                continue
+            lines_of = re.search(r"\blines?\s+(?:of|in)\s+$", before)
+            if len(m.group()) < 2 and not (strong or lines_of):
+                continue
+            if prev not in PREPOSITIONS and re.match(r"\s*\(\d{4}\)", after):
+                continue  # a volume: "The Criterion, XIV (1935)"
+            qualifies = (
+                strong
+                or len(m.group()) >= 3  # "called LII the start": long numerals are cantos here
+                or prev in PREPOSITIONS
+                or bool(re.match(r"[’']s\b", after))
+                or bool(SENTENCE_START.search(before) and re.match(r"\s+[a-z]|\s*,", after))
+                or bool(  # an apposition: "the Princess Ra-Set, XCI."
+                    len(m.group()) >= 3
+                    and re.search(r",\s+$", before)
+                    and re.match(r"\s*(?:[.;:)]|$)", after)
+                )
+            )
+            if qualifies:
+                candidates.append((m, strong, prev == "from"))
+        accept = context or len(candidates) >= 2
+        for m, strong, range_words in candidates:
+            if (strong or accept) and self.free(m.start(), m.end()):
+                for item in self.numbered(
+                    m.start(), m.start(), True, arabic=False, range_words=range_words
+                ):
+                    self.add(item)
+        if any(
+            c.family == "arabic" or (c.family in ("list", "range") and c.explicit)
+            for c in self.cantos
+        ):
+            self.bare_arabic()
+
+    def bare_arabic(self) -> None:
+        """ "Canto 38 … repeated in 46.": an arabic numeral after "in", once cantos are arabic."""
+        for m in re.finditer(r"\b(?:in|and)\s+(\d{1,3})(?=\s*(?:[.,;:)]|$))", self.text):
+            n = int(m.group(1))
+            if (
+                g.valid_canto(n)
+                and self.free(m.start(1), m.end(1))
+                and not re.search(r"(?:\d\s*|\bp+\.\s*|:\s*)$", self.text[: m.start()])
+            ):
+                self.add(CantoMention(m.start(1), m.end(1), [n], "arabic"))
+
+    def _blocked_bare(self, start: int, end: int) -> bool:
+        text = self.text
+        before = text[max(0, start - 40) : start]
+        if g.LABEL_NOUN.search(before):
+            return True
+        word = re.search(r"([A-Za-z][\w.’']*)[ \t\u00a0]+$", before)
+        if word:
+            w = word.group(1)
+            if w[0].isupper() and w.lower() not in g.FUNCTION_WORDS and not KEYWORD.fullmatch(w):
+                return True  # "Frederick II", "The Dial LXXI", "Inf. XVII", "John XIV:6"
+        if g.COUNTED_NOUN.match(text[end:]):
+            return True  # "XVI Cantos", "XIX century"
+        if re.match(
+            r"\s*,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+)?(?:[Tt]he\s+|Hugh\s+Selwyn\s+|Homage\s+to\s+"
+            r"(?:Sextus\s+)?)?[‘“\"']?(?:"
+            + g.OTHER_WORK.pattern
+            + "|"
+            + g.FOREIGN_WORK.pattern
+            + ")",
+            text[end : end + 60],
+        ):
+            return True
+        return self._foreign(start, end)
+
+    def _foreign(self, start: int, end: int) -> bool:
+        """True when a canto number belongs to another poem: "Purgatorio, Canto 26"."""
+        text = self.text
+        before = text[max(0, start - 40) : start]
+        cut = list(SENTENCE_END.finditer(before))
+        if cut:
+            before = before[cut[-1].end() :]
+        hits = list(g.FOREIGN_WORK.finditer(before))
+        # A bare "Dante" near "Canto XXXVI" is Pound writing about Dante; "Dante's canto" is not.
+        pound_canto = text.startswith(("Canto", "CANTO"), start)
+        poet_only = hits and hits[-1].group() in ("Dante", "Byron", "Tasso", "Ariosto")
+        if hits and "Pound" not in before[hits[-1].end() :] and not (pound_canto and poet_only):
+            return True
+        after = text[end : end + 60]
+        if re.match(
+            r"\s*,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+|[Tt]he\s+|his\s+)*[‘“\"']?(?:"
+            + g.FOREIGN_WORK.pattern
+            + ")",
+            after,
+        ):
+            return True
+        title = re.match(
+            r"\s*(?:of|in)\s+(?:[Tt]he\s+)?[‘“\"']?([A-Z][\w’']*(?:\s+[A-Z\d][\w’']*)*)", after
+        )
+        # "Canto I of The Rape of the Lock": a title that is not Pound's
+        return bool(
+            title
+            and not g.POUND_TITLE.search(title.group(1))
+            and not ROMAN_UP.fullmatch(title.group(1))
+        )
+
+    # lines -------------------------------------------------------------------------------------
+
+    def line_mentions(self) -> None:
+        text = self.text
+        words = "line" in self.lower
+        if not (words or self.ordinal_positions or "l." in self.lower or "=" in text):
+            return
+        for m in anchored(text, PAIR_LINES, self.ordinal_positions):
+            if self.free(m.start(), m.end()):
+                first = position_lines(m.group("w1"), m.group("c1"))
+                second = position_lines(m.group("w2"), m.group("c2"))
+                if first and second:
+                    self.add(LineMention(m.start(), m.end(), first + second, "first_last"))
+        for pattern in (COUNT_LINES, PLURAL_LINES):
+            for m in anchored(text, pattern, self.ordinal_positions):
+                if self.free(m.start(), m.end()):
+                    count = m.groupdict().get("count")
+                    lines = position_lines(m.group("which"), count or str(PLURAL_LINE_COUNT))
+                    if lines:
+                        self.add(LineMention(m.start(), m.end(), lines, "first_last"))
+        for m in anchored(text, ORDINAL_LINE, self.ordinal_positions):
+            if self.free(m.start(), m.end()):
+                n = ordinal_position(m.group("ord"))
+                if n is not None and m.group("end"):
+                    n = -abs(n)
+                if n is not None and m.group("but"):
+                    n = (-2 if m.group("but") == "one" else -3) if n == -1 else None
+                if n:
+                    family = "first_last" if n in (1, -1) or n < 0 else "lines"
+                    self.add(LineMention(m.start(), m.end(), [n], family))
+        for m in RELATIVE_LINES.finditer(text) if words else ():
+            if self.free(m.start(), m.end()):
+                count = g.count_value(m.group("count")) if m.group("count") else None
+                if count is None:
+                    if m.group("noun") == "lines":
+                        continue
+                    count = 1
+                sign = (
+                    1 if m.group("dir") in ("following", "next", "subsequent", "succeeding") else -1
+                )
+                self.add(LineMention(m.start(), m.end(), [], "relative", relative=sign * count))
+        for pattern in (LINE_KW, GREEK_EQ):
+            if pattern is GREEK_EQ and "=" not in text:
+                continue
+            for m in pattern.finditer(text):
+                if self.free(m.start(), m.end()):
+                    lines = line_list(m.group("lines"))
+                    if lines:
+                        self.add(LineMention(m.start(), m.end(), lines, "lines"))
+        for m in LINE_WORDS.finditer(text) if words else ():
+            if self.free(m.start(), m.end()):
+                a = g.count_value(m.group("a"))
+                b = g.count_value(m.group("b")) if m.group("b") else a
+                span = g.expand_range(a, b, MAX_LINE_SPAN) if a and b else None
+                if span:
+                    self.add(LineMention(m.start(), m.end(), span, "lines"))
