@@ -42,8 +42,9 @@ class Finding:
 
 
 def audit_example(example: Example) -> list[Finding]:
-    refs = [r for r in extract_references(example.text) if r.family in EXPLICIT_FAMILIES]
-    found_anywhere = {r.canto for r in extract_references(example.text)}
+    found = extract_references(example.text)
+    refs = [r for r in found if r.family in EXPLICIT_FAMILIES]
+    found_anywhere = {r.canto for r in found}
     labelled = {c for c, _ in example.references}
     label_lines: dict[int, set[int]] = {}
     for canto, lines in example.references:
