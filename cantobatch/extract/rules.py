@@ -139,7 +139,7 @@ def _target(
 ) -> tuple[CantoMention, int] | None:
     """The canto a line reference belongs to: the one it names ("of Canto I"), else the nearest
     single canto before it in the passage."""
-    follow = re.match(r"\s*(?:of|in|from)\s+(?:the\s+)?", text[mention.end :])
+    follow = re.match(r"\s*(?:of|in|from)\s+(?:the\s+)?", text[mention.end : mention.end + 24])
     if follow:
         at = mention.end + follow.end()
         for c in cantos:

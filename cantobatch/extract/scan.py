@@ -174,7 +174,7 @@ class Scanner:
                 span = g.expand_range(first, second[1]) if second[1] is not None else None
                 if span and g.valid_canto(span[-1]) and len(span) > 1:
                     end, cantos, family = second[0], span, "range"
-            rest = text[end:]
+            rest = text[end : end + 40]
             if items and text[pos:end] == "I" and re.match(r"\s+[a-z]", rest):
                 break  # "Cantos XVI and I believe": the pronoun
             if items and re.match(r"\s*(?:lines?|ll?\.|pages?|pp?\.|years?|times)\b", rest):
@@ -221,8 +221,8 @@ class Scanner:
             if not self.free(m.start(), m.end()):
                 continue
             gap = re.match(
-                r"[ \t\u00a0]+(?:(?:[Nn]os?\.|[Nn]umbers?)\s*)?|\n|,\s*(?=[IVXLC]{2,}\b[,;)]?)",
-                text[m.end() :],
+                r"\s{1,3}(?:(?:[Nn]os?\.|[Nn]umbers?)\s*)?|,\s*(?=[IVXLC]{2,}\b[,;)]?)",
+                text[m.end() : m.end() + 40],
             )
             if not gap:
                 self.parenthesised(m.end())
@@ -257,7 +257,7 @@ class Scanner:
 
     def parenthesised(self, pos: int) -> bool:
         """Numerals filling a parenthesis after a group or "Cantos": "China Cantos (52–61)"."""
-        m = re.match(r"\s*[’'”\"]?\s*\(\s*", self.text[pos:])
+        m = re.match(r"\s*[’'”\"]?\s*\(\s*", self.text[pos : pos + 12])
         if not m:
             return False
         start = pos + m.end()
@@ -298,11 +298,15 @@ class Scanner:
                 canto, page = int(m.group("canto")), int(m.group("page"))
                 if not g.valid_canto(canto) or not plausible_page(canto, page):
                     continue
-                cited = re.search(r"(?i)(?:\(|\b(?:at|see|cf\.?|in))\s*$", self.text[: m.start()])
+                cited = re.search(
+                    r"(?i)(?:\(|\b(?:at|see|cf\.?|in))\s*$",
+                    self.text[max(0, m.start() - 12) : m.start()],
+                )
                 if pattern is ARABIC_PAGE and page < 20 and not (context or cited):
                     continue
                 if pattern is ARABIC_PAGE and re.search(
-                    r"(?:\d[-/]|\b(?:pp?|vol|no)\.?\s*)$", self.text[: m.start()]
+                    r"(?:\d[-/]|\b(?:pp?|vol|no)\.?\s*)$",
+                    self.text[max(0, m.start() - 12) : m.start()],
                 ):
                     continue
                 self.add(
@@ -352,7 +356,7 @@ class Scanner:
                 end, family = m.end(), "ordinal"
             else:
                 n = g.ordinal_value(which)
-                tail = self.text[m.end("ord") :]
+                tail = self.text[m.end("ord") : m.end("ord") + 40]
                 if not (context and n and n >= 20 and count is None):
                     continue
                 if ORDINAL_TAIL_NOUN.match(tail) or re.match(r"\s+of\b", tail):
@@ -392,7 +396,7 @@ class Scanner:
                 continue
             if self._blocked_bare(m.start(), m.end()):
                 continue
-            before, after = text[max(0, m.start() - 30) : m.start()], text[m.end() :]
+            before, after = text[max(0, m.start() - 30) : m.start()], text[m.end() : m.end() + 40]
             if re.search(r"[(/]\s*$", before) and re.match(r"\s*\)", after) and m.group() != "I":
                 self.add(CantoMention(m.start(), m.end(), [value], "roman", weak=True))
                 continue
@@ -444,7 +448,9 @@ class Scanner:
             if (
                 g.valid_canto(n)
                 and self.free(m.start(1), m.end(1))
-                and not re.search(r"(?:\d\s*|\bp+\.\s*|:\s*)$", self.text[: m.start()])
+                and not re.search(
+                    r"(?:\d\s*|\bp+\.\s*|:\s*)$", self.text[max(0, m.start() - 12) : m.start()]
+                )
             ):
                 self.add(CantoMention(m.start(1), m.end(1), [n], "arabic"))
 
@@ -458,7 +464,7 @@ class Scanner:
             w = word.group(1)
             if w[0].isupper() and w.lower() not in g.FUNCTION_WORDS and not KEYWORD.fullmatch(w):
                 return True  # "Frederick II", "The Dial LXXI", "Inf. XVII", "John XIV:6"
-        if g.COUNTED_NOUN.match(text[end:]):
+        if g.COUNTED_NOUN.match(text[end : end + 30]):
             return True  # "XVI Cantos", "XIX century"
         if re.match(
             r"\s*,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+)?(?:[Tt]he\s+|Hugh\s+Selwyn\s+|Homage\s+to\s+"
