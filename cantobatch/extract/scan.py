@@ -175,7 +175,8 @@ class Scanner:
                 if span and g.valid_canto(span[-1]) and len(span) > 1:
                     end, cantos, family = second[0], span, "range"
             rest = text[end : end + 40]
-            if items and text[pos:end] == "I" and re.match(r"\s+[a-z]", rest):
+            pronoun = re.match(r"\s+(?!(?:and|or|to|through)\b)[a-z]", rest)
+            if items and text[pos:end] == "I" and pronoun:
                 break  # "Cantos XVI and I believe": the pronoun
             if items and re.match(r"\s*(?:lines?|ll?\.|pages?|pp?\.|years?|times)\b", rest):
                 break
