@@ -7,7 +7,7 @@ ordinal words (``anchored``): run at every position they were most of the gramma
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from cantobatch.extract import grammar as g
 
@@ -147,8 +147,13 @@ def group_patterns() -> tuple[re.Pattern, re.Pattern]:
 
 
 @cache
-def all_triggers() -> tuple[str, ...]:
-    return tuple({t for grp in g.load_groups() for t in grp.triggers})
+def group_triggers() -> dict[str, tuple[int, ...]]:
+    """Each trigger word of the group table → the indices of the groups it may name."""
+    out: dict[str, list[int]] = {}
+    for i, grp in enumerate(g.load_groups()):
+        for word in grp.triggers:
+            out.setdefault(word, []).append(i)
+    return {word: tuple(ids) for word, ids in out.items()}
 
 
 @cache
@@ -179,7 +184,7 @@ def ordinal_positions(text: str, lower: str) -> list[int]:
     return sorted(positions)
 
 
-@cache
+@lru_cache(maxsize=4096)
 def roman_value(numeral: str) -> int | None:
     return g.numeral_value(numeral)
 

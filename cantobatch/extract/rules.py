@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING
 
 from cantobatch.data import Extraction, Passage, Reference, sha256_hex
 from cantobatch.extract import grammar as g
-from cantobatch.extract.patterns import all_triggers
 from cantobatch.extract.scan import CantoMention, LineMention, Scanner
 
 if TYPE_CHECKING:
@@ -56,7 +55,7 @@ def extract_references(text: str) -> list[Reference]:
     scan.keywords()
     scan.bare_with_suffix()
     scan.canto_pages()
-    triggered = any(t in text for t in all_triggers())
+    triggered = bool(scan.triggered_groups())
     context = scan.has_context() or bool(scan.cantos) or triggered
     scan.ordinals(context)
     scan.groups()

@@ -44,6 +44,7 @@ from cantobatch.extract.patterns import (
     group_index,
     group_name_patterns,
     group_patterns,
+    group_triggers,
     line_list,
     ordinal_position,
     ordinal_positions,
@@ -95,6 +96,7 @@ class Scanner:
         self.ordinal_positions = ordinal_positions(text, self.lower)
         self._sentence_cache: list[tuple[int, int]] | None = None
         self._romans: list[re.Match] | None = None
+        self._groups: list[int] | None = None
         self.cantos: list[CantoMention] = []
         self.lines: list[LineMention] = []
 
@@ -117,6 +119,13 @@ class Scanner:
             ]
         return self._romans
 
+    def triggered_groups(self) -> list[int]:
+        """Indices of the groups whose trigger words occur in the passage."""
+        if self._groups is None:
+            found = {i for word, ids in group_triggers().items() if word in self.text for i in ids}
+            self._groups = sorted(found)
+        return self._groups
+
     def has_context(self) -> bool:
         """The passage talks of cantos or lines (the word, or "ll. 12")."""
         low = self.lower
@@ -135,7 +144,7 @@ class Scanner:
         """(end, value, kind) of the numeral at ``pos``."""
         m = ROMAN_ANY.match(self.text, pos)
         if m:
-            return m.end(), g.numeral_value(m.group()), "roman" if m.group().isupper() else "low"
+            return m.end(), roman_value(m.group()), "roman" if m.group().isupper() else "low"
         m = ARABIC.match(self.text, pos) if arabic else None
         if m:
             return m.end(), int(m.group()), "arabic"
@@ -213,7 +222,7 @@ class Scanner:
             return
         text = self.text
         for m in FROM_TO.finditer(text):  # "from Canto LXXIV to Canto LXXXIV"
-            a, b = g.numeral_value(m.group("a")), g.numeral_value(m.group("b"))
+            a, b = roman_value(m.group("a")), roman_value(m.group("b"))
             span = g.expand_range(a, b) if a and b else None
             same = m.group("a").isdigit() == m.group("b").isdigit()
             if span and same and g.valid_canto(span[-1]) and not self._foreign(m.start(), m.end()):
@@ -272,7 +281,7 @@ class Scanner:
     def bare_with_suffix(self) -> None:
         text = self.text
         for m in self.romans():
-            if not self.free(m.start(), m.end()) or not g.valid_canto(g.numeral_value(m.group())):
+            if not self.free(m.start(), m.end()) or not g.valid_canto(roman_value(m.group())):
                 continue
             after = text[m.end() : m.end() + 3]
             if not (
@@ -372,9 +381,9 @@ class Scanner:
     def groups(self) -> None:
         groups = g.load_groups()
         found = []
-        for i, pattern in enumerate(group_name_patterns()):
-            if any(t in self.text for t in groups[i].triggers):
-                found += [(m.start(), -m.end(), i, m) for m in pattern.finditer(self.text)]
+        patterns = group_name_patterns()
+        for i in self.triggered_groups():
+            found += [(m.start(), -m.end(), i, m) for m in patterns[i].finditer(self.text)]
         for _, _, i, m in sorted(found, key=lambda x: x[:2]):
             if not self.free(m.start(), m.end()):
                 continue
@@ -392,7 +401,7 @@ class Scanner:
         text = self.text
         candidates: list[tuple[re.Match, bool, bool]] = []  # (match, strong, range_words)
         for m in self.romans():
-            value = g.numeral_value(m.group())
+            value = roman_value(m.group())
             if not self.free(m.start(), m.end()) or not g.valid_canto(value):
                 continue
             if self._blocked_bare(m.start(), m.end()):
