@@ -29,7 +29,7 @@ ROMAN_ANY = rf"{_NB}(?=[IVXLCivxlc])(?:{ROMAN_UP}|{ROMAN_LOW}){_NA}"
 ARABIC = r"(?<![\d.,/])\d{1,3}(?![\d])"
 NUMERAL = rf"(?:{ROMAN_ANY}|{ARABIC})"
 DASH = r"(?:\s*[-‐‑–—−]\s*|\s*\.\.\s*|\s+(?:to|through|thru)\s+)"
-LIST_SEP = r"(?:\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&|or)\s+|\s*;\s*)"
+LIST_SEP = r"(?:\s*,\s*(?:and\s+(?:then\s+)?|&\s*|then\s+)?|\s+(?:and|&|or)\s+|\s*;\s*)"
 
 _UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",

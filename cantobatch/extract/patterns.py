@@ -289,3 +289,10 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
         start = m.end()
     bounds.append((start, len(text)))
     return bounds
+
+
+def sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:
+    for i, (s, e) in enumerate(sentences):
+        if s <= pos < e:
+            return i
+    return len(sentences) - 1

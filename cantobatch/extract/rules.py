@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from cantobatch.data import Extraction, Passage, Reference, sha256_hex
 from cantobatch.extract import grammar as g
+from cantobatch.extract.patterns import sentence_index
 from cantobatch.extract.scan import CantoMention, LineMention, Scanner
 
 if TYPE_CHECKING:
@@ -106,10 +107,10 @@ def extract_references(text: str) -> list[Reference]:
         if not c.explicit:
             if id(c) in targeted:
                 continue
-            here = _sentence_index(sentences, c.start)
+            here = sentence_index(sentences, c.start)
             members = set(c.cantos)
             if any(
-                _sentence_index(sentences, x.start) == here and members & set(x.cantos)
+                sentence_index(sentences, x.start) == here and members & set(x.cantos)
                 for x in explicit
             ):
                 continue
@@ -124,13 +125,6 @@ def extract_references(text: str) -> list[Reference]:
             seen.add(key)
             out.append(_evidence(text, start, end, ref))
     return out
-
-
-def _sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:
-    for i, (s, e) in enumerate(sentences):
-        if s <= pos < e:
-            return i
-    return len(sentences) - 1
 
 
 def _target(
@@ -154,8 +148,8 @@ def _target(
     if not before or len(before[-1].cantos) != 1:
         return None
     nearest = before[-1]
-    where = _sentence_index(sentences, nearest.start)
-    if where != _sentence_index(sentences, mention.start):
+    where = sentence_index(sentences, nearest.start)
+    if where != sentence_index(sentences, mention.start):
         # Across a sentence boundary, a sentence naming several cantos leaves "the first line" open.
         s, e = sentences[where]
         if len({n for c in cantos if s <= c.start < e for n in c.cantos}) > 1:

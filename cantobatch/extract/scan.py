@@ -54,6 +54,7 @@ from cantobatch.extract.patterns import (
     position_lines,
     roman_value,
     sentence_bounds,
+    sentence_index,
 )
 
 
@@ -417,6 +418,8 @@ class Scanner:
             strong = bool(ranged or listed) and not self._blocked_bare(m.start(), m.end() + 8)
             # "LXXXI’s ‘Pull down thy vanity’": a long numeral owning something is a canto
             strong = strong or bool(len(m.group()) >= 3 and re.match(r"[’']s\b", after))
+            # "The manuscript of LXXII": a long numeral after a preposition
+            strong = strong or (len(m.group()) >= 3 and prev in PREPOSITIONS)
             if m.group() == "I" and not ranged:
                 continue
             lines_of = re.search(r"\blines?\s+(?:of|in)\s+$", before)
@@ -424,8 +427,13 @@ class Scanner:
                 continue
             if prev not in PREPOSITIONS and re.match(r"\s*\(\d{4}\)", after):
                 continue  # a volume: "The Criterion, XIV (1935)"
+            # "Canto XLV and its companion LI": a sentence already citing a numbered canto
+            cited_here = any(
+                c.explicit and self._same_sentence(c.start, m.start()) for c in self.cantos
+            )
             qualifies = (
                 strong
+                or cited_here
                 or len(m.group()) >= 3  # "called LII the start": long numerals are cantos here
                 or prev in PREPOSITIONS
                 or bool(re.match(r"[’']s\b", after))
@@ -463,6 +471,9 @@ class Scanner:
                 )
             ):
                 self.add(CantoMention(m.start(1), m.end(1), [n], "arabic"))
+
+    def _same_sentence(self, a: int, b: int) -> bool:
+        return sentence_index(self.sentences, a) == sentence_index(self.sentences, b)
 
     def _blocked_bare(self, start: int, end: int) -> bool:
         text = self.text
