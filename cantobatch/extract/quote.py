@@ -33,6 +33,7 @@ NGRAM = 3
 MAX_POSTINGS = 8  # a shingle found more often than this in the poem is too common to seed
 MAX_ELLIPSIS_WORDS = 150  # how far an ellipsis may jump ahead in the poem
 MIN_CONTENT_WORDS = 2
+MAX_CHAIN_GAP = 3  # words between two matching stretches that still make one quotation
 
 # Function words: a shingle made only of these is not indexed; they do not count as content.
 STOPWORDS = frozenset(
@@ -126,17 +127,22 @@ class _Side:
             return False
         return self._sim(i + 1, j + 1) > 0 or (s == 1.0 and self.p[i] not in STOPWORDS)
 
-    def _resume_after_ellipsis(self, i: int, j: int) -> int | None:
-        """The poem word where the quotation resumes: the longest run of matches (two at least)."""
+    def _run_length(self, i: int, j: int, limit: int = 8) -> int:
+        run = 0
+        while run < limit and self._sim(i + run, j + run):
+            run += 1
+        return run
+
+    def _resume_after_ellipsis(self, i: int, j: int) -> tuple[int | None, int]:
+        """Where the quotation resumes after an ellipsis: the poem word that starts the longest
+        run of matches (two at least, not only function words), and that run's length."""
         best, best_run = None, 1
         for k in range(j + 1, min(len(self.q), j + MAX_ELLIPSIS_WORDS)):
-            run = 0
-            while run < 8 and self._sim(i + run, k + run):
-                run += 1
+            run = self._run_length(i, k)
             informative = run >= 3 or any(self.p[i + x] not in STOPWORDS for x in range(run))
             if run > best_run and informative:
                 best, best_run = k, run
-        return best
+        return best, best_run
 
     def extend(self, i: int, j: int) -> tuple[list[tuple[int, int, float]], int, float]:
         """Align forward from passage word ``i`` and poem word ``j``; stop where it breaks."""
@@ -144,31 +150,34 @@ class _Side:
         pairs: list[tuple[int, int, float]] = []
         ops, credit = 0, 0.0
         while i < len(p) and j < len(q):
+            if i > 0 and gap[i - 1]:  # an ellipsis just before: the quotation may skip ahead
+                target, length = self._resume_after_ellipsis(i, j)
+                if target is not None and length > self._run_length(i, j):
+                    j = target
             s = self._sim(i, j)
-            if s:
+            if s == 1.0:
                 pairs.append((i, j, s))
                 ops, credit, i, j = ops + 1, credit + s, i + 1, j + 1
                 continue
-            if i > 0 and gap[i - 1]:  # an ellipsis just before: the quotation skips ahead
-                target = self._resume_after_ellipsis(i, j)
-                if target is not None:
-                    j = target
-                    continue
-            pj = self._joined(p, i)
-            if pj is not None and pj == q[j]:  # "bel- lying" in the passage, "bellying" in the poem
+            # "bel- lying" in the passage for "bellying"; "napenerve" for "nape-nerve"
+            if self._joined(p, i) == q[j]:
                 pairs += [(i, j, 1.0), (i + 1, j, 1.0)]
                 ops, credit, i, j = ops + 1, credit + 1, i + 2, j + 1
-                continue
-            qj = self._joined(q, j)
-            if (
-                qj is not None and qj == p[i]
-            ):  # "napenerve" in the passage, "nape-nerve" in the poem
+            elif self._joined(q, j) == p[i]:
                 pairs += [(i, j, 1.0), (i, j + 1, 1.0)]
                 ops, credit, i, j = ops + 1, credit + 1, i + 1, j + 2
-                continue
-            if self._confirmed(i + 1, j + 1):  # one word changed
+            elif s:  # an OCR slip
+                pairs.append((i, j, s))
+                ops, credit, i, j = ops + 1, credit + s, i + 1, j + 1
+            elif self._confirmed(i + 1, j + 1):  # one word changed
                 pairs.append((i, j, 0.0))
                 ops, i, j = ops + 1, i + 1, j + 1
+            elif self._confirmed(i + 1, j + 2):  # one word for two ("trim-coifed" → "neat")
+                pairs += [(i, j, 0.0), (i, j + 1, 0.0)]
+                ops, i, j = ops + 2, i + 1, j + 2
+            elif self._confirmed(i + 2, j + 1):  # two words for one
+                pairs += [(i, j, 0.0), (i + 1, j, 0.0)]
+                ops, i, j = ops + 2, i + 2, j + 1
             elif self._confirmed(i, j + 1):  # a poem word left out
                 ops, j = ops + 1, j + 1
             elif self._confirmed(i + 1, j):  # a word added in the passage
@@ -238,7 +247,35 @@ class QuoteAligner:
             run = self._extend_seed(p, gap, p_rev, gap_rev, i, canto, j)
             runs.append(run)
             covered.update((a, canto, b) for a, b, _ in run.pairs)
-        return self._select(runs, tokens)
+        return self._select(self._chain(runs, gap), tokens)
+
+    def _chain(self, runs: list[_Run], gap: list[bool]) -> list[_Run]:
+        """Join runs that follow each other in passage and poem with a few words between them
+        (more than one word changed) or with an ellipsis between them (an omission)."""
+        chains: list[_Run] = []
+        for run in sorted(runs, key=lambda r: (r.first, r.pairs[0][1])):
+            for x, chain in enumerate(chains):
+                passage_gap = run.first - chain.last - 1
+                poem_gap = run.pairs[0][1] - chain.pairs[-1][1] - 1
+                if chain.canto != run.canto or passage_gap < 0 or poem_gap < 0:
+                    continue
+                ellipsis = any(gap[chain.last : run.first])
+                if ellipsis and passage_gap <= 1 and poem_gap <= MAX_ELLIPSIS_WORDS:
+                    cost = passage_gap
+                elif passage_gap <= MAX_CHAIN_GAP and poem_gap <= MAX_CHAIN_GAP:
+                    cost = max(passage_gap, poem_gap)
+                else:
+                    continue
+                chains[x] = _Run(
+                    chain.canto,
+                    chain.pairs + run.pairs,
+                    chain.ops + run.ops + cost,
+                    chain.credit + run.credit,
+                )
+                break
+            else:
+                chains.append(run)
+        return chains
 
     def _extend_seed(self, p, gap, p_rev, gap_rev, i: int, canto: int, j: int) -> _Run:
         q, k, n, m = self.words[canto], self.ngram, len(p), len(self.words[canto])
