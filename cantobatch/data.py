@@ -20,6 +20,7 @@ DOC_STATUSES = (
     "zero_bytes",
     "symlink_loop",
     "unsupported",  # a file type cantobatch does not read (recorded, skipped)
+    "duplicate",  # the same bytes as another file of the corpus (indexed once, under the first path)
     "decode_error",
     "error",  # anything else; the message says what
 )

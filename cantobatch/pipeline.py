@@ -217,6 +217,7 @@ def run_index(
 def _plan(files, ingest_id: str, cite_id: str, show_progress: bool) -> list[_Unit]:
     units: list[_Unit] = []
     seen_sources: set[str] = set()
+    first_source: dict[str, str] = {}  # doc_id → the first path with those bytes
     for file in progress(files, desc="hashing", unit="file", enabled=show_progress, leave=False):
         if file.source in seen_sources:
             continue
@@ -229,6 +230,13 @@ def _plan(files, ingest_id: str, cite_id: str, show_progress: bool) -> list[_Uni
                     file, status="unreadable", error=f"cannot read: {exc.strerror}"
                 )
                 doc_id = sha256_hex(f"unreadable:{file.source}")
+            else:
+                if doc_id in first_source:
+                    # The same bytes twice: indexed once, the copy recorded.
+                    file = dataclasses.replace(
+                        file, status="duplicate", error=f"same bytes as {first_source[doc_id]}"
+                    )
+                first_source.setdefault(doc_id, file.source)
         else:
             doc_id = sha256_hex(f"unreadable:{file.source}")
         doc_unit = sha256_hex(f"{doc_id}:{file.source}:{ingest_id}", 24)

@@ -93,6 +93,18 @@ def test_adding_a_file_processes_only_that_file(tmp_path):
     assert summary.documents_ok == 5
 
 
+def test_a_copy_of_a_file_is_recorded_once_as_duplicate(tmp_path):
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    write_corpus(corpus, 2)
+    (corpus / "zz_copy.txt").write_bytes((corpus / "doc000.txt").read_bytes())
+    index_once(corpus, out)
+    t = tables(out)
+    copy = t["documents"].set_index("source").loc["zz_copy.txt"]
+    assert copy["status"] == "duplicate" and copy["error"] == "same bytes as doc000.txt"
+    assert t["passages"]["passage_id"].is_unique
+    assert set(t["passages"]["source"]) == {"doc000.txt", "doc001.txt"}
+
+
 def test_removed_file_leaves_the_tables(tmp_path):
     corpus, out = tmp_path / "corpus", tmp_path / "out"
     write_corpus(corpus, 3)
