@@ -224,3 +224,22 @@ def test_last_line_of_canto_i_with_the_rules_extractor(canto_dir):
     assert [(r.canto, r.lines, r.absolute_lines) for r in last] == [(1, (-1,), (76,))]
     assert [(r.lines, r.absolute_lines) for r in three] == [((-3, -2, -1), (74, 75, 76))]
     assert [r.flags for r in past] == [tuple(f"out_of_range:{n}" for n in (77, 78, 79, 80))]
+
+
+def test_two_words_for_one(aligner):
+    text = "So: Set keel to breakers, forth on the wine-dark sea, and / We set up mast and sail."
+    [quote] = aligner.align(text)
+    assert quote.lines == (2, 3)
+    assert text[quote.start : quote.end].startswith("Set keel")
+    assert 0.8 <= quote.score < 1.0
+
+
+def test_a_passage_quoting_a_refrain_found_in_two_cantos_is_flagged(tmp_path):
+    refrain = "The grey sea rose over the silent harbour walls"
+    (tmp_path / "1.txt").write_text(f"First canto opening\n{refrain}\nand more\n", encoding="utf-8")
+    (tmp_path / "2.txt").write_text(f"Second canto\nwith a line\n{refrain}\n", encoding="utf-8")
+    aligner = QuoteAligner(load_poem_text(tmp_path))
+    [quote] = aligner.align(f"He repeats “{refrain}” twice.")
+    assert quote.ambiguous and (quote.canto, quote.lines) in {(1, (2,)), (2, (3,))}
+    [ref] = aligner.references(f"He repeats “{refrain}” twice.")
+    assert ref.flags == ("ambiguous",)
