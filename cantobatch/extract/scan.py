@@ -470,7 +470,9 @@ class Scanner:
                     r"(?:\d\s*|\bp+\.\s*|:\s*)$", self.text[max(0, m.start() - 12) : m.start()]
                 )
             ):
-                self.add(CantoMention(m.start(1), m.end(1), [n], "arabic"))
+                items = self.numbered(m.start(1), m.start(1), True, arabic=True)
+                for item in items or [CantoMention(m.start(1), m.end(1), [n], "arabic")]:
+                    self.add(item)
 
     def _same_sentence(self, a: int, b: int) -> bool:
         return sentence_index(self.sentences, a) == sentence_index(self.sentences, b)
@@ -510,7 +512,10 @@ class Scanner:
         # A bare "Dante" near "Canto XXXVI" is Pound writing about Dante; "Dante's canto" is not.
         pound_canto = text.startswith(("Canto", "CANTO"), start)
         poet_only = hits and hits[-1].group() in ("Dante", "Byron", "Tasso", "Ariosto")
-        if hits and "Pound" not in before[hits[-1].end() :] and not (pound_canto and poet_only):
+        between = before[hits[-1].end() :] if hits else ""
+        # "Paradiso XXX in Canto LXXIV": the other poem already has its own numeral
+        own_numeral = re.search(r"\b(?:[IVXLC]+|\d{1,3})\b", between)
+        if hits and "Pound" not in between and not (pound_canto and (poet_only or own_numeral)):
             return True
         after = text[end : end + 60]
         if re.match(
