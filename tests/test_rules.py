@@ -468,3 +468,27 @@ def test_canto_contexts(text, expected):
 )
 def test_numerals_that_are_not_cantos_in_a_canto_context(text):
     assert refs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pound cites Dante's Paradiso XXX in Canto LXXIV.", [74]),
+        ("In Canto XIV, as in Book VI of the Aeneid, the descent is to hell.", [14]),
+        ("Catullus XVI is obscene; Pound's Canto XVI is infernal.", [16]),
+        ("King Edward VII and Canto LXXX", [80]),
+        ("pp. xiv-xvi of the preface discuss Canto LXXXI.", [81]),
+        ("In XVI the veterans speak; in XII, the Baldy Bacon story.", [12, 16]),
+        ("Pound's usury canto (XLV) and its companion LI are the moral centre.", [45, 51]),
+        ("Cantos 52–61, then 62–71, give China and Adams.", span(52, 71)),
+        ("in cantos 1–11 and in 12, 13", span(1, 13)),
+        ("The manuscript of LXXII was kept by Olga Rudge.", [72]),
+        ("Of Cantos XLII-LI, the Fifth Decad, XLV is the best known.", span(42, 51)),
+        ("The XVIIIth-century Leopoldine reforms fill Cantos 42-44.", [42, 43, 44]),
+        ("Gaudier's Vortex (Blast I) anticipates the cantos.", []),
+        ("In section III, the cantos are read as history.", []),
+        ("(Inferno XXXIV, ll. 1-10)", []),
+    ],
+)
+def test_mixed_numerals_in_one_sentence(text, expected):
+    assert cantos(text) == expected
