@@ -36,18 +36,8 @@ if TYPE_CHECKING:
 # --- resolution -------------------------------------------------------------------------------
 
 
-def _evidence(text: str, start: int, end: int, ref: Reference) -> Reference:
-    return Reference(
-        canto=ref.canto,
-        lines=ref.lines,
-        evidence_start=start,
-        evidence_end=end,
-        evidence=text[start:end],
-        method="rules",
-        family=ref.family,
-        cited_page=ref.cited_page,
-        score=1.0,
-    )
+# (start, end, canto, lines, family, cited_page): a reference before it becomes a Reference
+_Row = tuple[int, int, int, tuple[int, ...], str, "str | None"]
 
 
 def extract_references(text: str) -> list[Reference]:
@@ -66,7 +56,7 @@ def extract_references(text: str) -> list[Reference]:
 
     # Lines first: a positional line may pick one canto out of a group ("the last line of the
     # Pisan Cantos" → 84), and then the group is not expanded.
-    line_refs: list[tuple[int, int, Reference]] = []
+    rows: list[_Row] = []
     targeted: set[int] = set()
     # Lines given with their canto ("IX:ll.15-28") anchor relative phrases too.
     events = [(c.start, c.cantos[0], c.lines) for c in cantos if c.lines]
@@ -94,13 +84,12 @@ def extract_references(text: str) -> list[Reference]:
             start, end = min(mention.start, target.start), max(mention.end, target.end)
             if end - start > 300:
                 start, end = mention.start, mention.end
-        line_refs.append((start, end, Reference(canto, tuple(lines), family=mention.family)))
+        rows.append((start, end, canto, tuple(lines), mention.family, None))
         events.append((mention.start, canto, lines))
 
     # A group that only says where an explicitly numbered canto sits is not expanded.
     sentences = scan.sentences
     explicit = [c for c in cantos if c.explicit and not c.weak]
-    refs: list[tuple[int, int, Reference]] = []
     for c in cantos:
         if c.weak and id(c) not in targeted:
             continue
@@ -114,16 +103,27 @@ def extract_references(text: str) -> list[Reference]:
                 for x in explicit
             ):
                 continue
-        for n in c.cantos:
-            ref = Reference(n, tuple(c.lines), family=c.family, cited_page=c.cited_page)
-            refs.append((c.start, c.end, ref))
+        lines = tuple(c.lines)
+        rows.extend((c.start, c.end, n, lines, c.family, c.cited_page) for n in c.cantos)
 
     out, seen = [], set()
-    for start, end, ref in sorted(refs + line_refs, key=lambda r: (r[0], r[1])):
-        key = (ref.canto, ref.lines, start, end)
-        if key not in seen:
-            seen.add(key)
-            out.append(_evidence(text, start, end, ref))
+    for start, end, canto, lines, family, page in sorted(rows, key=lambda r: (r[0], r[1])):
+        if (canto, lines, start, end) in seen:
+            continue
+        seen.add((canto, lines, start, end))
+        out.append(
+            Reference(
+                canto,
+                lines,
+                evidence_start=start,
+                evidence_end=end,
+                evidence=text[start:end],
+                method="rules",
+                family=family,
+                cited_page=page,
+                score=1.0,
+            )
+        )
     return out
 
 
