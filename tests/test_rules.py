@@ -168,6 +168,13 @@ def test_line_reference_attaches_to_the_canto_before_it():
     assert refs(text) == [(49, [30])]
 
 
+def test_across_sentences_a_line_belongs_to_the_canto_the_sentence_opens_with():
+    text = "Canto XCI answers Canto XC in kind. Its first line is a chant."
+    assert refs(text) == [(90, []), (91, [1])]
+    text = "The close of Canto XVI quotes Canto XIV. In the last line the war ends."
+    assert refs(text) == [(14, []), (16, [-1])]
+
+
 def test_line_reference_without_canto_yields_nothing():
     assert refs("ll. 14-20 are missing from the typescript.") == []
     assert refs("The penultimate line is a quotation from Cavalcanti.") == []

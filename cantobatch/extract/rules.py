@@ -145,15 +145,19 @@ def _target(
                     if all(x > 0 for x in mention.lines):
                         return c, c.cantos[0]
     before = [c for c in cantos if c.end <= mention.start]
-    if not before or len(before[-1].cantos) != 1:
+    if not before:
         return None
     nearest = before[-1]
     where = sentence_index(sentences, nearest.start)
     if where != sentence_index(sentences, mention.start):
-        # Across a sentence boundary, a sentence naming several cantos leaves "the first line" open.
+        # Across a sentence boundary, a sentence that opens with a canto is about that canto:
+        # "Canto LI repeats Canto XLV in small. Lines 1-5 …" → LI.
         s, e = sentences[where]
-        if len({n for c in cantos if s <= c.start < e for n in c.cantos}) > 1:
-            return None
+        first = next(c for c in before if s <= c.start < e)
+        if first.start - s <= 24:
+            nearest = first
+    if len(nearest.cantos) != 1:
+        return None
     return nearest, nearest.cantos[0]
 
 
