@@ -6,7 +6,8 @@ Builds realistic passages (~1,500 chars, the default split size) from the projec
 sentences (training/*.jsonl) interleaved with citation-free scholarly prose, times
 ``RulesExtractor.extract_batch`` over them, then writes a PDF of the same prose (reportlab) and
 times cantobatch's ingest (``Reader.read`` + ``split_document``) on it against the rules
-extractor on the passages ingest produced. Goal: rules cost under 10% of ingest time per page.
+extractor on the passages ingest produced, and the same on the project's sample PDFs
+(corpora/pdf). Goal: rules cost under 10% of ingest time per page.
 """
 
 from __future__ import annotations
