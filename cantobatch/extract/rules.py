@@ -43,6 +43,8 @@ _Row = tuple[int, int, int, tuple[int, ...], str, "str | None"]
 def extract_references(text: str) -> list[Reference]:
     """Every explicit canto/line citation in ``text``, each with the span that grounds it."""
     scan = Scanner(text)
+    if not scan.may_cite():
+        return []
     scan.keywords()
     scan.bare_with_suffix()
     scan.canto_pages()

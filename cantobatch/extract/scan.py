@@ -94,12 +94,30 @@ class Scanner:
                 if m.start() <= at < m.end() and (m.start(), m.end()) not in self.taken:
                     self.taken.append((m.start(), m.end()))
             at = self.lower.find("cant", at + 4)
-        self.ordinal_positions = ordinal_positions(text, self.lower)
+        self._ordinal_cache: list[int] | None = None
         self._sentence_cache: list[tuple[int, int]] | None = None
         self._romans: list[re.Match] | None = None
         self._groups: list[int] | None = None
         self.cantos: list[CantoMention] = []
         self.lines: list[LineMention] = []
+
+    @property
+    def ordinal_positions(self) -> list[int]:
+        if self._ordinal_cache is None:
+            self._ordinal_cache = ordinal_positions(self.text, self.lower)
+        return self._ordinal_cache
+
+    def may_cite(self) -> bool:
+        """False when no stage could find anything: no "canto", no group name, no canto/page
+        pair, no roman numeral but the pronoun I. Most prose passages stop here, cheaply."""
+        if self.has_keyword or self.triggered_groups():
+            return True
+        text = self.text
+        if "/" in text or C_DIGIT.search(text):
+            return True
+        return any(
+            m.group() != "I" or text.startswith((".", ":", ","), m.end()) for m in self.romans()
+        )
 
     @property
     def sentences(self) -> list[tuple[int, int]]:
