@@ -110,9 +110,12 @@ class Scanner:
     def may_cite(self) -> bool:
         """False when no stage could find anything: no "canto", no group name, no canto/page
         pair, no roman numeral but the pronoun I. Most prose passages stop here, cheaply."""
-        if self.has_keyword or self.triggered_groups():
-            return True
         text = self.text
+        if self.has_keyword:
+            return True
+        patterns = group_name_patterns()
+        if any(patterns[i].search(text) for i in self.triggered_groups()):
+            return True
         if "/" in text or C_DIGIT.search(text):
             return True
         return any(
