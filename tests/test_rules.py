@@ -62,6 +62,8 @@ def test_arabic_after_canto(text, expected):
         ("the first three cantos", [1, 2, 3]),
         ("In the sixty-second and seventieth cantos Adams speaks.", [62, 70]),
         ("the third, fourth and seventh cantos", [3, 4, 7]),
+        ("The second canto retells Ovid, and the fourth mixes Ovid with Provence.", [2, 4]),
+        ("In the first canto Odysseus sails; the second half of the book is dull.", [1]),
     ],
 )
 def test_ordinal_words(text, expected):

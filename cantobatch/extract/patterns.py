@@ -119,7 +119,9 @@ FROM_TO = re.compile(
 ORDINAL_TAIL_NOUN = re.compile(
     r"\s+(?:centur(?:y|ies)|years?|birthday|anniversary|days?|times?|street|regiment|division|"
     r"congress|psalm|dynasty|parallel|floor|minutes?|per\s*cent|percent|pages?|chapters?|lines?|"
-    r"verses?|stanzas?|editions?|printings?|sessions?|amendment|part|book|volume|letter|poem)\b"
+    r"verses?|stanzas?|editions?|printings?|sessions?|amendments?|parts?|books?|volumes?|letters?|"
+    r"poems?|chapters?|sections?|times|things|persons?|class|places?|quarters?|halves|acts?|"
+    r"scenes?|essays?|drafts?|versions?|issues?|numbers?)\b"
 )
 
 

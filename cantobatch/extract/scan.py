@@ -389,7 +389,11 @@ class Scanner:
             else:
                 n = g.ordinal_value(which)
                 tail = self.text[m.end("ord") : m.end("ord") + 40]
-                if not (context and n and n >= 20 and count is None):
+                # "the eighty-first" alone in a canto context; a small one only after an ordinal
+                # canto, as a verb's subject: "the second canto retells …, and the fourth mixes"
+                elliptic = any(c.family == "ordinal" and c.end <= m.start() for c in self.cantos)
+                elliptic = elliptic and bool(re.match(r"\s+[a-z]+s\b|\s*[,;:)]", tail))
+                if not (n and count is None and ((context and n >= 20) or elliptic)):
                     continue
                 if ORDINAL_TAIL_NOUN.match(tail) or re.match(r"\s+of\b", tail):
                     continue
