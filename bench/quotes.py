@@ -1,7 +1,8 @@
 """Quotation alignment: passages per second, and how the time grows from 1x to 4x the corpus.
 
 A deterministic corpus of scholarly filler passages, one in ten quoting Canto I (1-3 lines,
-sometimes joined by " / ", sometimes with a word changed or an ellipsis), is aligned against
+sometimes joined by " / ", sometimes with a word changed or an ellipsis, an OCR slip or a word
+hyphenated across a line break), is aligned against
 the poem text. Printed side by side in one run: time and passages/s at 1x, 2x and 4x the corpus
 (different passages each time, caches cleared before each, sizes interleaved over several
 rounds and the best time of each kept), the ratio t(4x)/t(1x) (about 4 for
@@ -61,20 +62,37 @@ def quotation(rng: random.Random, lines: list[str]) -> tuple[str, set[int]]:
     while len(" ".join(chosen).split()) < 5:  # below the default minimum length: take more
         chosen.append(lines[first + count].strip().strip('"'))
         count += 1
+    expected = set(range(first + 1, first + count + 1))
     style = rng.random()
     if style < 0.4:
         text = " / ".join(chosen)
     elif style < 0.7:
         text = " ".join(chosen)
-    elif style < 0.85 and count > 1:  # a line left out
+    elif style < 0.85 and count > 2:  # a line left out
         text = chosen[0] + " … " + chosen[-1]
-        return f"“{text}”", {first + 1, first + count}
+        expected = {first + 1, first + count}
     else:
         words = " ".join(chosen).split()
         if len(words) >= 8:  # one word changed, in the middle
             words[len(words) // 2] = "otherwise"
         text = " ".join(words)
-    return f"“{text}”", set(range(first + 1, first + count + 1))
+    return f"“{damage(rng, text)}”", expected
+
+
+def damage(rng: random.Random, text: str) -> str:
+    """What print and PDFs do: an OCR slip in a long word, or a word hyphenated at a line end."""
+    words = text.split(" ")
+    long_words = [k for k, w in enumerate(words[1:-1], 1) if w.isalpha() and len(w) >= 8]
+    if not long_words:
+        return text
+    k, roll = rng.choice(long_words), rng.random()
+    if roll < 0.15:
+        cut = rng.randrange(2, len(words[k]) - 2)
+        words[k] = words[k][:cut] + rng.choice("cnrl") + words[k][cut + 1 :]
+    elif roll < 0.3:
+        cut = rng.randrange(2, len(words[k]) - 2)
+        words[k] = words[k][:cut] + "-\n" + words[k][cut:]
+    return " ".join(words)
 
 
 def corpus(n: int, seed: int, lines: list[str]) -> list[tuple[str, set[int] | None]]:

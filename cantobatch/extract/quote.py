@@ -174,10 +174,10 @@ class _Side:
                 ops, i, j = ops + 1, i + 1, j + 1
             elif self._confirmed(i + 1, j + 2):  # one word for two ("trim-coifed" → "neat")
                 pairs += [(i, j, 0.0), (i, j + 1, 0.0)]
-                ops, i, j = ops + 2, i + 1, j + 2
-            elif self._confirmed(i + 2, j + 1):  # two words for one
+                ops, i, j = ops + 1, i + 1, j + 2
+            elif self._confirmed(i + 2, j + 1):  # two words for one (or a changed word split)
                 pairs += [(i, j, 0.0), (i + 1, j, 0.0)]
-                ops, i, j = ops + 2, i + 2, j + 1
+                ops, i, j = ops + 1, i + 2, j + 1
             elif self._confirmed(i, j + 1):  # a poem word left out
                 ops, j = ops + 1, j + 1
             elif self._confirmed(i + 1, j):  # a word added in the passage
