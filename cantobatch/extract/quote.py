@@ -3,13 +3,17 @@
 Text-reuse style (as passim does it): every canto's normalised words are indexed by word
 n-grams ("shingles"); a passage's shingles that hit the index are seeds, and each seed is
 extended in both directions word by word, tolerating what quoting in scholarship does to a
-text: an OCR slip inside a word (character edit distance), one changed, added or dropped word,
-a word split across a PDF line break or two words run together, line breaks replaced by " / "
-(punctuation is not a word) and an ellipsis ("...", "…") standing for an omission. Seeds made
-only of very common words, and shingles frequent in the poem itself, are not indexed, so
-"and then the" never starts a match; a match must also hold ``quote.min_words`` words, two of
-them content words, and score at least ``quote.min_score``. The cost is one dictionary lookup
-per passage word plus work proportional to the matches: near-linear in the corpus.
+text: an OCR slip inside a word (character edit distance), one changed, added or dropped word
+(or one word for two), a word split across a PDF line break or two words run together, line
+breaks replaced by " / " (punctuation is not a word) and an ellipsis ("...", "…") standing for
+an omission; stretches a few words apart, or across an ellipsis, are chained into one
+quotation. Seeds made only of very common words, and shingles frequent in the poem itself, are
+not indexed, so "and then the" never starts a match; a match must also hold
+``quote.min_words`` words, two of them content words, and score (matched words over alignment
+steps) at least ``quote.min_score``. Function words matched at an edge on a line that no
+content word of the quotation reaches are dropped. A quotation covers the lines that hold its
+words (lines skipped by an ellipsis are not covered). The cost is one dictionary lookup per
+passage word plus work proportional to the matches: near-linear in the corpus.
 
 ``QuoteExtractor`` runs this alone (``--extractor quote``); ``WithPoemText`` wraps any other
 extractor, adds its quotations, and resolves every reference's lines against the text.
