@@ -604,7 +604,7 @@ def mine(out, output, review, exclude, max_per_doc_share, dev, no_grounded, nega
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--quantize", type=click.Choice(["auto", "none", "4bit"]), default="auto",
               show_default=True, help="auto: 4-bit QLoRA on a CUDA GPU with bitsandbytes.")  # fmt: skip
-@click.option("--threads", type=int, default=2, show_default=True, help="CPU threads for torch.")
+@click.option("--threads", type=int, help="CPU threads for torch [default: the cores not busy].")
 def train(data, base, output, prompt_format, rank, alpha, target_modules, epochs, lr, batch_size,
           grad_accum, max_steps, eval_fraction, eval_every, max_length, seed, quantize,
           threads) -> None:  # fmt: skip

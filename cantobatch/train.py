@@ -60,7 +60,7 @@ class TrainConfig:
     max_length: int = 1024  # tokens; longer examples are skipped and counted
     warmup_fraction: float = 0.05
     seed: int = 0
-    threads: int = 2
+    threads: int | None = None  # torch CPU threads; None: the cores not already busy (at least 1)
     quantize: str = "auto"  # "auto": 4-bit on CUDA when bitsandbytes is there; "none"; "4bit"
 
     def __post_init__(self) -> None:
@@ -256,6 +256,19 @@ def _imports():
     return torch, transformers, peft
 
 
+def cpu_threads() -> int:
+    """Cores not busy with other work. On a shared machine, more torch threads than free cores
+    is far slower than fewer (measured here: 2 threads under load 8 took 20-60 s a step, 1 took 4 s)."""
+    import os
+
+    cores = os.cpu_count() or 1
+    try:
+        busy = round(os.getloadavg()[0])
+    except OSError:
+        busy = 0
+    return max(1, min(cores, cores - busy))
+
+
 def _batches(items: list[Encoded], size: int, rng: random.Random) -> list[list[Encoded]]:
     """Shuffled batches of similar lengths (less padding), deterministic for a given rng."""
     order = items[:]
@@ -320,7 +333,8 @@ def train(config: TrainConfig, log: Callable[[str], None] | None = None) -> Trai
     torch, transformers, peft = _imports()
     say = log or (lambda msg: None)
     started = time.time()
-    torch.set_num_threads(config.threads)
+    threads = config.threads or cpu_threads()
+    torch.set_num_threads(threads)
     torch.manual_seed(config.seed)
     rng = random.Random(config.seed)
 
@@ -458,6 +472,7 @@ def train(config: TrainConfig, log: Callable[[str], None] | None = None) -> Trai
         "best_heldout_loss": None if best_loss is None else round(best_loss, 5),
         "evals": evals,
         "device": "cuda" if torch.cuda.is_available() else "cpu",
+        "threads": threads,
         "quantized_4bit": quantized,
         "seconds": round(seconds, 1),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
