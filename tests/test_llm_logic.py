@@ -160,3 +160,18 @@ def test_an_engine_for_another_model_is_refused(tmp_path: Path) -> None:
         LLMExtractor(Config(extractor="llm", llm=LLMConfig(model="/models/b")), engine=engine)
     assert engine.serves(LLMConfig(model="/models/a", prompt_format="poundtech"))
     assert not engine.serves(LLMConfig(model="/models/a", adapter="/ad", serve="lora"))
+
+
+@pytest.mark.parametrize("name", ["cpu-smollm2.toml", "zephyr-a10g.toml", "default.toml"])
+def test_shipped_configs_load(repo_root: Path, name: str) -> None:
+    from cantobatch.config import load_config
+
+    config = load_config(repo_root / "configs" / name)
+    assert config.llm.max_tokens <= config.llm.retry_max_tokens
+    if name == "zephyr-a10g.toml":
+        assert config.llm.prompt_format == "poundtech" and config.llm.serve == "lora"
+        assert config.llm.gpu_memory_utilization == 0.90 and config.llm.max_model_len == 2048
+        assert config.llm.adapter and not config.llm.quantization
+    if name == "cpu-smollm2.toml":
+        assert config.llm.model == "smollm2" and config.llm.serve == "merged"
+        assert config.llm.enforce_eager and config.llm.prompt_format == "chat"

@@ -152,10 +152,14 @@ class Engine:
     def tokenizer(self) -> Any:
         return self.start().get_tokenizer()
 
-    def generate(self, prompts_: list[str], params: Any, use_tqdm: Any = False) -> list[Any]:
+    def generate(
+        self, prompts_: list[str], params: Any, use_tqdm: Any = False, adapter: bool = True
+    ) -> list[Any]:
+        """``LLM.generate`` on a batch; ``adapter=False`` answers with the bare base model."""
         llm = self.start()
         t0 = time.perf_counter()
-        outs = llm.generate(prompts_, params, use_tqdm=use_tqdm, lora_request=self._lora_request)
+        lora = self._lora_request if adapter else None
+        outs = llm.generate(prompts_, params, use_tqdm=use_tqdm, lora_request=lora)
         self.stats.generate_calls += 1
         self.stats.generate_s += time.perf_counter() - t0
         return outs
