@@ -410,7 +410,9 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
-def _existing(out_dir: Path, source_hash: str, base_dir: Path) -> ConvertResult | None:
+def _existing(
+    out_dir: Path, source_hash: str, base_dir: Path, merged_dtype: str
+) -> ConvertResult | None:
     prov_file = out_dir / PROVENANCE_NAME
     if not prov_file.is_file():
         return None
@@ -419,6 +421,7 @@ def _existing(out_dir: Path, source_hash: str, base_dir: Path) -> ConvertResult 
         prov.get("source_hash") == source_hash
         and prov.get("base") == str(base_dir)
         and prov.get("base_config_sha256") == _file_sha256(base_dir / "config.json")
+        and prov.get("merged_dtype") == merged_dtype
     )
     if not same:
         return None
@@ -435,13 +438,23 @@ def _existing(out_dir: Path, source_hash: str, base_dir: Path) -> ConvertResult 
 
 
 def convert_adapter(
-    path: str | Path, base: str | Path, out_dir: str | Path, overwrite: bool = False
+    path: str | Path,
+    base: str | Path,
+    out_dir: str | Path,
+    overwrite: bool = False,
+    merged_dtype: str = "float32",
 ) -> ConvertResult:
     """Write ``out_dir/base`` (base + lm_head/embedding deltas + modules_to_save) and
     ``out_dir/adapter`` (the remaining LoRA deltas) so that vLLM serves exactly what peft serves.
 
+    ``merged_dtype``: "float32" stores the changed tensors (W + ΔW, saved full weights) in float32,
+    so the conversion itself rounds nothing (a bf16 W + ΔW flips near-tied greedy tokens; the
+    server still casts to its own dtype); "base" stores them in the base's dtype (smaller).
+
     Idempotent: an ``out_dir`` already converted from the same adapter bytes and base is reused.
     """
+    if merged_dtype not in ("float32", "base"):
+        raise AdapterError(f"merged_dtype must be 'float32' or 'base', not {merged_dtype!r}")
     torch = _torch()
     st = _safetensors_torch()
     path = Path(path)
@@ -450,7 +463,7 @@ def convert_adapter(
     if not report.convertible:
         raise AdapterError(f"cannot convert {path}: {'; '.join(report.reasons)}")
     base_dir = _resolve_base(base)
-    found = _existing(out_dir, report.adapter_hash, base_dir)
+    found = _existing(out_dir, report.adapter_hash, base_dir, merged_dtype)
     if found is not None:
         return found
     if out_dir.exists() and not overwrite:
@@ -553,12 +566,13 @@ def convert_adapter(
     if untie and lm_key not in new:
         new[lm_key] = current(lm_key)  # the embeddings changed, lm_head keeps the original
 
-    # Cast to the dtype each tensor has in the base (lm_head takes the embeddings' dtype).
-    def base_dtype(key: str):
-        src = embed_key if (tied and key == lm_key) else key
-        return weights.dtype(src)
+    # The dtype each tensor has in the base (lm_head takes the embeddings' dtype), or float32.
+    def out_dtype(key: str):
+        if merged_dtype == "float32":
+            return torch.float32
+        return weights.dtype(embed_key if (tied and key == lm_key) else key)
 
-    new = {k: v.to(base_dtype(k)).contiguous() for k, v in new.items()}
+    new = {k: v.to(out_dtype(k)).contiguous() for k, v in new.items()}
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
@@ -577,6 +591,7 @@ def convert_adapter(
             "replaced_full": sorted(replaced),
             "base_copies_used": sorted(set(copies_used)),
             "untied": untie,
+            "merged_dtype": merged_dtype,
             "adapter_written": adapter_written,
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }

@@ -459,7 +459,14 @@ def adapter_check(path: str, as_json: bool) -> None:
     help="Directory to write base/ and adapter/ into.",
 )
 @click.option("--overwrite", is_flag=True, help="Replace an existing, different conversion.")
-def adapter_convert(path: str, base: str, output: str, overwrite: bool) -> None:
+@click.option(
+    "--merged-dtype",
+    type=click.Choice(["float32", "base"]),
+    default="float32",
+    show_default=True,
+    help="dtype of the merged tensors: float32 rounds nothing; base keeps the base's (smaller).",
+)
+def adapter_convert(path: str, base: str, output: str, overwrite: bool, merged_dtype: str) -> None:
     """Write an exactly equivalent pair vLLM can serve: OUTPUT/base and OUTPUT/adapter.
 
     LoRA deltas on lm_head/embed_tokens are merged into a copy of the base (lm_head untied from
@@ -473,7 +480,7 @@ def adapter_convert(path: str, base: str, output: str, overwrite: bool) -> None:
     """
     from cantobatch.adapters import convert_adapter
 
-    result = convert_adapter(path, base, output, overwrite=overwrite)
+    result = convert_adapter(path, base, output, overwrite=overwrite, merged_dtype=merged_dtype)
     click.echo(f"base     {result.base_dir}")
     click.echo(f"adapter  {result.adapter_dir or '- (no LoRA delta left: serve the base alone)'}")
     merged = ", ".join(result.merged_lora + result.replaced_full) or "-"

@@ -338,3 +338,201 @@ def test_cli_adapter_check_and_convert(tiny_base, tmp_path):
     missing = runner.invoke(cli, ["adapter", "check", str(tmp_path)])
     assert missing.exit_code == 1
     assert "adapter_config.json is missing" in missing.output
+
+
+# --- the small model: peft original vs converted pair in transformers and in vLLM ----------------
+
+PROMPTS = [
+    '### Question: "In Canto IX Pound quotes the Malatesta letters (ll. 1-28)."\n ### Answer: ',
+    '### Question: "The Pisan Cantos open with LXXIV."\n ### Answer: ',
+    "The Cantos of Ezra Pound begin with a descent to the underworld:",
+    "Hugh Kenner wrote that the ideogram",
+    "Canto XLV, the usura canto, says",
+]
+MAX_NEW = 16
+EOS = 2
+
+
+def _until_eos(tokens: list[int]) -> list[int]:
+    return tokens[: tokens.index(EOS) + 1] if EOS in tokens else tokens
+
+
+@pytest.fixture(scope="module")
+def smollm2_pair(small_model_path, tmp_path_factory):
+    """An lm_head + q_proj + v_proj adapter on SmolLM2, its conversion, and peft's greedy answers."""
+    work = tmp_path_factory.mktemp("smollm2")
+    adapter = make_adapter(
+        small_model_path,
+        work / "adapter",
+        std=0.05,
+        r=8,
+        lora_alpha=16,
+        target_modules=["q_proj", "v_proj", "lm_head"],
+    )
+    result = convert_adapter(adapter, small_model_path, work / "converted")
+    tokenizer = transformers.AutoTokenizer.from_pretrained(small_model_path)
+    prompt_ids = [tokenizer(p).input_ids for p in PROMPTS]
+    original = peft_model(small_model_path, adapter)
+    reference = []  # per prompt: (greedy tokens, their logprobs) from peft on the original pair
+    with torch.no_grad():
+        for ids in prompt_ids:
+            out = original.generate(
+                input_ids=torch.tensor([ids]),
+                max_new_tokens=MAX_NEW,
+                do_sample=False,
+                output_logits=True,
+                return_dict_in_generate=True,
+                pad_token_id=EOS,
+            )
+            tokens = _until_eos(out.sequences[0, len(ids) :].tolist())
+            logprobs = [
+                torch.log_softmax(step[0].float(), -1)[tok].item()
+                for step, tok in zip(out.logits, tokens, strict=True)
+            ]
+            reference.append((tokens, logprobs))
+    base_tokens = []
+    plain = _load(small_model_path)
+    with torch.no_grad():
+        for ids in prompt_ids:
+            out = plain.generate(
+                input_ids=torch.tensor([ids]),
+                max_new_tokens=MAX_NEW,
+                do_sample=False,
+                pad_token_id=EOS,
+            )
+            base_tokens.append(_until_eos(out[0, len(ids) :].tolist()))
+    del original, plain
+    return {
+        "base": small_model_path,
+        "adapter": adapter,
+        "result": result,
+        "prompt_ids": prompt_ids,
+        "reference": reference,
+        "base_tokens": base_tokens,
+    }
+
+
+@pytest.mark.slow
+def test_smollm2_original_adapter_is_flagged_and_converted_pair_matches_in_transformers(
+    smollm2_pair,
+):
+    report = inspect_adapter(smollm2_pair["adapter"])
+    assert report.servable_by_vllm is False
+    assert any(reason.startswith("lm_head") for reason in report.reasons)
+    result = smollm2_pair["result"]
+    assert result.untied and result.merged_lora == ("lm_head",)
+    assert inspect_adapter(result.adapter_dir).servable_by_vllm is True
+    # the adapter changes the answers, so matching them is a real test
+    changed = sum(
+        ref[0] != base
+        for ref, base in zip(smollm2_pair["reference"], smollm2_pair["base_tokens"], strict=True)
+    )
+    assert changed >= 2
+
+    original = peft_model(smollm2_pair["base"], smollm2_pair["adapter"])
+    rounded = convert_adapter(
+        smollm2_pair["adapter"],
+        smollm2_pair["base"],
+        result.out_dir.parent / "converted-bf16",
+        merged_dtype="base",
+    )
+    measured = {}
+    for name, pair in (("float32", result), ("bf16", rounded)):
+        converted = converted_model(pair)
+        worst, matches = 0.0, 0
+        with torch.no_grad():
+            for ids, (tokens, _) in zip(
+                smollm2_pair["prompt_ids"], smollm2_pair["reference"], strict=True
+            ):
+                full = torch.tensor([ids + tokens])
+                diff = (original(full).logits - converted(full).logits).abs().max().item()
+                worst = max(worst, diff)
+                out = converted.generate(
+                    input_ids=torch.tensor([ids]),
+                    max_new_tokens=MAX_NEW,
+                    do_sample=False,
+                    pad_token_id=EOS,
+                )
+                matches += _until_eos(out[0, len(ids) :].tolist()) == tokens
+        measured[name] = (worst, matches)
+        print(
+            f"transformers, merged {name}: max |Δlogit| {worst:.5f}, greedy {matches}/{len(PROMPTS)}"
+        )
+    # merged in float32 the pair is exact up to float32 summation order
+    assert measured["float32"][0] < 1e-3
+    assert measured["float32"][1] == len(PROMPTS)
+    # stored in bf16, W + ΔW is rounded: bounded logit error (may flip a near-tied token)
+    assert measured["bf16"][0] < 0.5
+
+
+@pytest.mark.vllm
+def test_vllm_rejects_modules_to_save_and_accepts_the_converted_adapter(tiny_base, tmp_path):
+    from vllm.config.lora import LoRAConfig
+    from vllm.lora.peft_helper import PEFTHelper
+
+    adapter = make_adapter(
+        tiny_base, tmp_path / "a", r=2, target_modules=["q_proj"], modules_to_save=["lm_head"]
+    )
+    lora_config = LoRAConfig(max_lora_rank=8)
+    with pytest.raises(ValueError, match="modules_to_save"):
+        PEFTHelper.from_local_dir(str(adapter), None).validate_legal(lora_config)
+    result = convert_adapter(adapter, tiny_base, tmp_path / "out")
+    PEFTHelper.from_local_dir(str(result.adapter_dir), None).validate_legal(lora_config)
+
+
+@pytest.mark.vllm
+def test_vllm_serves_the_converted_pair_like_peft_serves_the_original(smollm2_pair, tmp_path):
+    import gc
+    import os
+
+    env = {
+        "VLLM_ENABLE_V1_MULTIPROCESSING": "0",  # engine in this process: no spawn under pytest
+        "VLLM_CPU_KVCACHE_SPACE": "1",
+        "VLLM_CPU_NUM_OF_RESERVED_CPU": "0",
+        "VLLM_CACHE_ROOT": str(tmp_path / "vllm-cache"),
+    }
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        from vllm import LLM, SamplingParams
+        from vllm.lora.request import LoRARequest
+
+        result = smollm2_pair["result"]
+        # float32 isolates the conversion from bf16 compute noise; the weights are the bf16 ones
+        llm = LLM(
+            model=str(result.base_dir),
+            enable_lora=True,
+            max_lora_rank=8,
+            max_loras=1,
+            enforce_eager=True,
+            dtype="float32",
+            max_model_len=512,
+            seed=0,
+        )
+        params = SamplingParams(temperature=0.0, max_tokens=MAX_NEW, logprobs=1)
+        outputs = llm.generate(
+            [{"prompt_token_ids": ids} for ids in smollm2_pair["prompt_ids"]],
+            params,
+            lora_request=LoRARequest("converted", 1, str(result.adapter_dir)),
+        )
+        del llm
+        gc.collect()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    matches, worst = 0, 0.0
+    for output, (tokens, logprobs) in zip(outputs, smollm2_pair["reference"], strict=True):
+        got = _until_eos(list(output.outputs[0].token_ids))
+        if got == tokens:
+            matches += 1
+            served = [
+                step[tok].logprob
+                for step, tok in zip(output.outputs[0].logprobs, tokens, strict=True)
+            ]
+            worst = max(worst, max(abs(a - b) for a, b in zip(served, logprobs, strict=True)))
+    print(f"vLLM: greedy {matches}/{len(PROMPTS)}, max |Δlogprob| of greedy tokens {worst:.4f}")
+    assert matches == len(PROMPTS)
+    assert worst < 0.1
