@@ -239,10 +239,11 @@ def _group_modules(meta: dict[str, tuple[list[int], str]], modules_to_save) -> l
 def inspect_adapter(path: str | Path) -> AdapterReport:
     """Read an adapter directory and say what it holds and whether vLLM can serve it unchanged.
 
-    ``servable_by_vllm`` is False when any vLLM the project supports may refuse or mis-serve the
-    adapter: LoRA on lm_head/embed_tokens and the base-weight copies peft saves with them (older
-    vLLM builds reject ``lm_head.base_layer.weight``; support depends on the architecture),
-    modules_to_save other than classification heads (always rejected), DoRA and LoRA biases.
+    ``servable_by_vllm`` is False when a vLLM the project supports may refuse the adapter: LoRA on
+    lm_head/embed_tokens (accepted only for architectures that declare them — vLLM 0.32 serves it on
+    Llama but rejects it on Mistral, zephyr-7b-beta's architecture), the base-weight copies peft
+    saves with them (some releases reject ``lm_head.base_layer.weight``), modules_to_save other
+    than classification heads (always rejected), DoRA and LoRA biases.
     """
     path = Path(path)
     config = _read_config(path)
@@ -263,19 +264,22 @@ def inspect_adapter(path: str | Path) -> AdapterReport:
         blockers.append(f"peft_type {peft_type or '?'}: only LoRA adapters are served by vLLM")
     if lm_lora:
         reasons.append(
-            "lm_head: LoRA weights on lm_head; vLLM serves them only for some architectures and "
-            "builds (older ones reject the adapter) — convert: merge the delta into the base copy"
+            "lm_head: LoRA weights on lm_head; vLLM serves them only for architectures that "
+            "declare lm_head a LoRA module (vLLM 0.32: LlamaForCausalLM does, MistralForCausalLM "
+            "— zephyr-7b-beta — does not and rejects the adapter) — convert: merge the delta into "
+            "the base copy"
         )
     if embed_lora:
         reasons.append(
-            "embed_tokens: LoRA weights on embed_tokens; not served by every vLLM build — "
-            "convert: merge the delta into the base copy"
+            "embed_tokens: LoRA weights on embed_tokens; served only for architectures that "
+            "declare it (not MistralForCausalLM) — convert: merge the delta into the base copy"
         )
     if base_copies:
         reasons.append(
             "base_layer copies: peft saved full base weights of "
-            f"{', '.join(base_copies)} (save_embedding_layers); vLLM releases before 0.12 fail "
-            "with 'lm_head.base_layer.weight is unsupported LoRA weight' — convert drops them"
+            f"{', '.join(base_copies)} (save_embedding_layers); some vLLM releases fail with "
+            "'lm_head.base_layer.weight is unsupported LoRA weight' (vllm-project/vllm#32599) — "
+            "convert drops them"
         )
     unsupported_mts = [m for m in modules_to_save if m not in VLLM_MODULES_TO_SAVE]
     if unsupported_mts:

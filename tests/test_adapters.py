@@ -481,6 +481,40 @@ def test_vllm_rejects_modules_to_save_and_accepts_the_converted_adapter(tiny_bas
 
 
 @pytest.mark.vllm
+def test_vllm_loader_rejects_lm_head_lora_for_mistral_and_loads_the_converted_adapter(
+    tiny_base, tmp_path
+):
+    """vLLM's own adapter loader, given the LoRA modules its engine would expect for a Llama and
+    for a Mistral (zephyr-7b-beta) model: the original is refused for Mistral, the converted not."""
+    from vllm.lora.lora_model import LoRAModel
+    from vllm.lora.peft_helper import PEFTHelper
+    from vllm.model_executor.models.llama import LlamaForCausalLM
+    from vllm.model_executor.models.mistral import MistralForCausalLM
+
+    adapter = make_adapter(
+        tiny_base, tmp_path / "a", r=2, target_modules=["q_proj", "v_proj", "lm_head"]
+    )
+    result = convert_adapter(adapter, tiny_base, tmp_path / "out")
+    linear = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"}
+
+    def load(directory: Path, model_class):
+        return LoRAModel.from_local_checkpoint(
+            str(directory),
+            linear | set(model_class.embedding_modules),
+            PEFTHelper.from_local_dir(str(directory), None),
+            lora_model_id=1,
+            device="cpu",
+        )
+
+    with pytest.raises(ValueError, match="lm_head"):
+        load(adapter, MistralForCausalLM)
+    assert "lm_head" in load(adapter, LlamaForCausalLM).loras  # Llama declares lm_head LoRA
+    for model_class in (MistralForCausalLM, LlamaForCausalLM):
+        loaded = load(result.adapter_dir, model_class)
+        assert len(loaded.loras) == 2 * 2 and "lm_head" not in loaded.loras
+
+
+@pytest.mark.vllm
 def test_vllm_serves_the_converted_pair_like_peft_serves_the_original(smollm2_pair, tmp_path):
     import gc
     import os
