@@ -1,7 +1,7 @@
 """Building blocks of the citation grammar: numerals, ordinal words, the group table, word lists.
 
-The scanner that uses them is ``cantobatch.extract.rules``. Everything here is data or a pure
-function; the compiled patterns are module constants so a Ray worker pays for them once.
+The scanner that uses them is ``cantobatch.extract.scan``. Everything here is data or a pure
+function; the regex sources here are compiled on first use by ``patterns.rx``.
 """
 
 from __future__ import annotations
@@ -194,7 +194,7 @@ def load_groups(path: Path = GROUPS_PATH) -> tuple[Group, ...]:
 # --- word lists -------------------------------------------------------------------------------
 
 # Other poems divided into cantos; a canto number next to one of these is not Pound's.
-FOREIGN_WORK = re.compile(
+FOREIGN_WORK = (
     r"\b(?:Inferno|Purgatorio|Paradiso|Inf\.|Purg\.|Par\.|Divin[ae]\s+Comm?edia|Divine\s+Comedy|"
     r"Commedia|Dante|Don\s+Juan|Childe\s+Harold|Fa(?:e|ë)rie\s+Queene|Faery\s+Queen|Spenser|"
     r"Tasso|Gerusalemme|Jerusalem\s+Delivered|Ariosto|Orlando\s+(?:Furioso|Innamorato)|Boiardo|"
@@ -203,25 +203,25 @@ FOREIGN_WORK = re.compile(
     r"Dunciad|Hudibras|Lady\s+of\s+the\s+Lake|Revolt\s+of\s+Islam|Beppo|Mazeppa)"
 )
 # Words in a title after "Canto N of ..." that keep the canto Pound's ("of The Pisan Cantos").
-POUND_TITLE = re.compile(
+POUND_TITLE = (
     r"(?i)\b(?:cantos?|pisan|thrones|rock|drill|decad|drafts?|fragments|pound|malatesta|adams|"
     r"china|chinese|italian|hell|section|eleven|jefferson|siena|usura|directions|faber|poem|"
     r"sequence|edition|text|volume)\b"
 )
 # Pound's other works (and a few canonical books) numbered in sections: "Mauberley II".
-OTHER_WORK = re.compile(
+OTHER_WORK = (
     r"\b(?:Mauberley|Personae|Cathay|Lustra|Propertius|Ripostes|Canzoni|Exultations|Odyssey|"
     r"Iliad|Aeneid|Metamorphoses|Odes?|Analects|Confucius|Ta\s+Hio|Bible|Genesis|Exodus|Psalms?)\b"
 )
 # Spans that look like canto citations and are not: music, Neruda, the early "Three Cantos".
-BLOCKED = re.compile(
+BLOCKED = (
     r"(?i:\bbel\s+canto\b|\bcanto\s+f[ie]rmo\b|\bcantus\s+firmus\b|\bcanto\s+general\b|"
     r"\bcanto\s+jondo\b|\bcanto\s+hondo\b|\bgregorian\s+canto\b)|"
     r"\bThree\s+Cantos\b(?:\s*(?:I{1,3}|[123])\b(?:\s*(?:[-–,]|and)\s*(?:I{1,3}|[123])\b)*)?|"
     r"(?i:\bUr[-‐\s]?Cantos?\b)(?:\s*(?:I{1,3}|[123])\b(?:\s*(?:[-–,]|and)\s*(?:I{1,3}|[123])\b)*)?"
 )
 # Nouns that number something other than a canto: "Chapter IV", "Vol. II", "World War II".
-LABEL_NOUN = re.compile(
+LABEL_NOUN = (
     r"(?i)\b(?:chapters?|chap|ch|vols?|volumes?|parts?|pt|books?|bk|sections?|sect|sec|acts?|"
     r"scenes?|sc|psalms?|odes?|sonnets?|stanzas?|poems?|verses?|letters?|appendix|appendices|"
     r"plates?|figures?|figs?|tables?|notes?|items?|articles?|canzone|canzoni|elegy|elegies|"
@@ -301,6 +301,6 @@ FUNCTION_WORDS = frozenset(
     ]
 )
 # Words after a numeral that show it counts or dates something else: "XVI Cantos", "XIX century".
-COUNTED_NOUN = re.compile(
+COUNTED_NOUN = (
     r"(?i)^\s*(?:cantos|centur(?:y|ies)|siècle|secolo|dynast(?:y|ies)|olympiad|th\b|st\b|nd\b|rd\b)"
 )

@@ -1,5 +1,7 @@
-"""Compiled patterns and small pure helpers of the citation grammar (used by ``scan``).
+"""The patterns and small pure helpers of the citation grammar (used by ``scan``).
 
+The module constants are regex sources; ``rx.NAME`` is the compiled pattern, compiled on first
+use, so importing the grammar costs nothing and a run compiles only what its passages need.
 Patterns that start with a determiner ("the first Pisan canto") are only tried just before
 ordinal words (``anchored``): run at every position they were most of the grammar's cost.
 """
@@ -11,6 +13,21 @@ from functools import cache, lru_cache
 
 from cantobatch.extract import grammar as g
 
+
+class LazyPatterns:
+    """Named regex sources, each compiled on first access and then a plain attribute."""
+
+    def __init__(self, **sources: str) -> None:
+        self._sources = sources
+
+    def __getattr__(self, name: str) -> re.Pattern:
+        if name.startswith("_") or name not in self._sources:
+            raise AttributeError(name)
+        pattern = re.compile(self._sources[name])
+        setattr(self, name, pattern)  # later lookups find the attribute and skip __getattr__
+        return pattern
+
+
 MAX_LINE = 999
 MAX_LINE_SPAN = 400
 PLURAL_LINE_COUNT = (
@@ -20,35 +37,33 @@ PLURAL_LINE_COUNT = (
 
 # --- patterns ---------------------------------------------------------------------------------
 
-KEYWORD = re.compile(r"(?<![A-Za-z])(?:[Cc]antos?|CANTOS?|[Cc]antares)(?![A-Za-z])")
-ROMAN_UP = re.compile(g.ROMAN)
-ROMAN_ANY = re.compile(g.ROMAN_ANY)
-ARABIC = re.compile(g.ARABIC)
-WORD_NUMBER = re.compile(rf"(?i:{g.CARDINAL_WORD})")
-DASH = re.compile(g.DASH)
-DASH_SIGN = re.compile(r"\s*[-‐‑–—−]\s*")
-LIST_SEP = re.compile(g.LIST_SEP)
+KEYWORD = r"(?<![A-Za-z])(?:[Cc]antos?|CANTOS?|[Cc]antares)(?![A-Za-z])"
+ROMAN_UP = g.ROMAN
+ROMAN_ANY = g.ROMAN_ANY
+ARABIC = g.ARABIC
+WORD_NUMBER = rf"(?i:{g.CARDINAL_WORD})"
+DASH = g.DASH
+DASH_SIGN = r"\s*[-‐‑–—−]\s*"
+LIST_SEP = g.LIST_SEP
 LINE_NUM = r"\d{1,3}(?![\d])"
 LINE_ITEM = rf"{LINE_NUM}(?:{g.DASH}{LINE_NUM})?(?!\s*[:/]\s*\d)(?!\.\d)"
 LINE_LIST = rf"{LINE_ITEM}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*){LINE_ITEM})*"
-SUFFIX_LINES = re.compile(
+SUFFIX_LINES = (
     rf"(?:\s*:\s*(?:ll?\.\s*|lines?\s+)?|\s*,?\s*(?:ll?\.|lines?\s)\s*)(?P<lines>{LINE_LIST})"
 )
-SUFFIX_DOT_LINE = re.compile(rf"\.(?P<lines>{LINE_ITEM})")  # "I.23"
+SUFFIX_DOT_LINE = rf"\.(?P<lines>{LINE_ITEM})"  # "I.23"
 PAGE = r"\d{1,4}(?:[-–]\d{1,4})?(?![\d/])"
-SUFFIX_PAGE = re.compile(
+SUFFIX_PAGE = (
     rf"\s*/\s*(?P<page>{PAGE})|\s+at\s+p(?:age|\.)\s*(?P<page2>{PAGE})"
     rf"|\s*\(\s*p(?:age|\.)\s*(?P<page3>{PAGE})\s*\)|\s*,\s*(?:pages?|pp?\.)\s*(?P<page4>{PAGE})"
 )
-ARABIC_PAGE = re.compile(
-    r"(?<![\w/.,:\-])(?P<canto>\d{1,3})/(?P<page>\d{1,4})(?:[-–]\d{1,4})?(?![\d/])"
-)
-C_PAGE = re.compile(r"(?<![A-Za-z0-9])C(?P<canto>\d{1,3})[./](?P<page>\d{1,4})(?![\d/])")
-LINE_KW = re.compile(rf"(?<![A-Za-z])(?:ll\.?|l\.|[Ll]ines?|LL\.|LINES?)\s*(?P<lines>{LINE_LIST})")
-LINE_WORDS = re.compile(
+ARABIC_PAGE = r"(?<![\w/.,:\-])(?P<canto>\d{1,3})/(?P<page>\d{1,4})(?:[-–]\d{1,4})?(?![\d/])"
+C_PAGE = r"(?<![A-Za-z0-9])C(?P<canto>\d{1,3})[./](?P<page>\d{1,4})(?![\d/])"
+LINE_KW = rf"(?<![A-Za-z])(?:ll\.?|l\.|[Ll]ines?|LL\.|LINES?)\s*(?P<lines>{LINE_LIST})"
+LINE_WORDS = (
     rf"(?<![A-Za-z])[Ll]ines?\s+(?P<a>{g.CARDINAL_WORD})(?:{g.DASH}(?P<b>{g.CARDINAL_WORD}))?"
 )
-GREEK_EQ = re.compile(rf"=\s*(?P<lines>{LINE_NUM}(?:\s*(?:[-–]|\.\.)\s*{LINE_NUM}))")
+GREEK_EQ = rf"=\s*(?P<lines>{LINE_NUM}(?:\s*(?:[-–]|\.\.)\s*{LINE_NUM}))"
 
 ORD_SPECIAL = (
     r"(?:second|third)[-\s]+(?:to|from)[-\s]+(?:the[-\s]+)?last|last[-\s]+but[-\s]+one|"
@@ -59,29 +74,27 @@ ORD = rf"(?:{ORD_SPECIAL}|{g.ORDINAL_WORD}|{g.ORDINAL_NUM})"
 ADJ = rf"(?:(?!(?:{ORD}|and|or|of|in|lines?|cantos?)\b)[a-z]+\s+)?"
 DETERMINER = r"(?:\b(?:[Tt]he|Pound['’]s|[Hh]is|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)|(?<=['’]s))"
 LINE_DET = r"(?:\b(?:[Tt]he|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)|(?<=['’]s))"
-ORDINAL_LINE = re.compile(
+ORDINAL_LINE = (
     rf"{LINE_DET}\s+{ADJ}(?P<ord>{ORD})\s+line\b(?!s)"
     r"(?:\s+from\s+the\s+(?P<end>end|bottom)|\s+but\s+(?P<but>one|two))?"
 )
 COUNT = rf"(?:{g.COUNT}|couple\s+of|pair\s+of)"
-COUNT_LINES = re.compile(
+COUNT_LINES = (
     rf"{LINE_DET}\s+{ADJ}(?P<which>first|last|opening|closing|final)\s+(?P<count>{COUNT})"
     r"(?:\s+lines?\b|(?=\s+(?:of|in)\b))"
 )
-PAIR_LINES = re.compile(
+PAIR_LINES = (
     rf"{LINE_DET}\s+(?P<w1>first|last|opening|closing|final)(?:\s+(?P<c1>{COUNT}))?\s+and\s+"
     rf"(?:the\s+)?(?P<w2>first|last|closing|final)(?:\s+(?P<c2>{COUNT}))?\s+lines?\b"
 )
-PLURAL_LINES = re.compile(
-    rf"{LINE_DET}\s+{ADJ}(?P<which>first|last|opening|closing|final)\s+lines\b"
-)
-RELATIVE_LINES = re.compile(
+PLURAL_LINES = rf"{LINE_DET}\s+{ADJ}(?P<which>first|last|opening|closing|final)\s+lines\b"
+RELATIVE_LINES = (
     rf"\b(?P<dir>following|next|subsequent|succeeding|preceding|previous)\s+"
     rf"(?:(?P<count>{g.COUNT})\s+)?(?P<noun>lines?)\b"
 )
-CONTEXT = re.compile(r"(?i)(?<![a-z])cantos?(?![a-z])|(?<![A-Za-z])(?:ll?\.\s*\d|lines?\b)")
-SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[A-Z“\"‘(\[])")
-SENTENCE_START = re.compile(r"(?:^|[.!?;][\"”’)\]]*\s+|[(\[“\"‘]\s*)$")
+CONTEXT = r"(?i)(?<![a-z])cantos?(?![a-z])|(?<![A-Za-z])(?:ll?\.\s*\d|lines?\b)"
+SENTENCE_END = r"[.!?][\"”’)\]]*\s+(?=[A-Z“\"‘(\[])"
+SENTENCE_START = r"(?:^|[.!?;][\"”’)\]]*\s+|[(\[“\"‘]\s*)$"
 PREPOSITIONS = frozenset(
     [
         "in",
@@ -108,15 +121,15 @@ PREPOSITIONS = frozenset(
     ]  # noqa: SIM905
 )
 NUMBER_ORD = rf"(?:{g.ORDINAL_WORD}|{g.ORDINAL_NUM})"
-ORDINAL_LIST = re.compile(
+ORDINAL_LIST = (
     rf"{DETERMINER}\s+(?P<ords>{NUMBER_ORD}(?:\s*,\s*{NUMBER_ORD})*\s*,?\s+(?:and|or)\s+"
     rf"{NUMBER_ORD})\s+[Cc]antos\b"
 )
-FROM_TO = re.compile(
+FROM_TO = (
     rf"\b[Ff]rom\s+[Cc]anto\s+(?P<a>{g.ROMAN_ANY}|\d{{1,3}})\s+(?:to|through|until|till)\s+"
     rf"[Cc]anto\s+(?P<b>{g.ROMAN_ANY}|\d{{1,3}})\b"
 )
-ORDINAL_TAIL_NOUN = re.compile(
+ORDINAL_TAIL_NOUN = (
     r"\s+(?:centur(?:y|ies)|years?|birthday|anniversary|days?|times?|street|regiment|division|"
     r"congress|psalm|dynasty|parallel|floor|minutes?|per\s*cent|percent|pages?|chapters?|lines?|"
     r"verses?|stanzas?|editions?|printings?|sessions?|amendments?|parts?|books?|volumes?|letters?|"
@@ -163,10 +176,50 @@ def group_name_patterns() -> tuple[re.Pattern, ...]:
     return tuple(re.compile("|".join(f"(?:{p})" for p in grp.names)) for grp in g.load_groups())
 
 
-ORDINAL_NUMERIC = re.compile(r"\d(?:st|nd|rd|th)\b")
-ROMAN_WORD = re.compile(r"\b[IVXLC]+\b")
-C_DIGIT = re.compile(r"C\d")
-DET_BEFORE = re.compile(r"\b(?:[Tt]he|Pound['’]s|[Hh]is|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)\s|['’]s\s")
+ORDINAL_NUMERIC = r"\d(?:st|nd|rd|th)\b"
+ROMAN_WORD = r"\b[IVXLC]+\b"
+C_DIGIT = r"C\d"
+DET_BEFORE = r"\b(?:[Tt]he|Pound['’]s|[Hh]is|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)\s|['’]s\s"
+
+rx = LazyPatterns(
+    KEYWORD=KEYWORD,
+    ROMAN_UP=ROMAN_UP,
+    ROMAN_ANY=ROMAN_ANY,
+    ARABIC=ARABIC,
+    WORD_NUMBER=WORD_NUMBER,
+    DASH=DASH,
+    DASH_SIGN=DASH_SIGN,
+    LIST_SEP=LIST_SEP,
+    SUFFIX_LINES=SUFFIX_LINES,
+    SUFFIX_DOT_LINE=SUFFIX_DOT_LINE,
+    SUFFIX_PAGE=SUFFIX_PAGE,
+    ARABIC_PAGE=ARABIC_PAGE,
+    C_PAGE=C_PAGE,
+    LINE_KW=LINE_KW,
+    LINE_WORDS=LINE_WORDS,
+    GREEK_EQ=GREEK_EQ,
+    ORDINAL_LINE=ORDINAL_LINE,
+    COUNT_LINES=COUNT_LINES,
+    PAIR_LINES=PAIR_LINES,
+    PLURAL_LINES=PLURAL_LINES,
+    RELATIVE_LINES=RELATIVE_LINES,
+    CONTEXT=CONTEXT,
+    SENTENCE_END=SENTENCE_END,
+    SENTENCE_START=SENTENCE_START,
+    ORDINAL_LIST=ORDINAL_LIST,
+    FROM_TO=FROM_TO,
+    ORDINAL_TAIL_NOUN=ORDINAL_TAIL_NOUN,
+    ORDINAL_NUMERIC=ORDINAL_NUMERIC,
+    ROMAN_WORD=ROMAN_WORD,
+    C_DIGIT=C_DIGIT,
+    DET_BEFORE=DET_BEFORE,
+    FOREIGN_WORK=g.FOREIGN_WORK,
+    POUND_TITLE=g.POUND_TITLE,
+    OTHER_WORK=g.OTHER_WORK,
+    BLOCKED=g.BLOCKED,
+    LABEL_NOUN=g.LABEL_NOUN,
+    COUNTED_NOUN=g.COUNTED_NOUN,
+)
 
 
 def ordinal_positions(text: str, lower: str) -> list[int]:
@@ -182,7 +235,7 @@ def ordinal_positions(text: str, lower: str) -> list[int]:
             ):
                 positions.append(at)
             at = lower.find(token, end)
-    positions += [m.start() for m in ORDINAL_NUMERIC.finditer(text)]
+    positions += [m.start() for m in rx.ORDINAL_NUMERIC.finditer(text)]
     return sorted(positions)
 
 
@@ -200,7 +253,7 @@ def anchored(text: str, pattern: re.Pattern, positions: list[int]):
     for pos in positions:
         if pos < end:
             continue
-        for det in DET_BEFORE.finditer(text, max(0, pos - 48), pos):
+        for det in rx.DET_BEFORE.finditer(text, max(0, pos - 48), pos):
             start = det.start() + 2 if det.group()[0] in "'’" else det.start()
             m = pattern.match(text, start)
             if m and m.end() > pos:
@@ -231,7 +284,7 @@ def plausible_page(canto: int, page: int) -> bool:
 def line_list(s: str) -> list[int]:
     out: list[int] = []
     for item in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", s.strip()):
-        parts = DASH.split(item.strip(), maxsplit=1)
+        parts = rx.DASH.split(item.strip(), maxsplit=1)
         try:
             nums = [int(p) for p in parts]
         except ValueError:
@@ -286,7 +339,7 @@ def ordinal_slice(which: str, count: int | None, first: int, last: int) -> list[
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
     bounds, start = [], 0
-    for m in SENTENCE_END.finditer(text):
+    for m in rx.SENTENCE_END.finditer(text):
         bounds.append((start, m.end()))
         start = m.end()
     bounds.append((start, len(text)))

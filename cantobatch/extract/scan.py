@@ -8,38 +8,10 @@ from dataclasses import dataclass, field
 
 from cantobatch.extract import grammar as g
 from cantobatch.extract.patterns import (
-    ARABIC,
-    ARABIC_PAGE,
-    C_DIGIT,
-    C_PAGE,
-    CONTEXT,
-    COUNT_LINES,
-    DASH,
     DASH_SIGN,
-    FROM_TO,
-    GREEK_EQ,
-    KEYWORD,
-    LINE_KW,
-    LINE_WORDS,
-    LIST_SEP,
     MAX_LINE_SPAN,
-    ORDINAL_LINE,
-    ORDINAL_LIST,
-    ORDINAL_TAIL_NOUN,
-    PAIR_LINES,
     PLURAL_LINE_COUNT,
-    PLURAL_LINES,
     PREPOSITIONS,
-    RELATIVE_LINES,
-    ROMAN_ANY,
-    ROMAN_UP,
-    ROMAN_WORD,
-    SENTENCE_END,
-    SENTENCE_START,
-    SUFFIX_DOT_LINE,
-    SUFFIX_LINES,
-    SUFFIX_PAGE,
-    WORD_NUMBER,
     anchored,
     group_index,
     group_name_patterns,
@@ -53,6 +25,7 @@ from cantobatch.extract.patterns import (
     plausible_page,
     position_lines,
     roman_value,
+    rx,
     sentence_bounds,
     sentence_index,
 )
@@ -90,7 +63,7 @@ class Scanner:
         self.taken: list[tuple[int, int]] = []
         at = self.lower.find("cant") if self.has_keyword else -1
         while at >= 0:  # the blocked phrases all hold "cant": look only around each one
-            for m in g.BLOCKED.finditer(text, max(0, at - 16), min(len(text), at + 40)):
+            for m in rx.BLOCKED.finditer(text, max(0, at - 16), min(len(text), at + 40)):
                 if m.start() <= at < m.end() and (m.start(), m.end()) not in self.taken:
                     self.taken.append((m.start(), m.end()))
             at = self.lower.find("cant", at + 4)
@@ -116,7 +89,7 @@ class Scanner:
         patterns = group_name_patterns()
         if any(patterns[i].search(text) for i in self.triggered_groups()):
             return True
-        if "/" in text or C_DIGIT.search(text):
+        if "/" in text or rx.C_DIGIT.search(text):
             return True
         return any(
             m.group() != "I" or text.startswith((".", ":", ","), m.end()) for m in self.romans()
@@ -134,7 +107,7 @@ class Scanner:
             text = self.text
             self._romans = [
                 m
-                for m in ROMAN_WORD.finditer(text)
+                for m in rx.ROMAN_WORD.finditer(text)
                 if (m.start() == 0 or text[m.start() - 1] not in "’'")
                 and (m.end() == len(text) or not text[m.end()].isalnum())
                 and roman_value(m.group()) is not None
@@ -151,7 +124,7 @@ class Scanner:
     def has_context(self) -> bool:
         """The passage talks of cantos or lines (the word, or "ll. 12")."""
         low = self.lower
-        return "canto" in low or "line" in low or bool("l." in low and CONTEXT.search(self.text))
+        return "canto" in low or "line" in low or bool("l." in low and rx.CONTEXT.search(self.text))
 
     def free(self, start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e in self.taken)
@@ -164,13 +137,13 @@ class Scanner:
 
     def _numeral(self, pos: int, arabic: bool, words: bool) -> tuple[int, int, str] | None:
         """(end, value, kind) of the numeral at ``pos``."""
-        m = ROMAN_ANY.match(self.text, pos)
+        m = rx.ROMAN_ANY.match(self.text, pos)
         if m:
             return m.end(), roman_value(m.group()), "roman" if m.group().isupper() else "low"
-        m = ARABIC.match(self.text, pos) if arabic else None
+        m = rx.ARABIC.match(self.text, pos) if arabic else None
         if m:
             return m.end(), int(m.group()), "arabic"
-        m = WORD_NUMBER.match(self.text, pos) if words else None
+        m = rx.WORD_NUMBER.match(self.text, pos) if words else None
         if m:
             return m.end(), g.count_value(m.group()), "word"
         return None
@@ -199,7 +172,7 @@ class Scanner:
                 break
             item_start, cantos = pos, [first]
             family = {"low": "roman", "word": "arabic"}.get(kind, kind)
-            d = (DASH if range_words else DASH_SIGN).match(text, end)
+            d = (rx.DASH if range_words else rx.DASH_SIGN).match(text, end)
             second = self._numeral(d.end(), arabic, words) if d else None
             if second and second[2] == kind:
                 span = g.expand_range(first, second[1]) if second[1] is not None else None
@@ -212,22 +185,22 @@ class Scanner:
             if items and re.match(r"\s*(?:lines?|ll?\.|pages?|pp?\.|years?|times)\b", rest):
                 break
             lines, page = [], None
-            s = SUFFIX_LINES.match(text, end) or (
-                SUFFIX_DOT_LINE.match(text, end) if kind in ("roman", "low") else None
+            s = rx.SUFFIX_LINES.match(text, end) or (
+                rx.SUFFIX_DOT_LINE.match(text, end) if kind in ("roman", "low") else None
             )
             if s and len(cantos) == 1:
                 lines = line_list(s.group("lines"))
                 if lines:
                     end, family = s.end(), "lines"
             if not lines:
-                p = SUFFIX_PAGE.match(text, end)
+                p = rx.SUFFIX_PAGE.match(text, end)
                 if p and len(cantos) == 1:
                     page = next(x for x in p.groups() if x)
                     end, family = p.end(), "page"
             items.append(CantoMention(item_start, end, cantos, family, lines, page))
             if not allow_list:
                 break
-            sep = LIST_SEP.match(text, end)
+            sep = rx.LIST_SEP.match(text, end)
             if not sep:
                 break
             pos = sep.end()
@@ -243,13 +216,13 @@ class Scanner:
         if not self.has_keyword:
             return
         text = self.text
-        for m in FROM_TO.finditer(text):  # "from Canto LXXIV to Canto LXXXIV"
+        for m in rx.FROM_TO.finditer(text):  # "from Canto LXXIV to Canto LXXXIV"
             a, b = roman_value(m.group("a")), roman_value(m.group("b"))
             span = g.expand_range(a, b) if a and b else None
             same = m.group("a").isdigit() == m.group("b").isdigit()
             if span and same and g.valid_canto(span[-1]) and not self._foreign(m.start(), m.end()):
                 self.add(CantoMention(m.start(), m.end(), span, "range"))
-        for m in KEYWORD.finditer(text):
+        for m in rx.KEYWORD.finditer(text):
             if not self.free(m.start(), m.end()):
                 continue
             gap = re.match(
@@ -268,7 +241,7 @@ class Scanner:
                 m.end() + gap.end(), m.start(), True, arabic=True, words=not vague
             )
             if items and items[0].family in ("arabic", "list", "range", "lines", "page"):
-                lonely_word = WORD_NUMBER.fullmatch(text[m.end() + gap.end() : items[0].end])
+                lonely_word = rx.WORD_NUMBER.fullmatch(text[m.end() + gap.end() : items[0].end])
                 if lonely_word and plural and len(items) == 1 and len(items[0].cantos) == 1:
                     items = []  # "in the cantos one finds": a pronoun
             if (
@@ -307,8 +280,8 @@ class Scanner:
                 continue
             after = text[m.end() : m.end() + 3]
             if not (
-                SUFFIX_LINES.match(text, m.end())
-                or SUFFIX_PAGE.match(text, m.end())
+                rx.SUFFIX_LINES.match(text, m.end())
+                or rx.SUFFIX_PAGE.match(text, m.end())
                 or re.match(r"\.\d", after)
             ):
                 continue
@@ -321,8 +294,10 @@ class Scanner:
     def canto_pages(self) -> None:
         # "1/3" is as often a fraction as Canto I, page 3: small pages need a canto context.
         context = self.has_context() or bool(self.cantos)
-        for pattern in (C_PAGE, ARABIC_PAGE):
-            if "/" not in self.text and (pattern is ARABIC_PAGE or not C_DIGIT.search(self.text)):
+        for pattern in (rx.C_PAGE, rx.ARABIC_PAGE):
+            if "/" not in self.text and (
+                pattern is rx.ARABIC_PAGE or not rx.C_DIGIT.search(self.text)
+            ):
                 continue
             for m in pattern.finditer(self.text):
                 if not self.free(m.start(), m.end()):
@@ -334,9 +309,9 @@ class Scanner:
                     r"(?i)(?:\(|\b(?:at|see|cf\.?|in))\s*$",
                     self.text[max(0, m.start() - 12) : m.start()],
                 )
-                if pattern is ARABIC_PAGE and page < 20 and not (context or cited):
+                if pattern is rx.ARABIC_PAGE and page < 20 and not (context or cited):
                     continue
-                if pattern is ARABIC_PAGE and re.search(
+                if pattern is rx.ARABIC_PAGE and re.search(
                     r"(?:\d[-/]|\b(?:pp?|vol|no)\.?\s*)$",
                     self.text[max(0, m.start() - 12) : m.start()],
                 ):
@@ -349,7 +324,7 @@ class Scanner:
 
     def ordinal_lists(self) -> None:
         """ "the fourth and fifth cantos", "the seventy-fourth and eighty-first cantos"."""
-        for m in anchored(self.text, ORDINAL_LIST, self.ordinal_positions):
+        for m in anchored(self.text, rx.ORDINAL_LIST, self.ordinal_positions):
             words = re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group("ords"))
             values = [g.ordinal_value(re.sub(r"[-\s]+", " ", w.lower())) for w in words]
             if (
@@ -395,7 +370,7 @@ class Scanner:
                 elliptic = elliptic and bool(re.match(r"\s+[a-z]+s\b|\s*[,;:)]", tail))
                 if not (n and count is None and ((context and n >= 20) or elliptic)):
                     continue
-                if ORDINAL_TAIL_NOUN.match(tail) or re.match(r"\s+of\b", tail):
+                if rx.ORDINAL_TAIL_NOUN.match(tail) or re.match(r"\s+of\b", tail):
                     continue
                 cantos, end, family = [n], m.end("ord"), "ordinal"
             if not cantos or not all(g.valid_canto(c) for c in cantos):
@@ -438,7 +413,7 @@ class Scanner:
                 continue
             word = re.search(r"([A-Za-z][A-Za-z.]*)\s+$", before)
             prev = word.group(1).lower() if word else ""
-            ranged = re.match(rf"{DASH_SIGN.pattern}(?:{g.ROMAN})", after)
+            ranged = re.match(rf"{DASH_SIGN}(?:{g.ROMAN})", after)
             listed = re.match(rf"{g.LIST_SEP}(?!I\b)(?:{g.ROMAN})", after)
             strong = bool(ranged or listed) and not self._blocked_bare(m.start(), m.end() + 8)
             # "LXXXI’s ‘Pull down thy vanity’": a long numeral owning something is a canto
@@ -462,7 +437,7 @@ class Scanner:
                 or len(m.group()) >= 3  # "called LII the start": long numerals are cantos here
                 or prev in PREPOSITIONS
                 or bool(re.match(r"[’']s\b", after))
-                or bool(SENTENCE_START.search(before) and re.match(r"\s+[a-z]|\s*,", after))
+                or bool(rx.SENTENCE_START.search(before) and re.match(r"\s+[a-z]|\s*,", after))
                 or bool(  # an apposition: "the Princess Ra-Set, XCI."
                     len(m.group()) >= 3
                     and re.search(r",\s+$", before)
@@ -505,22 +480,18 @@ class Scanner:
     def _blocked_bare(self, start: int, end: int) -> bool:
         text = self.text
         before = text[max(0, start - 40) : start]
-        if g.LABEL_NOUN.search(before):
+        if rx.LABEL_NOUN.search(before):
             return True
         word = re.search(r"([A-Za-z][\w.’']*)[ \t\u00a0]+$", before)
         if word:
             w = word.group(1)
-            if w[0].isupper() and w.lower() not in g.FUNCTION_WORDS and not KEYWORD.fullmatch(w):
+            if w[0].isupper() and w.lower() not in g.FUNCTION_WORDS and not rx.KEYWORD.fullmatch(w):
                 return True  # "Frederick II", "The Dial LXXI", "Inf. XVII", "John XIV:6"
-        if g.COUNTED_NOUN.match(text[end : end + 30]):
+        if rx.COUNTED_NOUN.match(text[end : end + 30]):
             return True  # "XVI Cantos", "XIX century"
         if re.match(
             r"\s*,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+)?(?:[Tt]he\s+|Hugh\s+Selwyn\s+|Homage\s+to\s+"
-            r"(?:Sextus\s+)?)?[‘“\"']?(?:"
-            + g.OTHER_WORK.pattern
-            + "|"
-            + g.FOREIGN_WORK.pattern
-            + ")",
+            r"(?:Sextus\s+)?)?[‘“\"']?(?:" + g.OTHER_WORK + "|" + g.FOREIGN_WORK + ")",
             text[end : end + 60],
         ):
             return True
@@ -530,10 +501,10 @@ class Scanner:
         """True when a canto number belongs to another poem: "Purgatorio, Canto 26"."""
         text = self.text
         before = text[max(0, start - 40) : start]
-        cut = list(SENTENCE_END.finditer(before))
+        cut = list(rx.SENTENCE_END.finditer(before))
         if cut:
             before = before[cut[-1].end() :]
-        hits = list(g.FOREIGN_WORK.finditer(before))
+        hits = list(rx.FOREIGN_WORK.finditer(before))
         # A bare "Dante" near "Canto XXXVI" is Pound writing about Dante; "Dante's canto" is not.
         pound_canto = text.startswith(("Canto", "CANTO"), start)
         poet_only = hits and hits[-1].group() in ("Dante", "Byron", "Tasso", "Ariosto")
@@ -545,7 +516,7 @@ class Scanner:
         after = text[end : end + 60]
         if re.match(
             r"\s*,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+|[Tt]he\s+|his\s+)*[‘“\"']?(?:"
-            + g.FOREIGN_WORK.pattern
+            + g.FOREIGN_WORK
             + ")",
             after,
         ):
@@ -556,8 +527,8 @@ class Scanner:
         # "Canto I of The Rape of the Lock": a title that is not Pound's
         return bool(
             title
-            and not g.POUND_TITLE.search(title.group(1))
-            and not ROMAN_UP.fullmatch(title.group(1))
+            and not rx.POUND_TITLE.search(title.group(1))
+            and not rx.ROMAN_UP.fullmatch(title.group(1))
         )
 
     # lines -------------------------------------------------------------------------------------
@@ -567,20 +538,20 @@ class Scanner:
         words = "line" in self.lower
         if not (words or self.ordinal_positions or "l." in self.lower or "=" in text):
             return
-        for m in anchored(text, PAIR_LINES, self.ordinal_positions):
+        for m in anchored(text, rx.PAIR_LINES, self.ordinal_positions):
             if self.free(m.start(), m.end()):
                 first = position_lines(m.group("w1"), m.group("c1"))
                 second = position_lines(m.group("w2"), m.group("c2"))
                 if first and second:
                     self.add(LineMention(m.start(), m.end(), first + second, "first_last"))
-        for pattern in (COUNT_LINES, PLURAL_LINES):
+        for pattern in (rx.COUNT_LINES, rx.PLURAL_LINES):
             for m in anchored(text, pattern, self.ordinal_positions):
                 if self.free(m.start(), m.end()):
                     count = m.groupdict().get("count")
                     lines = position_lines(m.group("which"), count or str(PLURAL_LINE_COUNT))
                     if lines:
                         self.add(LineMention(m.start(), m.end(), lines, "first_last"))
-        for m in anchored(text, ORDINAL_LINE, self.ordinal_positions):
+        for m in anchored(text, rx.ORDINAL_LINE, self.ordinal_positions):
             if self.free(m.start(), m.end()):
                 n = ordinal_position(m.group("ord"))
                 if n is not None and m.group("end"):
@@ -590,7 +561,7 @@ class Scanner:
                 if n:
                     family = "first_last" if n in (1, -1) or n < 0 else "lines"
                     self.add(LineMention(m.start(), m.end(), [n], family))
-        for m in RELATIVE_LINES.finditer(text) if words else ():
+        for m in rx.RELATIVE_LINES.finditer(text) if words else ():
             if self.free(m.start(), m.end()):
                 count = g.count_value(m.group("count")) if m.group("count") else None
                 if count is None:
@@ -601,15 +572,15 @@ class Scanner:
                     1 if m.group("dir") in ("following", "next", "subsequent", "succeeding") else -1
                 )
                 self.add(LineMention(m.start(), m.end(), [], "relative", relative=sign * count))
-        for pattern in (LINE_KW, GREEK_EQ):
-            if pattern is GREEK_EQ and "=" not in text:
+        for pattern in (rx.LINE_KW, rx.GREEK_EQ):
+            if pattern is rx.GREEK_EQ and "=" not in text:
                 continue
             for m in pattern.finditer(text):
                 if self.free(m.start(), m.end()):
                     lines = line_list(m.group("lines"))
                     if lines:
                         self.add(LineMention(m.start(), m.end(), lines, "lines"))
-        for m in LINE_WORDS.finditer(text) if words else ():
+        for m in rx.LINE_WORDS.finditer(text) if words else ():
             if self.free(m.start(), m.end()):
                 a = g.count_value(m.group("a"))
                 b = g.count_value(m.group("b")) if m.group("b") else a
