@@ -64,6 +64,9 @@ class LLMConfig:
     seed: int = 0
     cache: bool = True  # result cache keyed by passage text, model, adapter, prompt, decoding
     cache_path: str | None = None  # SQLite file; default $CANTOBATCH_HOME/llm-cache.sqlite
+    # "seed": a grammar for exactly the seed file's JSON layout ({"canto": 1, "lines": [1]}, the
+    # spacing the user's adapter and the chat examples use); "compact": the JSON schema, no spaces.
+    json_style: str = "seed"
 
     def __post_init__(self) -> None:
         if self.prompt_format not in ("poundtech", "chat"):
@@ -76,6 +79,8 @@ class LLMConfig:
             raise ConfigError("llm.max_tokens must be >= 8 and llm.retry_max_tokens >= max_tokens")
         if self.batch_size < 1:
             raise ConfigError("llm.batch_size must be at least 1")
+        if self.json_style not in ("seed", "compact"):
+            raise ConfigError(f"llm.json_style must be 'seed' or 'compact', not {self.json_style!r}")
 
 
 @dataclass(frozen=True)

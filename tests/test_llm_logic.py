@@ -175,3 +175,32 @@ def test_shipped_configs_load(repo_root: Path, name: str) -> None:
     if name == "cpu-smollm2.toml":
         assert config.llm.model == "smollm2" and config.llm.serve == "merged"
         assert config.llm.enforce_eager and config.llm.prompt_format == "chat"
+
+
+def test_seed_grammar_accepts_exactly_the_seed_layout(shared_data: Path) -> None:
+    from xgrammar.testing import _is_grammar_accept_string as accepts
+
+    from cantobatch.examples import read_examples
+    from cantobatch.extract.llm import seed_grammar
+    from cantobatch.references import MAX_REFERENCES, dump_answer
+
+    grammar = seed_grammar()
+    examples = read_examples(shared_data / "poundtech101.jsonl")
+    # Two seed answers expand a group to 27 and 30 cantos, beyond MAX_REFERENCES (24): neither the
+    # schema nor the grammar can produce those.
+    within = [ex for ex in examples if len(ex.references) <= MAX_REFERENCES]
+    assert len(examples) - len(within) == 2
+    assert all(accepts(grammar, dump_answer(ex.reference_dicts)) for ex in within)
+    assert accepts(grammar, '{"references": []}')
+    for bad in (
+        '{"references":[]}',  # compact spacing is not the seed layout
+        '{"references": [{"canto": 121, "lines": []}]}',
+        '{"references": [{"canto": 0, "lines": []}]}',
+        '{"references": [{"canto": 9, "lines": [0]}]}',
+        '{"references": [{"canto": 9, "lines": [1,  2]}]}',
+    ):
+        assert not accepts(grammar, bad), bad
+    assert accepts(seed_grammar(max_lines=2), '{"references": [{"canto": 9, "lines": [1, 2]}]}')
+    assert not accepts(
+        seed_grammar(max_lines=2), '{"references": [{"canto": 9, "lines": [1, 2, 3]}]}'
+    )

@@ -33,6 +33,11 @@ from cantobatch.errors import ConfigError, ExtractionError, MissingDependency
 from cantobatch.extract import prompts
 from cantobatch.llm_cache import CachedResult, ResultCache, text_key
 from cantobatch.references import (
+    MAX_CANTO,
+    MAX_LINE_NUMBER,
+    MAX_LINES,
+    MAX_REFERENCES,
+    MIN_CANTO,
     ReferenceParseError,
     json_schema,
     parse_answer,
@@ -41,8 +46,6 @@ from cantobatch.references import (
 
 if TYPE_CHECKING:
     from cantobatch.config import Config, LLMConfig
-
-JSON_STYLE = "xgrammar-compact"  # structured-output backend and whitespace: part of the identity
 
 
 def _require_vllm():
@@ -220,7 +223,7 @@ class LLMExtractor:
             "max_tokens": self.llm.max_tokens,
             "retry_max_tokens": self.llm.retry_max_tokens,
             "schema": json.dumps(self.schema, sort_keys=True),
-            "json_style": JSON_STYLE,
+            "json_style": f"xgrammar-{self.llm.json_style}",
             "dtype": self.llm.dtype,
             "quantization": self.llm.quantization or "",
             "serve": self.llm.serve if self.llm.adapter else "",
@@ -273,11 +276,11 @@ class LLMExtractor:
         from vllm import SamplingParams
         from vllm.sampling_params import StructuredOutputsParams
 
-        return SamplingParams(
-            temperature=0.0,
-            max_tokens=max_tokens,
-            structured_outputs=StructuredOutputsParams(json=self.schema),
-        )
+        if self.llm.json_style == "seed":
+            constraint = StructuredOutputsParams(grammar=seed_grammar())
+        else:
+            constraint = StructuredOutputsParams(json=self.schema)
+        return SamplingParams(temperature=0.0, max_tokens=max_tokens, structured_outputs=constraint)
 
     def extract_batch(self, passages: Sequence[Passage]) -> list[Extraction]:
         texts = [p.text for p in passages]
@@ -370,6 +373,25 @@ class LLMExtractor:
             self._cache = None
         if self._owns_engine:
             self.engine.close()
+
+
+def seed_grammar(max_references: int = MAX_REFERENCES, max_lines: int = MAX_LINES) -> str:
+    """EBNF for answers laid out exactly as in the seed file, within the JSON schema's bounds.
+
+    ``{"references": [{"canto": 9, "lines": [1, 2]}]}``: the separators ", " and ": " of
+    ``json.dumps`` and of the user's training data, no other whitespace, cantos 1-120, non-zero lines.
+    """
+    assert (MIN_CANTO, MAX_CANTO, MAX_LINE_NUMBER) == (1, 120, 999)  # the digit rules below
+    return "\n".join(
+        [
+            'root ::= "{\\"references\\": [" refs? "]}"',
+            f'refs ::= ref (", " ref){{0,{max_references - 1}}}',
+            'ref ::= "{\\"canto\\": " canto ", \\"lines\\": [" lines? "]}"',
+            f'lines ::= line (", " line){{0,{max_lines - 1}}}',
+            'canto ::= [1-9] | [1-9] [0-9] | "1" [01] [0-9] | "120"',
+            'line ::= "-"? ([1-9] | [1-9] [0-9] | [1-9] [0-9] [0-9])',
+        ]
+    )
 
 
 def _result(output: Any) -> CachedResult:
