@@ -177,7 +177,9 @@ def group_name_patterns() -> tuple[re.Pattern, ...]:
 
 
 ORDINAL_NUMERIC = r"\d(?:st|nd|rd|th)\b"
-ROMAN_WORD = r"\b[IVXLC]+\b"
+# A run of numeral letters not followed by a word character: opens with a character class, so
+# the engine skips to candidates fast (scan checks the boundary before).
+ROMAN_RUN = r"[IVXLC][IVXLC]*(?!\w)"
 C_DIGIT = r"C\d"
 DET_BEFORE = r"\b(?:[Tt]he|Pound['’]s|[Hh]is|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)\s|['’]s\s"
 
@@ -210,7 +212,7 @@ rx = LazyPatterns(
     FROM_TO=FROM_TO,
     ORDINAL_TAIL_NOUN=ORDINAL_TAIL_NOUN,
     ORDINAL_NUMERIC=ORDINAL_NUMERIC,
-    ROMAN_WORD=ROMAN_WORD,
+    ROMAN_RUN=ROMAN_RUN,
     C_DIGIT=C_DIGIT,
     DET_BEFORE=DET_BEFORE,
     FOREIGN_WORK=g.FOREIGN_WORK,
@@ -244,22 +246,60 @@ def roman_value(numeral: str) -> int | None:
     return g.numeral_value(numeral)
 
 
-def anchored(text: str, pattern: re.Pattern, positions: list[int]):
+def determiner_anchors(text: str, positions: list[int]) -> list[tuple[int, list[int]]]:
+    """Each ordinal position with the starts of the determiners in the 48 chars before it (those
+    with none left out): found once a passage for all the determiner-led patterns."""
+    anchors = []
+    for pos in positions:
+        starts = [
+            det.start() + 2 if det.group()[0] in "'’" else det.start()
+            for det in rx.DET_BEFORE.finditer(text, max(0, pos - 48), pos)
+        ]
+        if starts:
+            anchors.append((pos, starts))
+    return anchors
+
+
+def anchored(text: str, pattern: re.Pattern, anchors: list[tuple[int, list[int]]]):
     """Matches of a determiner-led ordinal ``pattern``, tried only just before ordinal words.
 
     Running such patterns at every position costs milliseconds a passage; ordinal words are rare.
     """
     end = -1
-    for pos in positions:
+    for pos, starts in anchors:
         if pos < end:
             continue
-        for det in rx.DET_BEFORE.finditer(text, max(0, pos - 48), pos):
-            start = det.start() + 2 if det.group()[0] in "'’" else det.start()
+        for start in starts:
             m = pattern.match(text, start)
             if m and m.end() > pos:
                 yield m
                 end = m.end()
                 break
+
+
+def starts(text: str, needle: str, lead: str = "") -> list[int]:
+    """Where ``needle`` occurs (str.find is far faster than a regex scan); with ``lead``, only
+    where one of its characters comes just before, given as that character's index."""
+    out, at = [], text.find(needle, 1 if lead else 0)
+    while at >= 0:
+        if not lead:
+            out.append(at)
+        elif text[at - 1] in lead:
+            out.append(at - 1)
+        at = text.find(needle, at + 1)
+    return out
+
+
+def matches_at(pattern: re.Pattern, text: str, positions: list[int]):
+    """The matches ``pattern.finditer(text)`` gives, when every one starts at one of
+    ``positions``: patterns that open with a look-behind scan a passage slowly."""
+    end = -1
+    for pos in sorted(set(positions)):
+        if pos >= end:
+            m = pattern.match(text, pos)
+            if m:
+                end = m.end()
+                yield m
 
 
 def group_index(match: re.Match, prefix: str) -> int | None:

@@ -13,11 +13,13 @@ from cantobatch.extract.patterns import (
     PLURAL_LINE_COUNT,
     PREPOSITIONS,
     anchored,
+    determiner_anchors,
     group_index,
     group_name_patterns,
     group_patterns,
     group_triggers,
     line_list,
+    matches_at,
     ordinal_position,
     ordinal_positions,
     ordinal_slice,
@@ -28,6 +30,7 @@ from cantobatch.extract.patterns import (
     rx,
     sentence_bounds,
     sentence_index,
+    starts,
 )
 
 
@@ -55,6 +58,12 @@ class LineMention:
 # --- the scanner ------------------------------------------------------------------------------
 
 
+def _word_or_quote(ch: str) -> bool:
+    """A character that a roman numeral cannot follow: a word character (``\\w``) or an
+    apostrophe ("I’ve")."""
+    return ch.isalnum() or ch in "_’'"
+
+
 class Scanner:
     def __init__(self, text: str) -> None:
         self.text = text
@@ -68,6 +77,7 @@ class Scanner:
                     self.taken.append((m.start(), m.end()))
             at = self.lower.find("cant", at + 4)
         self._ordinal_cache: list[int] | None = None
+        self._anchors: list[tuple[int, list[int]]] | None = None
         self._sentence_cache: list[tuple[int, int]] | None = None
         self._romans: list[re.Match] | None = None
         self._groups: list[int] | None = None
@@ -79,6 +89,13 @@ class Scanner:
         if self._ordinal_cache is None:
             self._ordinal_cache = ordinal_positions(self.text, self.lower)
         return self._ordinal_cache
+
+    @property
+    def anchors(self) -> list[tuple[int, list[int]]]:
+        """Ordinal positions with the determiners before them (see ``anchored``)."""
+        if self._anchors is None:
+            self._anchors = determiner_anchors(self.text, self.ordinal_positions)
+        return self._anchors
 
     def may_cite(self) -> bool:
         """False when no stage could find anything: no "canto", no group name, no canto/page
@@ -105,10 +122,12 @@ class Scanner:
         """Upper-case roman numerals standing alone (not "I’ve", not "XVIth")."""
         if self._romans is None:
             text = self.text
+            # ROMAN_RUN has no leading \b (which would make the engine try every position):
+            # the word boundary before is checked here.
             self._romans = [
                 m
-                for m in rx.ROMAN_WORD.finditer(text)
-                if (m.start() == 0 or text[m.start() - 1] not in "’'")
+                for m in rx.ROMAN_RUN.finditer(text)
+                if (m.start() == 0 or not _word_or_quote(text[m.start() - 1]))
                 and (m.end() == len(text) or not text[m.end()].isalnum())
                 and roman_value(m.group()) is not None
             ]
@@ -216,13 +235,15 @@ class Scanner:
         if not self.has_keyword:
             return
         text = self.text
-        for m in rx.FROM_TO.finditer(text):  # "from Canto LXXIV to Canto LXXXIV"
+        from_to = matches_at(rx.FROM_TO, text, starts(text, "rom", "Ff"))
+        for m in from_to:  # "from Canto LXXIV to Canto LXXXIV"
             a, b = roman_value(m.group("a")), roman_value(m.group("b"))
             span = g.expand_range(a, b) if a and b else None
             same = m.group("a").isdigit() == m.group("b").isdigit()
             if span and same and g.valid_canto(span[-1]) and not self._foreign(m.start(), m.end()):
                 self.add(CantoMention(m.start(), m.end(), span, "range"))
-        for m in rx.KEYWORD.finditer(text):
+        keyword_at = starts(text, "ant", "Cc") + starts(text, "ANT", "C")
+        for m in matches_at(rx.KEYWORD, text, keyword_at):
             if not self.free(m.start(), m.end()):
                 continue
             gap = re.match(
@@ -324,7 +345,7 @@ class Scanner:
 
     def ordinal_lists(self) -> None:
         """ "the fourth and fifth cantos", "the seventy-fourth and eighty-first cantos"."""
-        for m in anchored(self.text, rx.ORDINAL_LIST, self.ordinal_positions):
+        for m in anchored(self.text, rx.ORDINAL_LIST, self.anchors):
             words = re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group("ords"))
             values = [g.ordinal_value(re.sub(r"[-\s]+", " ", w.lower())) for w in words]
             if (
@@ -338,7 +359,7 @@ class Scanner:
         self.ordinal_lists()
         groups = g.load_groups()
         _, ordinal = group_patterns()
-        for m in anchored(self.text, ordinal, self.ordinal_positions):
+        for m in anchored(self.text, ordinal, self.anchors):
             if not self.free(m.start(), m.end()):
                 continue
             gi, ai = group_index(m, "g"), group_index(m, "a")
@@ -538,20 +559,20 @@ class Scanner:
         words = "line" in self.lower
         if not (words or self.ordinal_positions or "l." in self.lower or "=" in text):
             return
-        for m in anchored(text, rx.PAIR_LINES, self.ordinal_positions):
+        for m in anchored(text, rx.PAIR_LINES, self.anchors):
             if self.free(m.start(), m.end()):
                 first = position_lines(m.group("w1"), m.group("c1"))
                 second = position_lines(m.group("w2"), m.group("c2"))
                 if first and second:
                     self.add(LineMention(m.start(), m.end(), first + second, "first_last"))
         for pattern in (rx.COUNT_LINES, rx.PLURAL_LINES):
-            for m in anchored(text, pattern, self.ordinal_positions):
+            for m in anchored(text, pattern, self.anchors):
                 if self.free(m.start(), m.end()):
                     count = m.groupdict().get("count")
                     lines = position_lines(m.group("which"), count or str(PLURAL_LINE_COUNT))
                     if lines:
                         self.add(LineMention(m.start(), m.end(), lines, "first_last"))
-        for m in anchored(text, rx.ORDINAL_LINE, self.ordinal_positions):
+        for m in anchored(text, rx.ORDINAL_LINE, self.anchors):
             if self.free(m.start(), m.end()):
                 n = ordinal_position(m.group("ord"))
                 if n is not None and m.group("end"):
