@@ -88,8 +88,9 @@ PAIR_LINES = (
     rf"(?:the\s+)?(?P<w2>first|last|closing|final)(?:\s+(?P<c2>{COUNT}))?\s+lines?\b"
 )
 PLURAL_LINES = rf"{LINE_DET}\s+{ADJ}(?P<which>first|last|opening|closing|final)\s+lines\b"
+RELATIVE_DIRECTIONS = ("following", "next", "subsequent", "succeeding", "preceding", "previous")
 RELATIVE_LINES = (
-    rf"\b(?P<dir>following|next|subsequent|succeeding|preceding|previous)\s+"
+    rf"\b(?P<dir>{'|'.join(RELATIVE_DIRECTIONS)})\s+"
     rf"(?:(?P<count>{g.COUNT})\s+)?(?P<noun>lines?)\b"
 )
 CONTEXT = r"(?i)(?<![a-z])cantos?(?![a-z])|(?<![A-Za-z])(?:ll?\.\s*\d|lines?\b)"
@@ -182,6 +183,11 @@ ORDINAL_NUMERIC = r"\d(?:st|nd|rd|th)\b"
 ROMAN_RUN = r"[IVXLC][IVXLC]*(?!\w)"
 C_DIGIT = r"C\d"
 DET_BEFORE = r"\b(?:[Tt]he|Pound['’]s|[Hh]is|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)\s|['’]s\s"
+# "repeated in 46.": an arabic numeral after "in"; the two scouts open with a literal, so the
+# engine jumps to their candidates (BARE_ARABIC opens with \b and would try every position).
+BARE_ARABIC = r"\b(?:in|and)\s+(\d{1,3})(?=\s*(?:[.,;:)]|$))"
+IN_DIGIT = r"in\s+\d"
+AND_DIGIT = r"and\s+\d"
 
 rx = LazyPatterns(
     KEYWORD=KEYWORD,
@@ -215,6 +221,9 @@ rx = LazyPatterns(
     ROMAN_RUN=ROMAN_RUN,
     C_DIGIT=C_DIGIT,
     DET_BEFORE=DET_BEFORE,
+    BARE_ARABIC=BARE_ARABIC,
+    IN_DIGIT=IN_DIGIT,
+    AND_DIGIT=AND_DIGIT,
     FOREIGN_WORK=g.FOREIGN_WORK,
     POUND_TITLE=g.POUND_TITLE,
     OTHER_WORK=g.OTHER_WORK,

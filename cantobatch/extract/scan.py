@@ -12,6 +12,7 @@ from cantobatch.extract.patterns import (
     MAX_LINE_SPAN,
     PLURAL_LINE_COUNT,
     PREPOSITIONS,
+    RELATIVE_DIRECTIONS,
     anchored,
     determiner_anchors,
     group_index,
@@ -64,6 +65,24 @@ def _word_or_quote(ch: str) -> bool:
     return ch.isalnum() or ch in "_’'"
 
 
+# Every blocked phrase holds one of these words; outside ASCII, case folding can do more.
+_BLOCK_WORDS = ("bel", "fermo", "firmo", "cantus", "general", "jondo", "hondo", "gregorian",
+                "three", "ur")  # fmt: skip
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _may_block(window: str) -> bool:
+    if not window.isascii():
+        return True
+    low = window.lower()
+    return any(word in low for word in _BLOCK_WORDS)
+
+
+def _after_non_letter(text: str, positions: list[int]) -> list[int]:
+    """The positions where ``(?<![A-Za-z])`` holds."""
+    return [p for p in positions if p == 0 or text[p - 1] not in _LETTERS]
+
+
 class Scanner:
     def __init__(self, text: str) -> None:
         self.text = text
@@ -72,7 +91,11 @@ class Scanner:
         self.taken: list[tuple[int, int]] = []
         at = self.lower.find("cant") if self.has_keyword else -1
         while at >= 0:  # the blocked phrases all hold "cant": look only around each one
-            for m in rx.BLOCKED.finditer(text, max(0, at - 16), min(len(text), at + 40)):
+            start, end = max(0, at - 16), min(len(text), at + 40)
+            if not _may_block(text[start:end]):
+                at = self.lower.find("cant", at + 4)
+                continue
+            for m in rx.BLOCKED.finditer(text, start, end):
                 if m.start() <= at < m.end() and (m.start(), m.end()) not in self.taken:
                     self.taken.append((m.start(), m.end()))
             at = self.lower.find("cant", at + 4)
@@ -320,7 +343,11 @@ class Scanner:
                 pattern is rx.ARABIC_PAGE or not rx.C_DIGIT.search(self.text)
             ):
                 continue
-            for m in pattern.finditer(self.text):
+            if pattern is rx.C_PAGE:
+                at = [m.start() for m in rx.C_DIGIT.finditer(self.text)]
+            else:  # one to three digits before a slash
+                at = [p for q in starts(self.text, "/") for p in (q - 3, q - 2, q - 1) if p >= 0]
+            for m in matches_at(pattern, self.text, at):
                 if not self.free(m.start(), m.end()):
                     continue
                 canto, page = int(m.group("canto")), int(m.group("page"))
@@ -482,7 +509,9 @@ class Scanner:
 
     def bare_arabic(self) -> None:
         """ "Canto 38 … repeated in 46.": an arabic numeral after "in", once cantos are arabic."""
-        for m in re.finditer(r"\b(?:in|and)\s+(\d{1,3})(?=\s*(?:[.,;:)]|$))", self.text):
+        at = [m.start() for m in rx.IN_DIGIT.finditer(self.text)]
+        at += [m.start() for m in rx.AND_DIGIT.finditer(self.text)]
+        for m in matches_at(rx.BARE_ARABIC, self.text, at):
             n = int(m.group(1))
             if (
                 g.valid_canto(n)
@@ -559,20 +588,21 @@ class Scanner:
         words = "line" in self.lower
         if not (words or self.ordinal_positions or "l." in self.lower or "=" in text):
             return
-        for m in anchored(text, rx.PAIR_LINES, self.anchors):
+        has_line = "line" in text  # all but COUNT_LINES below need the word, in lower case
+        for m in anchored(text, rx.PAIR_LINES, self.anchors) if has_line else ():
             if self.free(m.start(), m.end()):
                 first = position_lines(m.group("w1"), m.group("c1"))
                 second = position_lines(m.group("w2"), m.group("c2"))
                 if first and second:
                     self.add(LineMention(m.start(), m.end(), first + second, "first_last"))
-        for pattern in (rx.COUNT_LINES, rx.PLURAL_LINES):
+        for pattern in (rx.COUNT_LINES, rx.PLURAL_LINES) if has_line else (rx.COUNT_LINES,):
             for m in anchored(text, pattern, self.anchors):
                 if self.free(m.start(), m.end()):
                     count = m.groupdict().get("count")
                     lines = position_lines(m.group("which"), count or str(PLURAL_LINE_COUNT))
                     if lines:
                         self.add(LineMention(m.start(), m.end(), lines, "first_last"))
-        for m in anchored(text, rx.ORDINAL_LINE, self.anchors):
+        for m in anchored(text, rx.ORDINAL_LINE, self.anchors) if has_line else ():
             if self.free(m.start(), m.end()):
                 n = ordinal_position(m.group("ord"))
                 if n is not None and m.group("end"):
@@ -582,7 +612,10 @@ class Scanner:
                 if n:
                     family = "first_last" if n in (1, -1) or n < 0 else "lines"
                     self.add(LineMention(m.start(), m.end(), [n], family))
-        for m in rx.RELATIVE_LINES.finditer(text) if words else ():
+        relative_at = (
+            [p for word in RELATIVE_DIRECTIONS for p in starts(text, word)] if has_line else []
+        )
+        for m in matches_at(rx.RELATIVE_LINES, text, relative_at):
             if self.free(m.start(), m.end()):
                 count = g.count_value(m.group("count")) if m.group("count") else None
                 if count is None:
@@ -593,15 +626,31 @@ class Scanner:
                     1 if m.group("dir") in ("following", "next", "subsequent", "succeeding") else -1
                 )
                 self.add(LineMention(m.start(), m.end(), [], "relative", relative=sign * count))
+        line_word_at = starts(text, "ine", "Ll")
+        line_kw_at = (
+            _after_non_letter(
+                text,
+                starts(text, "ll")
+                + starts(text, "l.")
+                + starts(text, "LL.")
+                + starts(text, "INE", "L"),
+            )
+            + line_word_at
+        )
         for pattern in (rx.LINE_KW, rx.GREEK_EQ):
             if pattern is rx.GREEK_EQ and "=" not in text:
                 continue
-            for m in pattern.finditer(text):
+            found = (
+                pattern.finditer(text)
+                if pattern is rx.GREEK_EQ
+                else matches_at(pattern, text, line_kw_at)
+            )
+            for m in found:
                 if self.free(m.start(), m.end()):
                     lines = line_list(m.group("lines"))
                     if lines:
                         self.add(LineMention(m.start(), m.end(), lines, "lines"))
-        for m in rx.LINE_WORDS.finditer(text) if words else ():
+        for m in matches_at(rx.LINE_WORDS, text, line_word_at) if words else ():
             if self.free(m.start(), m.end()):
                 a = g.count_value(m.group("a"))
                 b = g.count_value(m.group("b")) if m.group("b") else a
