@@ -127,10 +127,17 @@ def spread(items: list, n: int) -> list:
 
 def evaluate(config, examples, extractor) -> None:
     """F1 of rules, the LLM alone and the hybrid on the same examples (for configs/default.toml)."""
+    import tempfile
+
     from cantobatch.evaluate import evaluate as score
     from cantobatch.evaluate import format_table
     from cantobatch.extract.base import build_extractor
+    from cantobatch.extract.llm import LLMExtractor
 
+    # A cached extractor on the same engine: the hybrid then reuses the LLM answers.
+    cache = Path(tempfile.mkdtemp()) / "llm-cache.sqlite"
+    cached_config = config.with_overrides(llm={"cache": True, "cache_path": str(cache)})
+    extractor = LLMExtractor(cached_config, engine=extractor.engine, show_progress=True)
     results = {}
     rules = build_extractor("rules", config.with_overrides(extractor="rules"))
     results["rules"] = score(rules, examples, name="rules")
@@ -140,7 +147,7 @@ def evaluate(config, examples, extractor) -> None:
     try:
         from cantobatch.extract.merge import HybridExtractor
 
-        hybrid = HybridExtractor(config.with_overrides(extractor="hybrid"), llm=extractor)
+        hybrid = HybridExtractor(cached_config.with_overrides(extractor="hybrid"), llm=extractor)
         results["hybrid"] = score(hybrid, examples, name="hybrid")
     except (ImportError, TypeError) as exc:
         print(f"(hybrid not scored: {exc})")

@@ -75,12 +75,15 @@ def test_poundtech_prompt_reaches_engine_byte_for_byte(
     llm_engine, small_model_path, monkeypatch
 ) -> None:
     spy = Spy(llm_engine, monkeypatch)
-    ex = extractor(llm_engine, small_model_path, prompt_format="poundtech", max_tokens=64)
+    ex = extractor(
+        llm_engine, small_model_path, prompt_format="poundtech", max_tokens=16, retry_max_tokens=16
+    )
     text = 'Sigismundo in "IX:ll.15-28"'
     [result] = ex.extract_batch([Passage.from_text(text)])
     assert spy.calls[0]["prompts"] == ['### Question: "Sigismundo in "IX:ll.15-28""\n ### Answer: ']
     tokenizer = llm_engine.tokenizer()
-    assert result.prompt_tokens == len(tokenizer(spy.calls[0]["prompts"][0])["input_ids"])
+    tries = 2 if result.meta["retried"] else 1  # a retry sends the prompt again
+    assert result.prompt_tokens == tries * len(tokenizer(spy.calls[0]["prompts"][0])["input_ids"])
 
 
 def test_length_retry_then_recorded_error(llm_engine, small_model_path, monkeypatch) -> None:
@@ -108,7 +111,8 @@ def test_cache_second_run_asks_the_engine_nothing(
 ) -> None:
     spy = Spy(llm_engine, monkeypatch)
     cache = str(tmp_path / "llm-cache.sqlite")
-    first = extractor(llm_engine, small_model_path, cache=True, cache_path=cache)
+    budget = {"max_tokens": 32, "retry_max_tokens": 32}
+    first = extractor(llm_engine, small_model_path, cache=True, cache_path=cache, **budget)
     batch = passages()[:4]
     one = first.extract_batch(batch + batch[:2])  # a repeated text is generated once
     calls_first = len(spy.calls)
@@ -116,7 +120,7 @@ def test_cache_second_run_asks_the_engine_nothing(
     first.close()
 
     spy.calls.clear()
-    again = extractor(llm_engine, small_model_path, cache=True, cache_path=cache)
+    again = extractor(llm_engine, small_model_path, cache=True, cache_path=cache, **budget)
     # A second "corpus": same texts under other passage ids.
     other = [Passage.from_text(p.text, passage_id=f"other-{p.passage_id}") for p in batch]
     two = again.extract_batch(other)
@@ -128,7 +132,12 @@ def test_cache_second_run_asks_the_engine_nothing(
 
     # Another prompt format is another cache key: the engine is asked again.
     poundtech = extractor(
-        llm_engine, small_model_path, cache=True, cache_path=cache, prompt_format="poundtech"
+        llm_engine,
+        small_model_path,
+        cache=True,
+        cache_path=cache,
+        prompt_format="poundtech",
+        **budget,
     )
     poundtech.extract_batch(other[:1])
     assert len(spy.calls) == 1
@@ -140,8 +149,9 @@ def test_lora_requests_change_answers(
     llm_engine, small_model_path, tiny_lora_adapter, monkeypatch
 ) -> None:
     spy = Spy(llm_engine, monkeypatch)
-    base = extractor(llm_engine, small_model_path).extract_batch(passages())
-    lora_ex = extractor(llm_engine, small_model_path, tiny_lora_adapter, serve="lora")
+    budget = {"max_tokens": 48, "retry_max_tokens": 48}  # raw answers compared, truncated or not
+    base = extractor(llm_engine, small_model_path, **budget).extract_batch(passages())
+    lora_ex = extractor(llm_engine, small_model_path, tiny_lora_adapter, serve="lora", **budget)
     lora = lora_ex.extract_batch(passages())
     assert spy.calls[-1]["adapter"] is True
     assert lora_ex.identity()["adapter"].endswith(llm_engine.adapter_hash)
@@ -152,11 +162,12 @@ def test_lora_requests_change_answers(
 def test_lora_and_merged_serving_agree(
     llm_engine, small_model_path, tiny_lora_adapter, record_property
 ) -> None:
-    lora = extractor(llm_engine, small_model_path, tiny_lora_adapter, serve="lora")
+    budget = {"max_tokens": 48, "retry_max_tokens": 48}  # raw answers compared, truncated or not
+    lora = extractor(llm_engine, small_model_path, tiny_lora_adapter, serve="lora", **budget)
     lora_results = lora.extract_batch(passages())
     merged_config = Config(
         extractor="llm",
-        llm=engine_llm_config(small_model_path, tiny_lora_adapter, serve="merged"),
+        llm=engine_llm_config(small_model_path, tiny_lora_adapter, serve="merged", **budget),
     )
     merged = LLMExtractor(merged_config, show_progress=False)  # its own engine, closed below
     try:

@@ -10,9 +10,10 @@ Serving an adapter: ``serve = "lora"`` sends a ``LoRARequest`` with every batch 
 ``serve = "merged"`` merges the adapter once into a cached copy of the base and serves that without
 LoRA (run-time LoRA measured ~4x slower on CPU, see VLLM-CPU.md).
 
-vLLM inside pytest or a notebook: vLLM normally runs its engine core in a child process, which needs
-an ``if __name__ == "__main__":`` guard in the calling script. Set
-``VLLM_ENABLE_V1_MULTIPROCESSING=0`` to keep the engine in-process (the test fixtures do).
+vLLM normally runs its engine core in a child process, which needs an ``if __name__ == "__main__":``
+guard in the calling script. On CPU this module keeps the engine in-process
+(``VLLM_ENABLE_V1_MULTIPROCESSING=0`` unless the user set it), so it works the same from the CLI, a
+notebook, pytest or a Ray worker.
 """
 
 from __future__ import annotations
@@ -134,6 +135,9 @@ class Engine:
             # set these themselves.
             os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", str(cfg.kv_cache_gib))
             os.environ.setdefault("VLLM_CPU_NUM_OF_RESERVED_CPU", "0")
+            # The engine core in-process: no child process, so no __main__ guard is needed in
+            # scripts, notebooks, pytest or Ray workers (and the tested path is the default one).
+            os.environ.setdefault("VLLM_ENABLE_V1_MULTIPROCESSING", "0")
         else:
             kwargs["gpu_memory_utilization"] = cfg.gpu_memory_utilization
         self.log(f"starting vLLM on {served}")
