@@ -328,6 +328,7 @@ def eval_command(data, extractors, config_path, cantos_text, as_json, errors_pat
     0/0 counts as 1.0. Malformed lines are reported with their line numbers and skipped.
 
     \b
+    Examples:
     cantobatch eval training/dev.jsonl
     cantobatch eval training/dev.jsonl --extractor rules --extractor hybrid --errors errs.jsonl
     cantobatch eval ../shared/data/poundtech101.jsonl --json
@@ -547,6 +548,7 @@ def mine(out, output, review, exclude, max_per_doc_share, dev, no_grounded, nega
     a negative. Disagreements between rules and the LLM go to --review for a person to label.
 
     \b
+    Example:
     cantobatch mine outputs -o mined.jsonl --review review.jsonl \\
         --exclude ../shared/data/poundtech101.jsonl --exclude training/train.jsonl
     """
@@ -621,6 +623,7 @@ def train(data, base, output, prompt_format, rank, alpha, target_modules, epochs
     format, pad/EOS tokens, data hashes, losses) and a model card README.md into OUTPUT.
 
     \b
+    Example:
     cantobatch train --data ../shared/data/poundtech101.jsonl --data training/train.jsonl \\
         --base smollm2 -o adapters/smollm2-poundtech --epochs 3
     """
