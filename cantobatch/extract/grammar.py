@@ -79,12 +79,29 @@ def _number_words() -> tuple[dict[str, int], dict[str, int]]:
 CARDINAL_WORDS, ORDINAL_WORDS = _number_words()
 
 
+_SEP = r"[-‐\s]+"  # a hyphen or space inside a number word: "forty-fifth", "forty fifth"
+
+
 def _alternation(words: list[str]) -> str:
-    # Longest first so "forty-fifth" wins over "forty"; hyphens also match a space.
-    parts = sorted(words, key=len, reverse=True)
-    return "|".join(
-        re.escape(w).replace(r"\-", r"[-‐\s]+").replace(r"\ ", r"[-‐\s]+") for w in parts
-    )
+    """A regex matching any of ``words``, longest first ("forty-fifth" before "forty"), written
+    as a trie: a flat list of ~500 words cost milliseconds to compile and microseconds a try."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for token in re.findall(r"[^-\s]|[-\s]", word):
+            node = node.setdefault(_SEP if token in "- " else re.escape(token), {})
+        node[""] = {}  # a word ends here
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict) -> str:
+    # Children start with different letters (or the separator), so at most one can match: a
+    # greedy optional tail tries the longer word first, as the longest-first list did.
+    branches = [token + _trie_regex(child) for token, child in sorted(node.items()) if token]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    return f"(?:{body})?" if "" in node else body
 
 
 CARDINAL_WORD = rf"\b(?i:{_alternation(list(CARDINAL_WORDS))})\b"
