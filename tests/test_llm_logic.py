@@ -49,6 +49,13 @@ class ScriptedEngine:
         answers = self.script[len(self.calls)]
         self.calls.append((len(prompts), params.max_tokens))
         assert len(answers) == len(prompts)
+        if callable(use_tqdm):  # what vLLM's offline loop does with a use_tqdm callable
+            assert list(use_tqdm(iter(prompts), desc="Adding requests")) == list(prompts)
+            bar = use_tqdm(total=len(prompts), desc="Processed prompts", dynamic_ncols=True)
+            for _ in prompts:
+                bar.update(1)
+                assert bar.format_dict["elapsed"] > 0
+            bar.close()
         return [
             Output([Completion(text, finish, list(range(len(text) // 3 + 1)))], [0] * 10)
             for text, finish in answers
@@ -204,3 +211,17 @@ def test_seed_grammar_accepts_exactly_the_seed_layout(shared_data: Path) -> None
     assert not accepts(
         seed_grammar(max_lines=2), '{"references": [{"canto": 9, "lines": [1, 2, 3]}]}'
     )
+
+
+def test_progress_bar_counts_passages_on_stderr(tmp_path: Path, capsys) -> None:
+    texts = ["Canto IX", "Canto X", "Canto XI"]
+    engine = ScriptedEngine([[(GOOD, "stop")] * 3, [(GOOD, "stop")] * 3])
+    shown = make(engine, tmp_path)
+    shown.show_progress = True
+    shown.extract_batch([Passage.from_text(t) for t in texts])
+    err = capsys.readouterr().err
+    assert "llm:" in err and "/3 [" in err and "passage" in err  # tqdm redraws at intervals
+    hidden = make(engine, tmp_path)
+    hidden.extract_batch([Passage.from_text(t) for t in texts])
+    assert capsys.readouterr().err == ""
+    assert hidden.stats.prompt_tokens == 30 and hidden.stats.output_tokens > 0
