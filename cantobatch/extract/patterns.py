@@ -178,6 +178,7 @@ def group_name_patterns() -> tuple[re.Pattern, ...]:
 
 
 ORDINAL_NUMERIC = r"\d(?:st|nd|rd|th)\b"
+ORDINAL_NUMERIC_ASCII = r"[0-9](?:st|nd|rd|th)\b"  # the same on ASCII text, and faster to scan
 # A run of numeral letters not followed by a word character: opens with a character class, so
 # the engine skips to candidates fast (scan checks the boundary before).
 ROMAN_RUN = r"[IVXLC][IVXLC]*(?!\w)"
@@ -218,6 +219,7 @@ rx = LazyPatterns(
     FROM_TO=FROM_TO,
     ORDINAL_TAIL_NOUN=ORDINAL_TAIL_NOUN,
     ORDINAL_NUMERIC=ORDINAL_NUMERIC,
+    ORDINAL_NUMERIC_ASCII=ORDINAL_NUMERIC_ASCII,
     ROMAN_RUN=ROMAN_RUN,
     C_DIGIT=C_DIGIT,
     DET_BEFORE=DET_BEFORE,
@@ -236,17 +238,20 @@ rx = LazyPatterns(
 def ordinal_positions(text: str, lower: str) -> list[int]:
     """Where ordinal words start ("first", "eighty-first", "81st", "last"): substring checks,
     because a regex over every passage for these rare words was the grammar's main cost."""
-    positions = []
-    for token in g.ORDINAL_TOKENS:
-        at = lower.find(token)
+    positions = set()
+    for needle in g.ORDINAL_NEEDLES:
+        at = lower.find(needle)
         while at >= 0:
-            end = at + len(token)
-            if (at == 0 or not lower[at - 1].isalpha()) and (
-                end == len(lower) or not lower[end].isalpha()
-            ):
-                positions.append(at)
-            at = lower.find(token, end)
-    positions += [m.start() for m in rx.ORDINAL_NUMERIC.finditer(text)]
+            start, end = at, at + len(needle)
+            while start and lower[start - 1].isalpha():
+                start -= 1
+            while end < len(lower) and lower[end].isalpha():
+                end += 1
+            if lower[start:end] in g.ORDINAL_TOKENS:
+                positions.add(start)
+            at = lower.find(needle, end)
+    numeric = rx.ORDINAL_NUMERIC_ASCII if text.isascii() else rx.ORDINAL_NUMERIC
+    positions.update(m.start() for m in numeric.finditer(text))
     return sorted(positions)
 
 
