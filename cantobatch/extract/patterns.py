@@ -173,6 +173,32 @@ def group_triggers() -> dict[str, tuple[int, ...]]:
 
 
 @cache
+def _trigger_scan() -> tuple[re.Pattern | None, tuple[str, ...]]:
+    """A pattern for the capitalised trigger words, and the words left to ``in`` checks.
+
+    A capital is rare, so one scan skips fast where twenty substring searches would each read the
+    passage; it finds every occurrence only if no word is a prefix of another or holds a capital
+    past its first letter (a match could hide another), so otherwise every word is checked alone.
+    """
+    words = sorted(group_triggers())
+    capitals = [w for w in words if w[:1].isupper()]
+    overlap = any(a != b and b.startswith(a) for a in capitals for b in capitals) or any(
+        c.isupper() for w in capitals for c in w[1:]
+    )
+    if overlap or not capitals:
+        return None, tuple(words)
+    pattern = re.compile("|".join(map(re.escape, capitals)))
+    return pattern, tuple(w for w in words if w not in capitals)
+
+
+def triggers_in(text: str) -> set[str]:
+    """The group trigger words that occur in ``text``."""
+    pattern, others = _trigger_scan()
+    found = set(pattern.findall(text)) if pattern else set()
+    return found | {w for w in others if w in text}
+
+
+@cache
 def group_name_patterns() -> tuple[re.Pattern, ...]:
     return tuple(re.compile("|".join(f"(?:{p})" for p in grp.names)) for grp in g.load_groups())
 

@@ -32,6 +32,7 @@ from cantobatch.extract.patterns import (
     sentence_bounds,
     sentence_index,
     starts,
+    triggers_in,
 )
 
 
@@ -159,7 +160,8 @@ class Scanner:
     def triggered_groups(self) -> list[int]:
         """Indices of the groups whose trigger words occur in the passage."""
         if self._groups is None:
-            found = {i for word, ids in group_triggers().items() if word in self.text for i in ids}
+            triggers = group_triggers()
+            found = {i for word in triggers_in(self.text) for i in triggers[word]}
             self._groups = sorted(found)
         return self._groups
 
