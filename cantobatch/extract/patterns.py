@@ -215,6 +215,18 @@ DET_BEFORE = r"\b(?:[Tt]he|Pound['’]s|[Hh]is|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)\
 BARE_ARABIC = r"\b(?:in|and)\s+(\d{1,3})(?=\s*(?:[.,;:)]|$))"
 IN_DIGIT = r"in\s+\d"
 AND_DIGIT = r"and\s+\d"
+# After a numeral: "… of Dante's Inferno", "… in Homage to Sextus Propertius" (another work's).
+OF_OTHER_WORK = (
+    r"\s*,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+)?(?:[Tt]he\s+|Hugh\s+Selwyn\s+|Homage\s+to\s+"
+    r"(?:Sextus\s+)?)?[‘“\"']?(?:" + g.OTHER_WORK + "|" + g.FOREIGN_WORK + ")"
+)
+OF_FOREIGN_WORK = (
+    r"\s*,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+|[Tt]he\s+|his\s+)*[‘“\"']?(?:"
+    + g.FOREIGN_WORK
+    + ")"
+)
+RANGED_ROMAN = rf"{DASH_SIGN}(?:{g.ROMAN})"  # "–XLV" after a bare numeral
+LISTED_ROMAN = rf"{g.LIST_SEP}(?!I\b)(?:{g.ROMAN})"  # ", XLV" / " and XLV" after one
 
 rx = LazyPatterns(
     KEYWORD=KEYWORD,
@@ -250,6 +262,10 @@ rx = LazyPatterns(
     C_DIGIT=C_DIGIT,
     DET_BEFORE=DET_BEFORE,
     BARE_ARABIC=BARE_ARABIC,
+    OF_OTHER_WORK=OF_OTHER_WORK,
+    OF_FOREIGN_WORK=OF_FOREIGN_WORK,
+    RANGED_ROMAN=RANGED_ROMAN,
+    LISTED_ROMAN=LISTED_ROMAN,
     IN_DIGIT=IN_DIGIT,
     AND_DIGIT=AND_DIGIT,
     FOREIGN_WORK=g.FOREIGN_WORK,

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from cantobatch.extract import grammar as g
 from cantobatch.extract.patterns import (
-    DASH_SIGN,
     MAX_LINE_SPAN,
     PLURAL_LINE_COUNT,
     PREPOSITIONS,
@@ -463,8 +462,8 @@ class Scanner:
                 continue
             word = re.search(r"([A-Za-z][A-Za-z.]*)\s+$", before)
             prev = word.group(1).lower() if word else ""
-            ranged = re.match(rf"{DASH_SIGN}(?:{g.ROMAN})", after)
-            listed = re.match(rf"{g.LIST_SEP}(?!I\b)(?:{g.ROMAN})", after)
+            ranged = rx.RANGED_ROMAN.match(after)
+            listed = rx.LISTED_ROMAN.match(after)
             strong = bool(ranged or listed) and not self._blocked_bare(m.start(), m.end() + 8)
             # "LXXXI’s ‘Pull down thy vanity’": a long numeral owning something is a canto
             strong = strong or bool(len(m.group()) >= 3 and re.match(r"[’']s\b", after))
@@ -541,11 +540,7 @@ class Scanner:
                 return True  # "Frederick II", "The Dial LXXI", "Inf. XVII", "John XIV:6"
         if rx.COUNTED_NOUN.match(text[end : end + 30]):
             return True  # "XVI Cantos", "XIX century"
-        if re.match(
-            r"\s*,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+)?(?:[Tt]he\s+|Hugh\s+Selwyn\s+|Homage\s+to\s+"
-            r"(?:Sextus\s+)?)?[‘“\"']?(?:" + g.OTHER_WORK + "|" + g.FOREIGN_WORK + ")",
-            text[end : end + 60],
-        ):
+        if rx.OF_OTHER_WORK.match(text[end : end + 60]):
             return True
         return self._foreign(start, end)
 
@@ -566,12 +561,7 @@ class Scanner:
         if hits and "Pound" not in between and not (pound_canto and (poet_only or own_numeral)):
             return True
         after = text[end : end + 60]
-        if re.match(
-            r"\s*,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+|[Tt]he\s+|his\s+)*[‘“\"']?(?:"
-            + g.FOREIGN_WORK
-            + ")",
-            after,
-        ):
+        if rx.OF_FOREIGN_WORK.match(after):
             return True
         title = re.match(
             r"\s*(?:of|in)\s+(?:[Tt]he\s+)?[‘“\"']?([A-Z][\w’']*(?:\s+[A-Z\d][\w’']*)*)", after
