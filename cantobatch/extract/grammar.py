@@ -243,16 +243,18 @@ BLOCKED = (
     r"(?i:\bUr[-‐\s]?Cantos?\b)(?:\s*(?:I{1,3}|[123])\b(?:\s*(?:[-–,]|and)\s*(?:I{1,3}|[123])\b)*)?"
 )
 # Nouns that number something other than a canto: "Chapter IV", "Vol. II", "World War II".
-LABEL_NOUN = (
-    r"(?i)\b(?:chapters?|chap|ch|vols?|volumes?|parts?|pt|books?|bk|sections?|sect|sec|acts?|"
-    r"scenes?|sc|psalms?|odes?|sonnets?|stanzas?|poems?|verses?|letters?|appendix|appendices|"
-    r"plates?|figures?|figs?|tables?|notes?|items?|articles?|canzone|canzoni|elegy|elegies|"
-    r"epistles?|satires?|eclogues?|georgics?|century|war|phase|type|class|series|no|nos|number|"
-    r"numbers|pp?|pages?|issue|lecture|essay|movement|op|opus|king|queen|pope|emperor|henry|louis|"
-    r"george|edward|charles|william|james|frederick|pius|leo|innocent|year|years|grade|level|"
-    r"article|clause|rule|step|stage|lesson|unit|room|box|folder|reel|mss?|ps|canzo|sestina|"
-    r"the\s+dial|dial|vortex|blast|exile|criterion)\.?\s*$"
-)
+# A final "?" marks an optional last letter; as a trie, the 126 words cost little to try.
+_LABEL_NOUNS = """
+    chapters? chap ch vols? volumes? parts? pt books? bk sections? sect sec acts? scenes? sc psalms?
+    odes? sonnets? stanzas? poems? verses? letters? appendix appendices plates? figures? figs?
+    tables? notes? items? articles? canzone canzoni elegy elegies epistles? satires? eclogues?
+    georgics? century war phase type class series no nos number numbers pp? pages? issue lecture
+    essay movement op opus king queen pope emperor henry louis george edward charles william james
+    frederick pius leo innocent year years grade level article clause rule step stage lesson unit
+    room box folder reel mss? ps canzo sestina dial vortex blast exile criterion
+""".split()
+_LABEL_WORDS = [w for n in _LABEL_NOUNS for w in ((n[:-2], n[:-1]) if n.endswith("?") else (n,))]
+LABEL_NOUN = rf"(?i)\b(?:the\s+dial|{_alternation(_LABEL_WORDS)})\.?\s*$"
 # Capitalised words that may stand just before a bare canto numeral ("In XLV", "See LXXI/418").
 FUNCTION_WORDS = frozenset(
     [
