@@ -331,7 +331,8 @@ class LLMExtractor:
         self.stats.generated += len(texts)
         results: list[CachedResult] = [_result(o) for o in first]
         bad = [i for i, r in enumerate(results) if r.error]
-        if bad:
+        # Greedy decoding repeats itself: a retry only helps with a larger budget.
+        if bad and self.llm.retry_max_tokens > self.llm.max_tokens:
             again = self.engine.generate(
                 [prompt_strings[i] for i in bad],
                 self.sampling_params(self.llm.retry_max_tokens),
