@@ -216,8 +216,9 @@ def load_groups(path: Path = GROUPS_PATH) -> tuple[Group, ...]:
 # --- word lists -------------------------------------------------------------------------------
 
 # Other poems divided into cantos; a canto number next to one of these is not Pound's.
+# Every name starts with a capital: the look-ahead spares the engine trying them all elsewhere.
 FOREIGN_WORK = (
-    r"\b(?:Inferno|Purgatorio|Paradiso|Inf\.|Purg\.|Par\.|Divin[ae]\s+Comm?edia|Divine\s+Comedy|"
+    r"\b(?=[A-Z])(?:Inferno|Purgatorio|Paradiso|Inf\.|Purg\.|Par\.|Divin[ae]\s+Comm?edia|Divine\s+Comedy|"
     r"Commedia|Dante|Don\s+Juan|Childe\s+Harold|Fa(?:e|ë)rie\s+Queene|Faery\s+Queen|Spenser|"
     r"Tasso|Gerusalemme|Jerusalem\s+Delivered|Ariosto|Orlando\s+(?:Furioso|Innamorato)|Boiardo|"
     r"Neruda|Canto\s+[Gg]eneral|Byron|Leopardi|Lusiads|Lusíadas|Camões|Camoens|Pulci|Morgante|"
@@ -231,8 +232,8 @@ POUND_TITLE = (
     r"sequence|edition|text|volume)\b"
 )
 # Pound's other works (and a few canonical books) numbered in sections: "Mauberley II".
-OTHER_WORK = (
-    r"\b(?:Mauberley|Personae|Cathay|Lustra|Propertius|Ripostes|Canzoni|Exultations|Odyssey|"
+OTHER_WORK = (  # capitals only, as FOREIGN_WORK
+    r"\b(?=[A-Z])(?:Mauberley|Personae|Cathay|Lustra|Propertius|Ripostes|Canzoni|Exultations|Odyssey|"
     r"Iliad|Aeneid|Metamorphoses|Odes?|Analects|Confucius|Ta\s+Hio|Bible|Genesis|Exodus|Psalms?)\b"
 )
 # Spans that look like canto citations and are not: music, Neruda, the early "Three Cantos".

@@ -358,10 +358,24 @@ def matches_at(pattern: re.Pattern, text: str, positions: list[int]):
                 yield m
 
 
+@cache
+def _numbered_groups(pattern: re.Pattern, prefix: str) -> tuple[tuple[int, int], ...]:
+    """(group number, table index) of the groups named ``prefix`` + digits, in pattern order."""
+    named = pattern.groupindex.items()
+    return tuple(
+        sorted(
+            (num, int(key[1:]))
+            for key, num in named
+            if key.startswith(prefix) and key[1:].isdigit()
+        )
+    )
+
+
 def group_index(match: re.Match, prefix: str) -> int | None:
-    for key, value in match.groupdict().items():
-        if value is not None and key.startswith(prefix) and key[1:].isdigit():
-            return int(key[1:])
+    values = match.groups()  # one tuple, not a dict of every named group
+    for num, index in _numbered_groups(match.re, prefix):
+        if values[num - 1] is not None:
+            return index
     return None
 
 

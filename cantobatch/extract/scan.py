@@ -590,7 +590,7 @@ class Scanner:
         for pattern in (rx.COUNT_LINES, rx.PLURAL_LINES) if has_line else (rx.COUNT_LINES,):
             for m in anchored(text, pattern, self.anchors):
                 if self.free(m.start(), m.end()):
-                    count = m.groupdict().get("count")
+                    count = m.group("count") if "count" in pattern.groupindex else None
                     lines = position_lines(m.group("which"), count or str(PLURAL_LINE_COUNT))
                     if lines:
                         self.add(LineMention(m.start(), m.end(), lines, "first_last"))
