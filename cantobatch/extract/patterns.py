@@ -9,6 +9,7 @@ ordinal words (``anchored``): run at every position they were most of the gramma
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import cache, lru_cache
 
 from cantobatch.extract import grammar as g
@@ -19,6 +20,11 @@ class LazyPatterns:
 
     def __init__(self, **sources: str) -> None:
         self._sources = sources
+
+    def compile_all(self) -> None:
+        """Compile every pattern now (before forking workers, or to time it)."""
+        for name in self._sources:
+            getattr(self, name)
 
     def __getattr__(self, name: str) -> re.Pattern:
         if name.startswith("_") or name not in self._sources:
@@ -358,22 +364,21 @@ def matches_at(pattern: re.Pattern, text: str, positions: list[int]):
                 yield m
 
 
-@cache
-def _numbered_groups(pattern: re.Pattern, prefix: str) -> tuple[tuple[int, int], ...]:
-    """(group number, table index) of the groups named ``prefix`` + digits, in pattern order."""
-    named = pattern.groupindex.items()
-    return tuple(
-        sorted(
-            (num, int(key[1:]))
-            for key, num in named
-            if key.startswith(prefix) and key[1:].isdigit()
-        )
-    )
+_GROUP_TABLES: dict[tuple[str, str], tuple[tuple[int, int], ...]] = {}
 
 
 def group_index(match: re.Match, prefix: str) -> int | None:
+    """The table index of the first group named ``prefix`` + digits that took part in ``match``."""
+    # Keyed by the source (its hash is cached), not the Pattern, whose hash reads its whole code.
+    key = (match.re.pattern, prefix)
+    table = _GROUP_TABLES.get(key)
+    if table is None:
+        named = match.re.groupindex.items()
+        table = _GROUP_TABLES[key] = tuple(
+            sorted((n, int(k[1:])) for k, n in named if k.startswith(prefix) and k[1:].isdigit())
+        )
     values = match.groups()  # one tuple, not a dict of every named group
-    for num, index in _numbered_groups(match.re, prefix):
+    for num, index in table:
         if values[num - 1] is not None:
             return index
     return None
@@ -457,7 +462,6 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
 
 
 def sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:
-    for i, (s, e) in enumerate(sentences):
-        if s <= pos < e:
-            return i
-    return len(sentences) - 1
+    # The bounds are contiguous and in order: the last sentence starting at or before ``pos``.
+    i = bisect_right(sentences, pos, key=lambda bounds: bounds[0]) - 1
+    return i if i >= 0 and pos < sentences[i][1] else len(sentences) - 1
