@@ -209,6 +209,77 @@ def group_name_patterns() -> tuple[re.Pattern, ...]:
     return tuple(re.compile("|".join(f"(?:{p})" for p in grp.names)) for grp in g.load_groups())
 
 
+@cache
+def group_name_starts() -> tuple[str | None, ...]:
+    """For each group name pattern, ``first_chars`` (see there), or None."""
+    return tuple(first_chars(p) for p in group_name_patterns())
+
+
+def group_name_matches(index: int, text: str):
+    """``group_name_patterns()[index].finditer(text)``, tried only where a match can start when
+    the engine cannot skip there itself ("(?<![A-Za-z])Pisans" made it try every position)."""
+    pattern, first = group_name_patterns()[index], group_name_starts()[index]
+    if first is None:
+        return pattern.finditer(text)
+    return matches_at(pattern, text, [p for ch in first for p in starts(text, ch)])
+
+
+def first_chars(pattern: re.Pattern) -> str | None:
+    """The characters that every match of ``pattern`` starts with, when the engine would try it
+    at every position (it opens with a look-behind, an optional part, a branch) and they are
+    few and rare (no lower-case letters, no spaces); else None, and a plain scan is best."""
+    try:  # the parser is private to ``re``; without it, plain scans
+        from re import _constants as c
+        from re import _parser
+
+        tree = _parser.parse(pattern.pattern, pattern.flags)
+    except (ImportError, AttributeError, re.error):
+        return None
+    if tree.state.flags & re.IGNORECASE or not tree.data or tree.data[0][0] is c.LITERAL:
+        return None  # case folding is not followed here; a literal start is already fast
+
+    def first(items) -> tuple[set[str], bool] | None:
+        """(possible first characters, whether ``items`` can match the empty string)."""
+        out: set[str] = set()
+        for op, av in items:
+            if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+                continue  # zero width: it only restricts where a match starts
+            if op is c.LITERAL:
+                return out | {chr(av)}, False
+            if op is c.IN:
+                for item, value in av:
+                    if item is c.LITERAL:
+                        out.add(chr(value))
+                    elif item is c.RANGE and value[1] - value[0] < 32:
+                        out.update(map(chr, range(value[0], value[1] + 1)))
+                    else:
+                        return None
+                return out, False
+            if op is c.SUBPATTERN and not (av[1] | av[2]) & re.IGNORECASE:
+                parts, lowest = [av[3]], 1
+            elif op is c.BRANCH:
+                parts, lowest = av[1], 1
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                parts, lowest = [av[2]], av[0]
+            else:
+                return None
+            found = [first(part) for part in parts]
+            if any(f is None for f in found):
+                return None
+            out.update(*(f[0] for f in found))
+            if lowest and not any(f[1] for f in found):
+                return out, False
+        return out, True
+
+    result = first(tree.data)
+    if result is None or result[1]:
+        return None
+    chars = result[0]
+    if len(chars) > 8 or any(ch.islower() or ch.isspace() for ch in chars):
+        return None
+    return "".join(sorted(chars))
+
+
 ORDINAL_NUMERIC = r"\d(?:st|nd|rd|th)\b"
 ORDINAL_NUMERIC_ASCII = r"[0-9](?:st|nd|rd|th)\b"  # the same on ASCII text, and faster to scan
 # A run of numeral letters not followed by a word character: opens with a character class, so

@@ -4,6 +4,7 @@ two mentions share characters. ``rules.extract_references`` resolves them into r
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from cantobatch.extract import grammar as g
@@ -15,7 +16,7 @@ from cantobatch.extract.patterns import (
     anchored,
     determiner_anchors,
     group_index,
-    group_name_patterns,
+    group_name_matches,
     group_patterns,
     group_triggers,
     line_list,
@@ -89,6 +90,10 @@ class Scanner:
         self.lower = text.lower()
         self.has_keyword = "cant" in self.lower
         self.taken: list[tuple[int, int]] = []
+        # The taken spans again, ordered by start, for ``free`` to bisect.
+        self._taken_starts: list[int] = []
+        self._taken_ends: list[int] = []
+        self._explicit_sentences: set[int] = set()  # sentences holding an explicit canto
         at = self.lower.find("cant") if self.has_keyword else -1
         while at >= 0:  # the blocked phrases all hold "cant": look only around each one
             start, end = max(0, at - 16), min(len(text), at + 40)
@@ -97,7 +102,7 @@ class Scanner:
                 continue
             for m in rx.BLOCKED.finditer(text, start, end):
                 if m.start() <= at < m.end() and (m.start(), m.end()) not in self.taken:
-                    self.taken.append((m.start(), m.end()))
+                    self._take(m.start(), m.end())
             at = self.lower.find("cant", at + 4)
         self._ordinal_cache: list[int] | None = None
         self._anchors: list[tuple[int, list[int]]] | None = None
@@ -126,8 +131,8 @@ class Scanner:
         text = self.text
         if self.has_keyword:
             return True
-        patterns = group_name_patterns()
-        if any(patterns[i].search(text) for i in self.triggered_groups()):
+        triggered = self.triggered_groups()
+        if any(next(group_name_matches(i, text), None) for i in triggered):
             return True
         if "/" in text or rx.C_DIGIT.search(text):
             return True
@@ -170,10 +175,20 @@ class Scanner:
         return "canto" in low or "line" in low or bool("l." in low and rx.CONTEXT.search(self.text))
 
     def free(self, start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in self.taken)
+        """No taken span overlaps ``start:end``."""
+        before = bisect_left(self._taken_starts, end)  # the spans that start before it ends
+        return before == 0 or max(self._taken_ends[:before]) <= start
+
+    def _take(self, start: int, end: int) -> None:
+        self.taken.append((start, end))
+        i = bisect_right(self._taken_starts, start)
+        self._taken_starts.insert(i, start)
+        self._taken_ends.insert(i, end)
 
     def add(self, mention: CantoMention | LineMention) -> None:
-        self.taken.append((mention.start, mention.end))
+        self._take(mention.start, mention.end)
+        if isinstance(mention, CantoMention) and mention.explicit:
+            self._explicit_sentences.add(sentence_index(self.sentences, mention.start))
         (self.cantos if isinstance(mention, CantoMention) else self.lines).append(mention)
 
     # numerals after "Canto(s)", or a bare numeral with a suffix -----------------------------
@@ -431,9 +446,8 @@ class Scanner:
     def groups(self) -> None:
         groups = g.load_groups()
         found = []
-        patterns = group_name_patterns()
         for i in self.triggered_groups():
-            found += [(m.start(), -m.end(), i, m) for m in patterns[i].finditer(self.text)]
+            found += [(m.start(), -m.end(), i, m) for m in group_name_matches(i, self.text)]
         for _, _, i, m in sorted(found, key=lambda x: x[:2]):
             if not self.free(m.start(), m.end()):
                 continue
@@ -477,9 +491,7 @@ class Scanner:
             if prev not in PREPOSITIONS and re.match(r"\s*\(\d{4}\)", after):
                 continue  # a volume: "The Criterion, XIV (1935)"
             # "Canto XLV and its companion LI": a sentence already citing a numbered canto
-            cited_here = any(
-                c.explicit and self._same_sentence(c.start, m.start()) for c in self.cantos
-            )
+            cited_here = sentence_index(self.sentences, m.start()) in self._explicit_sentences
             qualifies = (
                 strong
                 or cited_here
