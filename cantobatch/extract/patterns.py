@@ -304,6 +304,7 @@ OF_FOREIGN_WORK = (
 )
 RANGED_ROMAN = rf"{DASH_SIGN}(?:{g.ROMAN})"  # "–XLV" after a bare numeral
 LISTED_ROMAN = rf"{g.LIST_SEP}(?!I\b)(?:{g.ROMAN})"  # ", XLV" / " and XLV" after one
+UR_CANT = r"ur[-‐\s]?cant"  # "Ur-Cantos", lower-cased: a blocked phrase
 
 rx = LazyPatterns(
     KEYWORD=KEYWORD,
@@ -339,6 +340,7 @@ rx = LazyPatterns(
     C_DIGIT=C_DIGIT,
     DET_BEFORE=DET_BEFORE,
     BARE_ARABIC=BARE_ARABIC,
+    UR_CANT=UR_CANT,
     OF_OTHER_WORK=OF_OTHER_WORK,
     OF_FOREIGN_WORK=OF_FOREIGN_WORK,
     RANGED_ROMAN=RANGED_ROMAN,

@@ -66,9 +66,9 @@ def _word_or_quote(ch: str) -> bool:
     return ch.isalnum() or ch in "_’'"
 
 
-# Every blocked phrase holds one of these words; outside ASCII, case folding can do more.
-_BLOCK_WORDS = ("bel", "fermo", "firmo", "cantus", "general", "jondo", "hondo", "gregorian",
-                "three", "ur")  # fmt: skip
+# Every blocked phrase holds one of these words (lower-cased) or "Three" or "ur" just before
+# "cant"; outside ASCII, case folding can do more.
+_BLOCK_WORDS = ("bel", "fermo", "firmo", "cantus", "general", "jondo", "hondo", "gregorian")
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
@@ -76,7 +76,15 @@ def _may_block(window: str) -> bool:
     if not window.isascii():
         return True
     low = window.lower()
-    return any(word in low for word in _BLOCK_WORDS)
+    return (
+        "Three" in window
+        or bool(rx.UR_CANT.search(low))
+        or any(word in low for word in _BLOCK_WORDS)
+    )
+
+
+def _has_stop(s: str) -> bool:
+    return "." in s or "?" in s or "!" in s  # a sentence end (SENTENCE_END) needs one
 
 
 def _after_non_letter(text: str, positions: list[int]) -> list[int]:
@@ -195,10 +203,11 @@ class Scanner:
 
     def _numeral(self, pos: int, arabic: bool, words: bool) -> tuple[int, int, str] | None:
         """(end, value, kind) of the numeral at ``pos``."""
-        m = rx.ROMAN_ANY.match(self.text, pos)
+        head = self.text[pos : pos + 1]  # each pattern needs its kind of first character
+        m = rx.ROMAN_ANY.match(self.text, pos) if head and head in "IVXLCivxlc" else None
         if m:
             return m.end(), roman_value(m.group()), "roman" if m.group().isupper() else "low"
-        m = rx.ARABIC.match(self.text, pos) if arabic else None
+        m = rx.ARABIC.match(self.text, pos) if arabic and head.isdecimal() else None
         if m:
             return m.end(), int(m.group()), "arabic"
         m = rx.WORD_NUMBER.match(self.text, pos) if words else None
@@ -237,8 +246,8 @@ class Scanner:
                 if span and g.valid_canto(span[-1]) and len(span) > 1:
                     end, cantos, family = second[0], span, "range"
             rest = text[end : end + 40]
-            pronoun = re.match(r"\s+(?!(?:and|or|to|through)\b)[a-z]", rest)
-            if items and text[pos:end] == "I" and pronoun:
+            pronoun = r"\s+(?!(?:and|or|to|through)\b)[a-z]"
+            if items and text[pos:end] == "I" and re.match(pronoun, rest):
                 break  # "Cantos XVI and I believe": the pronoun
             if items and re.match(r"\s*(?:lines?|ll?\.|pages?|pp?\.|years?|times)\b", rest):
                 break
@@ -560,7 +569,7 @@ class Scanner:
         """True when a canto number belongs to another poem: "Purgatorio, Canto 26"."""
         text = self.text
         before = text[max(0, start - 40) : start]
-        cut = list(rx.SENTENCE_END.finditer(before))
+        cut = list(rx.SENTENCE_END.finditer(before)) if _has_stop(before) else []
         if cut:
             before = before[cut[-1].end() :]
         hits = list(rx.FOREIGN_WORK.finditer(before))
@@ -569,7 +578,7 @@ class Scanner:
         poet_only = hits and hits[-1].group() in ("Dante", "Byron", "Tasso", "Ariosto")
         between = before[hits[-1].end() :] if hits else ""
         # "Paradiso XXX in Canto LXXIV": the other poem already has its own numeral
-        own_numeral = re.search(r"\b(?:[IVXLC]+|\d{1,3})\b", between)
+        own_numeral = hits and re.search(r"\b(?:[IVXLC]+|\d{1,3})\b", between)
         if hits and "Pound" not in between and not (pound_canto and (poet_only or own_numeral)):
             return True
         after = text[end : end + 60]
