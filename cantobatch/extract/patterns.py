@@ -527,7 +527,8 @@ def ordinal_slice(which: str, count: int | None, first: int, last: int) -> list[
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
     bounds, start = [], 0
-    for m in rx.SENTENCE_END.finditer(text):
+    stops = starts(text, ".") + starts(text, "!") + starts(text, "?")  # where a match can start
+    for m in matches_at(rx.SENTENCE_END, text, stops):
         bounds.append((start, m.end()))
         start = m.end()
     bounds.append((start, len(text)))

@@ -397,6 +397,8 @@ class Scanner:
 
     def ordinal_lists(self) -> None:
         """ "the fourth and fifth cantos", "the seventy-fourth and eighty-first cantos"."""
+        if "antos" not in self.text:  # the pattern ends in "[Cc]antos"
+            return
         for m in anchored(self.text, rx.ORDINAL_LIST, self.anchors):
             words = re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group("ords"))
             values = [g.ordinal_value(re.sub(r"[-\s]+", " ", w.lower())) for w in words]
