@@ -120,8 +120,13 @@ rules.RulesExtractor().identity()
 t3 = time.perf_counter()
 rules.extract_references("Canto IX, ll. 1-28, and the first Pisan canto (LXXIV/425)")
 t4 = time.perf_counter()
-from cantobatch.extract.patterns import group_name_patterns, group_patterns, rx
-rx.compile_all(), group_patterns(), group_name_patterns()
+from cantobatch.extract.patterns import group_name_patterns, group_patterns
+try:
+    from cantobatch.extract.patterns import rx
+    rx.compile_all()
+except ImportError:  # a grammar from before lazy compilation, timed for comparison
+    pass
+group_patterns(), group_name_patterns()
 t5 = time.perf_counter()
 print(json.dumps([t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4]))
 """
