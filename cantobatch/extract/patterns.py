@@ -305,6 +305,13 @@ OF_FOREIGN_WORK = (
 RANGED_ROMAN = rf"{DASH_SIGN}(?:{g.ROMAN})"  # "–XLV" after a bare numeral
 LISTED_ROMAN = rf"{g.LIST_SEP}(?!I\b)(?:{g.ROMAN})"  # ", XLV" / " and XLV" after one
 UR_CANT = r"ur[-‐\s]?cant"  # "Ur-Cantos", lower-cased: a blocked phrase
+# Around "Canto(s)" and the numerals after it (scan.keywords, scan.numbered):
+KEYWORD_GAP = r"\s{1,3}(?:(?:[Nn]os?\.|[Nn]umbers?)\s*)?|,\s*(?=[IVXLC]{2,}\b[,;)]?)"
+VAGUE_BEFORE = r"\b(?:[Aa]n?|[Ee]ach|[Ee]very|[Aa]ny|[Aa]nother|[Ww]hich|[Ww]hat|[Oo]ne)\s+$"
+OPEN_PAREN = r"\s*[’'”\"]?\s*\(\s*"
+CLOSE_PAREN = r"\s*\)"
+PRONOUN_AFTER = r"\s+(?!(?:and|or|to|through)\b)[a-z]"  # "… and I believe"
+COUNTED_AFTER = r"\s*(?:lines?|ll?\.|pages?|pp?\.|years?|times)\b"  # "… and 12 lines"
 
 rx = LazyPatterns(
     KEYWORD=KEYWORD,
@@ -341,6 +348,12 @@ rx = LazyPatterns(
     DET_BEFORE=DET_BEFORE,
     BARE_ARABIC=BARE_ARABIC,
     UR_CANT=UR_CANT,
+    KEYWORD_GAP=KEYWORD_GAP,
+    VAGUE_BEFORE=VAGUE_BEFORE,
+    OPEN_PAREN=OPEN_PAREN,
+    CLOSE_PAREN=CLOSE_PAREN,
+    PRONOUN_AFTER=PRONOUN_AFTER,
+    COUNTED_AFTER=COUNTED_AFTER,
     OF_OTHER_WORK=OF_OTHER_WORK,
     OF_FOREIGN_WORK=OF_FOREIGN_WORK,
     RANGED_ROMAN=RANGED_ROMAN,

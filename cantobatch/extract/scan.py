@@ -246,10 +246,9 @@ class Scanner:
                 if span and g.valid_canto(span[-1]) and len(span) > 1:
                     end, cantos, family = second[0], span, "range"
             rest = text[end : end + 40]
-            pronoun = r"\s+(?!(?:and|or|to|through)\b)[a-z]"
-            if items and text[pos:end] == "I" and re.match(pronoun, rest):
+            if items and text[pos:end] == "I" and rx.PRONOUN_AFTER.match(rest):
                 break  # "Cantos XVI and I believe": the pronoun
-            if items and re.match(r"\s*(?:lines?|ll?\.|pages?|pp?\.|years?|times)\b", rest):
+            if items and rx.COUNTED_AFTER.match(rest):
                 break
             lines, page = [], None
             s = rx.SUFFIX_LINES.match(text, end) or (
@@ -294,23 +293,15 @@ class Scanner:
         for m in matches_at(rx.KEYWORD, text, keyword_at):
             if not self.free(m.start(), m.end()):
                 continue
-            gap = re.match(
-                r"\s{1,3}(?:(?:[Nn]os?\.|[Nn]umbers?)\s*)?|,\s*(?=[IVXLC]{2,}\b[,;)]?)",
-                text[m.end() : m.end() + 40],
-            )
+            gap = rx.KEYWORD_GAP.match(text, m.end(), m.end() + 40)
             if not gap:
                 self.parenthesised(m.end())
                 continue
             plural = m.group().lower().endswith("s")
-            vague = re.search(
-                r"\b(?:[Aa]n?|[Ee]ach|[Ee]very|[Aa]ny|[Aa]nother|[Ww]hich|[Ww]hat|[Oo]ne)\s+$",
-                text[max(0, m.start() - 12) : m.start()],
-            )
-            items = self.numbered(
-                m.end() + gap.end(), m.start(), True, arabic=True, words=not vague
-            )
+            vague = rx.VAGUE_BEFORE.search(text[max(0, m.start() - 12) : m.start()])
+            items = self.numbered(gap.end(), m.start(), True, arabic=True, words=not vague)
             if items and items[0].family in ("arabic", "list", "range", "lines", "page"):
-                lonely_word = rx.WORD_NUMBER.fullmatch(text[m.end() + gap.end() : items[0].end])
+                lonely_word = rx.WORD_NUMBER.fullmatch(text[gap.end() : items[0].end])
                 if lonely_word and plural and len(items) == 1 and len(items[0].cantos) == 1:
                     items = []  # "in the cantos one finds": a pronoun
             if (
@@ -318,7 +309,7 @@ class Scanner:
                 and len(items) == 1
                 and items[0].family == "roman"
                 and text[items[0].end - 1 : items[0].end] == "I"
-                and text[m.end() + gap.end() : items[0].end] == "I"
+                and text[gap.end() : items[0].end] == "I"
             ):
                 items = []  # "the cantos I have read"
             if items and self._foreign(m.start(), items[-1].end):
@@ -331,12 +322,12 @@ class Scanner:
 
     def parenthesised(self, pos: int) -> bool:
         """Numerals filling a parenthesis after a group or "Cantos": "China Cantos (52–61)"."""
-        m = re.match(r"\s*[’'”\"]?\s*\(\s*", self.text[pos : pos + 12])
+        m = rx.OPEN_PAREN.match(self.text, pos, pos + 12)
         if not m:
             return False
-        start = pos + m.end()
+        start = m.end()
         items = self.numbered(start, start, allow_list=True, arabic=True)
-        if not items or not re.match(r"\s*\)", self.text[items[-1].end :]):
+        if not items or not rx.CLOSE_PAREN.match(self.text, items[-1].end):
             return False
         for item in items:
             self.add(item)
