@@ -13,7 +13,8 @@ import pytest
 from cantobatch.config import Config, LLMConfig
 from cantobatch.data import Passage
 from cantobatch.errors import ConfigError
-from cantobatch.extract.llm import LLMExtractor, ground
+from cantobatch.extract.grounding import ground
+from cantobatch.extract.llm import LLMExtractor
 from cantobatch.llm_cache import CachedResult, ResultCache
 
 

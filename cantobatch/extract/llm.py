@@ -22,16 +22,16 @@ import contextlib
 import gc
 import json
 import os
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cantobatch.data import Extraction, Passage, Reference
+from cantobatch.data import Extraction, Passage
 from cantobatch.errors import ConfigError, ExtractionError, MissingDependency
 from cantobatch.extract import prompts
+from cantobatch.extract.grounding import grounded_reference
 from cantobatch.llm_cache import CachedResult, ResultCache, text_key
 from cantobatch.references import (
     MAX_CANTO,
@@ -42,7 +42,6 @@ from cantobatch.references import (
     ReferenceParseError,
     json_schema,
     parse_answer,
-    to_roman,
 )
 
 if TYPE_CHECKING:
@@ -228,6 +227,7 @@ class LLMExtractor:
             "retry_max_tokens": self.llm.retry_max_tokens,
             "schema": json.dumps(self.schema, sort_keys=True),
             "json_style": f"xgrammar-{self.llm.json_style}",
+            "grammar": seed_grammar() if self.llm.json_style == "seed" else "",
             "dtype": self.llm.dtype,
             "quantization": self.llm.quantization or "",
             "serve": self.llm.serve if self.llm.adapter else "",
@@ -236,6 +236,8 @@ class LLMExtractor:
     def identity(self) -> dict[str, str]:
         decoding = self.decoding()
         decoding["schema"] = prompts.sha256_hex(decoding["schema"], 12)
+        if self.llm.json_style == "seed":
+            decoding["grammar"] = prompts.sha256_hex(seed_grammar(), 12)
         return {
             "extractor": self.name,
             "method": "llm",
@@ -366,7 +368,7 @@ class LLMExtractor:
                 prompt_tokens=ptok, output_tokens=otok, meta=meta,
             )  # fmt: skip
         objs = parse_answer(result.raw or "")  # validated when generated; cannot fail here
-        refs = tuple(_grounded(passage.text, o["canto"], tuple(o["lines"])) for o in objs)
+        refs = tuple(grounded_reference(passage.text, o["canto"], tuple(o["lines"])) for o in objs)
         return Extraction(
             passage_id=passage.passage_id, references=refs, method="llm", raw=result.raw,
             prompt_tokens=ptok, output_tokens=otok, meta=meta,
@@ -428,75 +430,6 @@ def _fast_renderer(prompt_format: str, tokenizer: Any):
     if head + probe + tail != slow(probe):
         return slow
     return lambda text: head + text + tail
-
-
-# --- grounding ------------------------------------------------------------------------------
-
-_WORD_CANTO = re.compile(r"\bcantos?\b", re.IGNORECASE)
-
-
-def _grounded(text: str, canto: int, lines: tuple[int, ...]) -> Reference:
-    """A Reference with an evidence span where the canto is named in the passage, else flagged."""
-    found = ground(text, canto)
-    if found is None:
-        return Reference(canto=canto, lines=lines, method="llm", flags=("ungrounded",))
-    start, end, family = found
-    return Reference(
-        canto=canto, lines=lines, method="llm", evidence_start=start, evidence_end=end,
-        evidence=text[start:end], family=family,
-    )  # fmt: skip
-
-
-def ground(text: str, canto: int) -> tuple[int, int, str] | None:
-    """Where ``text`` names ``canto``: its roman or arabic numeral, an ordinal + "canto", or a group.
-
-    Returns (start, end, family) of the first match or None. A single-letter roman numeral (I, V, X,
-    L, C) counts only after "Canto(s)" or before a line number, so the pronoun "I" grounds nothing.
-    """
-    roman = to_roman(canto)
-    if len(roman) > 1:
-        m = re.search(rf"(?<![A-Za-z0-9]){roman}(?![A-Za-z0-9])", text)
-        if m:
-            return m.start(), m.end(), "roman"
-    else:
-        m = re.search(rf"\b[Cc]antos?\s+({roman})(?![A-Za-z0-9])", text) or re.search(
-            rf"(?<![A-Za-z0-9'’])({roman})(?=\s*[:.,]\s*(?:ll?\.?\s*)?\d)", text
-        )
-        if m:
-            return m.start(1), m.end(1), "roman"
-    m = re.search(rf"(?<![\d.,/]){canto}(?![\d])", text)
-    if m:
-        return m.start(), m.end(), "arabic"
-    ordinal = _ordinal_match(text, canto)
-    if ordinal:
-        return ordinal
-    for group in _groups():
-        if group.first <= canto <= group.last:
-            for pattern in group.names:
-                gm = re.search(pattern, text)
-                if gm:
-                    return gm.start(), gm.end(), "group"
-    return None
-
-
-def _ordinal_match(text: str, canto: int) -> tuple[int, int, str] | None:
-    try:
-        from cantobatch.extract.grammar import ordinal_value
-    except ImportError:  # the grammar module is optional for grounding
-        return None
-    for m in re.finditer(r"[A-Za-z]+(?:-[a-z]+)?", text):
-        if ordinal_value(m.group(0)) == canto and _WORD_CANTO.search(text, m.end(), m.end() + 30):
-            return m.start(), m.end(), "ordinal"
-    return None
-
-
-def _groups():
-    try:
-        from cantobatch.extract.grammar import load_groups
-
-        return load_groups()
-    except Exception:  # noqa: BLE001 - no group table, no group grounding
-        return ()
 
 
 # --- progress -------------------------------------------------------------------------------
