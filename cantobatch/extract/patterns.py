@@ -8,6 +8,7 @@ ordinal words (``anchored``): run at every position they were most of the gramma
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from functools import cache, lru_cache
@@ -549,6 +550,7 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
 
 
 def sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:
-    # The bounds are contiguous and in order: the last sentence starting at or before ``pos``.
-    i = bisect_right(sentences, pos, key=lambda bounds: bounds[0]) - 1
+    # The bounds are contiguous and in order: the last sentence starting at or before ``pos``
+    # (tuples compare in C: (start, end) <= (pos, inf) exactly when start <= pos).
+    i = bisect_right(sentences, (pos, math.inf)) - 1
     return i if i >= 0 and pos < sentences[i][1] else len(sentences) - 1

@@ -539,9 +539,6 @@ class Scanner:
                 for item in items or [CantoMention(m.start(1), m.end(1), [n], "arabic")]:
                     self.add(item)
 
-    def _same_sentence(self, a: int, b: int) -> bool:
-        return sentence_index(self.sentences, a) == sentence_index(self.sentences, b)
-
     def _blocked_bare(self, start: int, end: int) -> bool:
         text = self.text
         before = text[max(0, start - 40) : start]
