@@ -4,6 +4,9 @@ The module constants are regex sources; ``rx.NAME`` is the compiled pattern, com
 use, so importing the grammar costs nothing and a run compiles only what its passages need.
 Patterns that start with a determiner ("the first Pisan canto") are only tried just before
 ordinal words (``anchored``): run at every position they were most of the grammar's cost.
+Likewise a pattern that opens with a look-behind or ``\b`` makes the engine try it at every
+position; such patterns are tried only where ``starts`` (str.find) says a match can begin
+(``matches_at``), which gives the same matches as ``finditer``.
 """
 
 from __future__ import annotations
