@@ -308,6 +308,7 @@ OF_FOREIGN_WORK = (
 )
 RANGED_ROMAN = rf"{DASH_SIGN}(?:{g.ROMAN})"  # "–XLV" after a bare numeral
 LISTED_ROMAN = rf"{g.LIST_SEP}(?!I\b)(?:{g.ROMAN})"  # ", XLV" / " and XLV" after one
+WORD_FINAL_TH = r"th(?![a-z])"  # on lower-cased text: opens with a literal, so it scans fast
 UR_CANT = r"ur[-‐\s]?cant"  # "Ur-Cantos", lower-cased: a blocked phrase
 # Around "Canto(s)" and the numerals after it (scan.keywords, scan.numbered):
 KEYWORD_GAP = r"\s{1,3}(?:(?:[Nn]os?\.|[Nn]umbers?)\s*)?|,\s*(?=[IVXLC]{2,}\b[,;)]?)"
@@ -352,6 +353,7 @@ rx = LazyPatterns(
     DET_BEFORE=DET_BEFORE,
     BARE_ARABIC=BARE_ARABIC,
     UR_CANT=UR_CANT,
+    WORD_FINAL_TH=WORD_FINAL_TH,
     KEYWORD_GAP=KEYWORD_GAP,
     VAGUE_BEFORE=VAGUE_BEFORE,
     OPEN_PAREN=OPEN_PAREN,
@@ -380,17 +382,26 @@ def ordinal_positions(text: str, lower: str) -> list[int]:
     for needle in g.ORDINAL_NEEDLES:
         at = lower.find(needle)
         while at >= 0:
-            start, end = at, at + len(needle)
-            while start and lower[start - 1].isalpha():
-                start -= 1
-            while end < len(lower) and lower[end].isalpha():
-                end += 1
+            start, end = _alpha_run(lower, at, at + len(needle))
             if lower[start:end] in g.ORDINAL_TOKENS:
                 positions.add(start)
             at = lower.find(needle, end)
+    for m in rx.WORD_FINAL_TH.finditer(lower):  # "fourth" … "hundredth"
+        start, end = _alpha_run(lower, m.start(), m.end())
+        if lower[start:end] in g.ORDINAL_TOKENS:
+            positions.add(start)
     numeric = rx.ORDINAL_NUMERIC_ASCII if text.isascii() else rx.ORDINAL_NUMERIC
     positions.update(m.start() for m in numeric.finditer(text))
     return sorted(positions)
+
+
+def _alpha_run(s: str, start: int, end: int) -> tuple[int, int]:
+    """``start:end`` widened to the whole run of letters around it."""
+    while start and s[start - 1].isalpha():
+        start -= 1
+    while end < len(s) and s[end].isalpha():
+        end += 1
+    return start, end
 
 
 @lru_cache(maxsize=4096)
