@@ -530,6 +530,12 @@ def rebuild_command(meta: dict[str, Any]) -> str:
     parts += [f"--lr {s['lr']}", f"--batch-size {s['batch_size']}"]
     if s.get("max_steps"):
         parts.append(f"--max-steps {s['max_steps']}")
+    if s.get("grad_accum", 1) != 1:
+        parts.append(f"--grad-accum {s['grad_accum']}")
+    if s.get("eval_every"):
+        parts.append(f"--eval-every {s['eval_every']}")
+    if s.get("max_length", 1024) != 1024:
+        parts.append(f"--max-length {s['max_length']}")
     parts += [f"--eval-fraction {s['eval_fraction']}", f"--seed {s['seed']}"]
     return " ".join(parts)
 
