@@ -308,6 +308,7 @@ OF_FOREIGN_WORK = (
 )
 RANGED_ROMAN = rf"{DASH_SIGN}(?:{g.ROMAN})"  # "–XLV" after a bare numeral
 LISTED_ROMAN = rf"{g.LIST_SEP}(?!I\b)(?:{g.ROMAN})"  # ", XLV" / " and XLV" after one
+LINE_OWNER = r"\s*(?:of|in|from)\s+(?:the\s+)?"  # "ll. 3-5 of (the) …": the canto that follows
 WORD_FINAL_TH = r"th(?![a-z])"  # on lower-cased text: opens with a literal, so it scans fast
 UR_CANT = r"ur[-‐\s]?cant"  # "Ur-Cantos", lower-cased: a blocked phrase
 # Around "Canto(s)" and the numerals after it (scan.keywords, scan.numbered):
@@ -354,6 +355,7 @@ rx = LazyPatterns(
     BARE_ARABIC=BARE_ARABIC,
     UR_CANT=UR_CANT,
     WORD_FINAL_TH=WORD_FINAL_TH,
+    LINE_OWNER=LINE_OWNER,
     KEYWORD_GAP=KEYWORD_GAP,
     VAGUE_BEFORE=VAGUE_BEFORE,
     OPEN_PAREN=OPEN_PAREN,

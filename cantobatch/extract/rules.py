@@ -20,14 +20,15 @@ end negative, a whole canto has no lines, a group that only locates a numbered c
 
 from __future__ import annotations
 
-import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import cache
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING
 
 from cantobatch.data import Extraction, Passage, Reference, sha256_hex
 from cantobatch.extract import grammar as g
-from cantobatch.extract.patterns import sentence_index
+from cantobatch.extract.patterns import rx, sentence_index
 from cantobatch.extract.scan import CantoMention, LineMention, Scanner
 
 if TYPE_CHECKING:
@@ -54,7 +55,8 @@ def extract_references(text: str) -> list[Reference]:
     scan.groups()
     scan.bare_in_context(context or bool(scan.cantos))
     scan.line_mentions()
-    cantos = sorted(scan.cantos, key=lambda c: c.start)
+    cantos = sorted(scan.cantos, key=attrgetter("start"))
+    starts = [c.start for c in cantos]  # for _target to bisect
 
     # Lines first: a positional line may pick one canto out of a group ("the last line of the
     # Pisan Cantos" → 84), and then the group is not expanded.
@@ -62,7 +64,7 @@ def extract_references(text: str) -> list[Reference]:
     targeted: set[int] = set()
     # Lines given with their canto ("IX:ll.15-28") anchor relative phrases too.
     events = [(c.start, c.cantos[0], c.lines) for c in cantos if c.lines]
-    for mention in sorted(scan.lines, key=lambda m: m.start):
+    for mention in sorted(scan.lines, key=attrgetter("start")):
         if mention.relative:
             earlier = [e for e in events if e[0] < mention.start and any(x > 0 for x in e[2])]
             if not earlier:
@@ -77,7 +79,7 @@ def extract_references(text: str) -> list[Reference]:
                 continue
             start, end = mention.start, mention.end
         else:
-            found = _target(text, mention, cantos, scan.sentences)
+            found = _target(text, mention, cantos, starts, scan.sentences)
             if found is None:
                 continue
             target, canto = found
@@ -109,7 +111,7 @@ def extract_references(text: str) -> list[Reference]:
         rows.extend((c.start, c.end, n, lines, c.family, c.cited_page) for n in c.cantos)
 
     out, seen = [], set()
-    for start, end, canto, lines, family, page in sorted(rows, key=lambda r: (r[0], r[1])):
+    for start, end, canto, lines, family, page in sorted(rows, key=itemgetter(0, 1)):
         if (canto, lines, start, end) in seen:
             continue
         seen.add((canto, lines, start, end))
@@ -130,23 +132,27 @@ def extract_references(text: str) -> list[Reference]:
 
 
 def _target(
-    text: str, mention: LineMention, cantos: list[CantoMention], sentences: list[tuple[int, int]]
+    text: str,
+    mention: LineMention,
+    cantos: list[CantoMention],
+    starts: list[int],
+    sentences: list[tuple[int, int]],
 ) -> tuple[CantoMention, int] | None:
     """The canto a line reference belongs to: the one it names ("of Canto I"), else the nearest
-    single canto before it in the passage."""
-    follow = re.match(r"\s*(?:of|in|from)\s+(?:the\s+)?", text[mention.end : mention.end + 24])
+    single canto before it in the passage. ``starts``: the cantos' starts, in order."""
+    follow = rx.LINE_OWNER.match(text, mention.end, mention.end + 24)
     if follow:
-        at = mention.end + follow.end()
-        for c in cantos:
-            if mention.end < c.start <= at or c.start == at:
-                if len(c.cantos) == 1:
+        at = follow.end()  # past "of the": the cantos starting after the mention, up to here
+        for c in cantos[bisect_right(starts, mention.end) : bisect_right(starts, at)]:
+            if len(c.cantos) == 1:
+                return c, c.cantos[0]
+            if c.family == "group" and mention.family == "first_last" and mention.lines:
+                if all(x < 0 for x in mention.lines):
+                    return c, c.cantos[-1]
+                if all(x > 0 for x in mention.lines):
                     return c, c.cantos[0]
-                if c.family == "group" and mention.family == "first_last" and mention.lines:
-                    if all(x < 0 for x in mention.lines):
-                        return c, c.cantos[-1]
-                    if all(x > 0 for x in mention.lines):
-                        return c, c.cantos[0]
-    before = [c for c in cantos if c.end <= mention.start]
+    # (a canto ending before the mention starts before it too)
+    before = [c for c in cantos[: bisect_right(starts, mention.start)] if c.end <= mention.start]
     if not before:
         return None
     nearest = before[-1]
