@@ -275,7 +275,10 @@ def first_chars(pattern: re.Pattern) -> str | None:
                 return out, False
         return out, True
 
-    result = first(tree.data)
+    try:
+        result = first(tree.data)
+    except (AttributeError, TypeError, IndexError):  # a parser of another shape: plain scans
+        return None
     if result is None or result[1]:
         return None
     chars = result[0]
