@@ -28,7 +28,7 @@ ROMAN = rf"{_NB}(?=[IVXLC])(?:{ROMAN_UP}){_NA}"
 ROMAN_ANY = rf"{_NB}(?=[IVXLCivxlc])(?:{ROMAN_UP}|{ROMAN_LOW}){_NA}"
 ARABIC = r"(?<![\d.,/])\d{1,3}(?![\d])"
 NUMERAL = rf"(?:{ROMAN_ANY}|{ARABIC})"
-DASH = r"(?:\s*[-‐‑–—−]\s*|\s*\.\.\s*|\s+(?:to|through|thru)\s+)"
+DASH = r"(?:\s*[-‐‑–—−]\s*|\s*\.\.\s*|\s+(?:through\s+to|to|through|thru|until|till)\s+)"
 LIST_SEP = r"(?:\s*,\s*(?:and\s+(?:then\s+)?|&\s*|then\s+)?|\s+(?:and|&|or)\s+|\s*;\s*)"
 
 _UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]

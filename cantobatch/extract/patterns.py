@@ -59,7 +59,7 @@ LINE_NUM = r"\d{1,3}(?![\d])"
 LINE_ITEM = rf"{LINE_NUM}(?:{g.DASH}{LINE_NUM})?(?!\s*[:/]\s*\d)(?!\.\d)"
 LINE_LIST = rf"{LINE_ITEM}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*){LINE_ITEM})*"
 SUFFIX_LINES = (
-    rf"(?:\s*:\s*(?:ll?\.\s*|lines?\s+)?|\s*,?\s*(?:ll?\.|lines?\s)\s*)(?P<lines>{LINE_LIST})"
+    rf"(?:\s*:\s*(?:ll?\.\s*|lines?\s+)?|\s*,?\s*(?:ll?\.|ll\s|lines?\s)\s*)(?P<lines>{LINE_LIST})"
 )
 SUFFIX_DOT_LINE = rf"\.(?P<lines>{LINE_ITEM})"  # "I.23"
 PAGE = r"\d{1,4}(?:[-–]\d{1,4})?(?![\d/])"
@@ -67,7 +67,9 @@ SUFFIX_PAGE = (
     rf"\s*/\s*(?P<page>{PAGE})|\s+at\s+p(?:age|\.)\s*(?P<page2>{PAGE})"
     rf"|\s*\(\s*p(?:age|\.)\s*(?P<page3>{PAGE})\s*\)|\s*,\s*(?:pages?|pp?\.)\s*(?P<page4>{PAGE})"
 )
-ARABIC_PAGE = r"(?<![\w/.,:\-])(?P<canto>\d{1,3})/(?P<page>\d{1,4})(?:[-–]\d{1,4})?(?![\d/])"
+ARABIC_PAGE = (
+    r"(?<![\w/.,:\-])(?P<canto>\d{1,3})(?P<slash> ?/ ?)(?P<page>\d{1,4})(?:[-–]\d{1,4})?(?![\d/])"
+)
 C_PAGE = r"(?<![A-Za-z0-9])C(?P<canto>\d{1,3})[./](?P<page>\d{1,4})(?![\d/])"
 LINE_KW = rf"(?<![A-Za-z])(?:ll\.?|l\.|[Ll]ines?|LL\.|LINES?)\s*(?P<lines>{LINE_LIST})"
 LINE_WORDS = (
@@ -82,7 +84,9 @@ ORD_SPECIAL = (
 ORD = rf"(?:{ORD_SPECIAL}|{g.ORDINAL_WORD}|{g.ORDINAL_NUM})"
 # One optional lowercase word between the determiner and the ordinal: "the very last line".
 ADJ = rf"(?:(?!(?:{ORD}|and|or|of|in|lines?|cantos?)\b)[a-z]+\s+)?"
-DETERMINER = r"(?:\b(?:[Tt]he|Pound['’]s|[Hh]is|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)|(?<=['’]s))"
+DETERMINER = (
+    r"(?:\b(?:[Tt]he|Pound['’]s|[Hh]is|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)|(?<=['’]s)|(?<=s['’]))"
+)
 LINE_DET = r"(?:\b(?:[Tt]he|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)|(?<=['’]s))"
 ORDINAL_LINE = (
     rf"{LINE_DET}\s+{ADJ}(?P<ord>{ORD})\s+line\b(?!s)"
@@ -140,6 +144,11 @@ FROM_TO = (
     rf"\b[Ff]rom\s+[Cc]anto\s+(?P<a>{g.ROMAN_ANY}|\d{{1,3}})\s+(?:to|through|until|till)\s+"
     rf"[Cc]anto\s+(?P<b>{g.ROMAN_ANY}|\d{{1,3}})\b"
 )
+CANTO_THROUGH = (
+    rf"[Cc]anto\s+(?P<a>{g.ROMAN_ANY}|\d{{1,3}})(?:\s*[-–—]\s*|\s+(?:through|thru)(?:\s+to)?\s+)"
+    rf"[Cc]anto\s+(?P<b>{g.ROMAN_ANY}|\d{{1,3}})\b"
+)
+KEYWORD_THE_ORDINAL = rf"\s+the\s+(?P<ord>{g.ORDINAL_WORD})(?![\w-])"  # "Canto the Seventeenth"
 ORDINAL_TAIL_NOUN = (
     r"\s+(?:centur(?:y|ies)|years?|birthday|anniversary|days?|times?|street|regiment|division|"
     r"congress|psalm|dynasty|parallel|floor|minutes?|per\s*cent|percent|pages?|chapters?|lines?|"
@@ -163,7 +172,8 @@ def group_patterns() -> tuple[re.Pattern, re.Pattern]:
         if grp.adjective
     )
     ordinal = re.compile(
-        rf"{DETERMINER}\s+{ADJ}(?P<ord>{ORD})(?:\s+(?P<count>{COUNT}))?"
+        rf"{DETERMINER}\s+{ADJ}(?:(?P<pre>{NUMBER_ORD})\s+and\s+(?=(?:last|final)\b))?"
+        rf"(?P<ord>{ORD})(?:\s+(?P<count>{COUNT}))?"
         rf"(?:\s+(?:{adjectives}))?(?:\s+(?P<kw>[Cc]antos?)(?![A-Za-z]))?"
         rf"(?:(?:\s+(?:in|of|from|among)\s+(?:[Tt]he\s+)?(?:(?:Pound|his)['’]?s?\s+)?"
         rf"(?:{g.COUNT}\s+)?|\s+)[‘“\"']?(?:{names})"
@@ -293,10 +303,16 @@ ORDINAL_NUMERIC_ASCII = r"[0-9](?:st|nd|rd|th)\b"  # the same on ASCII text, and
 # the engine skips to candidates fast (scan checks the boundary before).
 ROMAN_RUN = r"[IVXLC][IVXLC]*(?!\w)"
 C_DIGIT = r"C\d"
-DET_BEFORE = r"\b(?:[Tt]he|Pound['’]s|[Hh]is|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)\s|['’]s\s"
+DET_BEFORE = r"\b(?:[Tt]he|Pound['’]s|[Hh]is|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)\s|['’]s\s|s['’]\s"
 # "repeated in 46.": an arabic numeral after "in"; the two scouts open with a literal, so the
 # engine jumps to their candidates (BARE_ARABIC opens with \b and would try every position).
 BARE_ARABIC = r"\b(?:in|and)\s+(\d{1,3})(?=\s*(?:[.,;:)]|$))"
+BARE_ARABIC_LIST = (
+    r"\b(?:in|of|to|and|from|for|compare|see|cf\.)\s+(\d{1,3})(?=\s*(?:,|and\b|&|[-–]\s*\d))"
+)
+PREP_DIGIT = r"(?:in|of|to|and|from|for|compare|see|cf\.)\s+\d"
+# "… 2 to 3 drafts", "… 76 and 80 years": a plural noun after the numbers (not "is", "was", "as")
+COUNTED_LIST_AFTER = r"\s*(?:%|per\s*cent|(?!(?:i|wa|ha|doe|a|thu|thi|plu|u)s\b)[a-z]+s\b)"
 IN_DIGIT = r"in\s+\d"
 AND_DIGIT = r"and\s+\d"
 # After a numeral: "… of Dante's Inferno", "… in Homage to Sextus Propertius" (another work's).
@@ -304,18 +320,22 @@ OF_OTHER_WORK = (
     r"\s*,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+)?(?:[Tt]he\s+|Hugh\s+Selwyn\s+|Homage\s+to\s+"
     r"(?:Sextus\s+)?)?[‘“\"']?(?:" + g.OTHER_WORK + "|" + g.FOREIGN_WORK + ")"
 )
-OF_FOREIGN_WORK = (
-    r"\s*,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+|[Tt]he\s+|his\s+)*[‘“\"']?(?:"
+OF_FOREIGN_WORK = (  # also "Canto XIX (Inferno)"
+    r"\s*(?:,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+|[Tt]he\s+|his\s+)*|\(\s*)[‘“\"']?(?:"
     + g.FOREIGN_WORK
     + ")"
 )
 RANGED_ROMAN = rf"{DASH_SIGN}(?:{g.ROMAN})"  # "–XLV" after a bare numeral
+THROUGH_ROMAN = rf"\s+(?:through|thru)\s+(?:{g.ROMAN})"  # " through XC" after one
 LISTED_ROMAN = rf"{g.LIST_SEP}(?!I\b)(?:{g.ROMAN})"  # ", XLV" / " and XLV" after one
 LINE_OWNER = r"\s*(?:of|in|from)\s+(?:the\s+)?"  # "ll. 3-5 of (the) …": the canto that follows
 WORD_FINAL_TH = r"th(?![a-z])"  # on lower-cased text: opens with a literal, so it scans fast
 UR_CANT = r"ur[-‐\s]?cant"  # "Ur-Cantos", lower-cased: a blocked phrase
 # Around "Canto(s)" and the numerals after it (scan.keywords, scan.numbered):
-KEYWORD_GAP = r"\s{1,3}(?:(?:[Nn]os?\.|[Nn]umbers?)\s*)?|,\s*(?=[IVXLC]{2,}\b[,;)]?)"
+KEYWORD_GAP = (
+    r"\s{1,3}(?:(?:numbered|[Nn]os?\.|[Nn]umbers?|(?P<from>from))\s*)?|\s*#\s*"
+    r"|,\s*(?=[IVXLC]{2,}\b[,;)]?)"
+)
 VAGUE_BEFORE = r"\b(?:[Aa]n?|[Ee]ach|[Ee]very|[Aa]ny|[Aa]nother|[Ww]hich|[Ww]hat|[Oo]ne)\s+$"
 OPEN_PAREN = r"\s*[’'”\"]?\s*\(\s*"
 CLOSE_PAREN = r"\s*\)"
@@ -349,6 +369,8 @@ rx = LazyPatterns(
     SENTENCE_START=SENTENCE_START,
     ORDINAL_LIST=ORDINAL_LIST,
     FROM_TO=FROM_TO,
+    CANTO_THROUGH=CANTO_THROUGH,
+    KEYWORD_THE_ORDINAL=KEYWORD_THE_ORDINAL,
     ORDINAL_TAIL_NOUN=ORDINAL_TAIL_NOUN,
     ORDINAL_NUMERIC=ORDINAL_NUMERIC,
     ORDINAL_NUMERIC_ASCII=ORDINAL_NUMERIC_ASCII,
@@ -356,6 +378,9 @@ rx = LazyPatterns(
     C_DIGIT=C_DIGIT,
     DET_BEFORE=DET_BEFORE,
     BARE_ARABIC=BARE_ARABIC,
+    BARE_ARABIC_LIST=BARE_ARABIC_LIST,
+    PREP_DIGIT=PREP_DIGIT,
+    COUNTED_LIST_AFTER=COUNTED_LIST_AFTER,
     UR_CANT=UR_CANT,
     WORD_FINAL_TH=WORD_FINAL_TH,
     LINE_OWNER=LINE_OWNER,
@@ -368,6 +393,7 @@ rx = LazyPatterns(
     OF_OTHER_WORK=OF_OTHER_WORK,
     OF_FOREIGN_WORK=OF_FOREIGN_WORK,
     RANGED_ROMAN=RANGED_ROMAN,
+    THROUGH_ROMAN=THROUGH_ROMAN,
     LISTED_ROMAN=LISTED_ROMAN,
     IN_DIGIT=IN_DIGIT,
     AND_DIGIT=AND_DIGIT,
@@ -420,7 +446,7 @@ def determiner_anchors(text: str, positions: list[int]) -> list[tuple[int, list[
     anchors = []
     for pos in positions:
         starts = [
-            det.start() + 2 if det.group()[0] in "'’" else det.start()
+            det.start() + 2 if det.group()[0] in "'’s" else det.start()
             for det in rx.DET_BEFORE.finditer(text, max(0, pos - 48), pos)
         ]
         if starts:

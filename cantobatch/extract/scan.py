@@ -70,6 +70,7 @@ def _word_or_quote(ch: str) -> bool:
 # "cant"; outside ASCII, case folding can do more.
 _BLOCK_WORDS = ("bel", "fermo", "firmo", "cantus", "general", "jondo", "hondo", "gregorian")
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_POSSESSIVES = ("'s", "’s", "s'", "s’")  # before "first canto": whose canto
 
 
 def _may_block(window: str) -> bool:
@@ -290,6 +291,13 @@ class Scanner:
             if span and same and g.valid_canto(span[-1]) and not self._foreign(m.start(), m.end()):
                 self.add(CantoMention(m.start(), m.end(), span, "range"))
         keyword_at = starts(text, "ant", "Cc") + starts(text, "ANT", "C")
+        for m in matches_at(rx.CANTO_THROUGH, text, keyword_at):  # "Canto LII through Canto LXI"
+            a, b = roman_value(m.group("a")), roman_value(m.group("b"))
+            span = g.expand_range(a, b) if a and b else None
+            same = m.group("a").isdigit() == m.group("b").isdigit()
+            ok = span and same and g.valid_canto(span[-1]) and self.free(m.start(), m.end())
+            if ok and not self._foreign(m.start(), m.end()):
+                self.add(CantoMention(m.start(), m.end(), span, "range"))
         for m in matches_at(rx.KEYWORD, text, keyword_at):
             if not self.free(m.start(), m.end()):
                 continue
@@ -300,6 +308,8 @@ class Scanner:
             plural = m.group().lower().endswith("s")
             vague = rx.VAGUE_BEFORE.search(text[max(0, m.start() - 12) : m.start()])
             items = self.numbered(gap.end(), m.start(), True, arabic=True, words=not vague)
+            if gap.group("from") and not (len(items) == 1 and items[0].family == "range"):
+                items = []  # "the cantos from 31 to 34", not "the cantos from 1925"
             if items and items[0].family in ("arabic", "list", "range", "lines", "page"):
                 lonely_word = rx.WORD_NUMBER.fullmatch(text[gap.end() : items[0].end])
                 if lonely_word and plural and len(items) == 1 and len(items[0].cantos) == 1:
@@ -317,8 +327,19 @@ class Scanner:
             if items:
                 for item in items:
                     self.add(item)
-            else:
-                self.parenthesised(m.end())
+            elif not self.parenthesised(m.end()):
+                self.keyword_the_ordinal(m)
+
+    def keyword_the_ordinal(self, keyword: re.Match) -> None:
+        """ "Canto the Seventeenth" (Don Juan's "Canto the First" is refused as another poem's)."""
+        if keyword.group() not in ("Canto", "CANTO"):
+            return  # "the canto the first reviewers hated"
+        m = rx.KEYWORD_THE_ORDINAL.match(self.text, keyword.end())
+        if not m or not m.group("ord")[0].isupper():
+            return
+        n = g.ordinal_value(re.sub(r"[-\s]+", " ", m.group("ord").lower()))
+        if g.valid_canto(n) and not self._foreign(keyword.start(), m.end()):
+            self.add(CantoMention(keyword.start(), m.end(), [n], "ordinal"))
 
     def parenthesised(self, pos: int) -> bool:
         """Numerals filling a parenthesis after a group or "Cantos": "China Cantos (52–61)"."""
@@ -362,7 +383,7 @@ class Scanner:
             if pattern is rx.C_PAGE:
                 at = [m.start() for m in rx.C_DIGIT.finditer(self.text)]
             else:  # one to three digits before a slash
-                at = [p for q in starts(self.text, "/") for p in (q - 3, q - 2, q - 1) if p >= 0]
+                at = [p for q in starts(self.text, "/") for p in range(q - 4, q) if p >= 0]
             for m in matches_at(pattern, self.text, at):
                 if not self.free(m.start(), m.end()):
                     continue
@@ -375,6 +396,8 @@ class Scanner:
                 )
                 if pattern is rx.ARABIC_PAGE and page < 20 and not (context or cited):
                     continue
+                if pattern is rx.ARABIC_PAGE and m.group("slash") != "/" and page < 20:
+                    continue  # "1 / 3": a fraction written with spaces
                 if pattern is rx.ARABIC_PAGE and re.search(
                     r"(?:\d[-/]|\b(?:pp?|vol|no)\.?\s*)$",
                     self.text[max(0, m.start() - 12) : m.start()],
@@ -412,6 +435,8 @@ class Scanner:
             count = phrase_count(m.group("count")) if m.group("count") else None
             kw = m.group("kw")
             idx = gi if gi is not None else ai
+            if idx is None and kw and self.text[m.start() - 2 : m.start()] in _POSSESSIVES:
+                idx = gi = self._group_ending_at(m.start() - 2)  # "Rock-Drill's first canto"
             if idx is not None:
                 if ai is not None and gi is None and not kw:
                     continue  # "the first Pisan" with no noun: not enough
@@ -423,6 +448,8 @@ class Scanner:
                 if count is None and kw and kw.lower() == "cantos":
                     continue  # "the first cantos": vague
                 n = g.ordinal_value(which)
+                if n is None and m.group("pre"):  # "the thirtieth and last canto"
+                    n = g.ordinal_value(re.sub(r"[-\s]+", " ", m.group("pre").lower()))
                 if n is None or (count and n != 1):
                     continue  # "the last canto": of what?
                 cantos = list(range(1, count + 1)) if count else [n]
@@ -441,9 +468,17 @@ class Scanner:
                 cantos, end, family = [n], m.end("ord"), "ordinal"
             if not cantos or not all(g.valid_canto(c) for c in cantos):
                 continue
-            if self._foreign(m.start(), end):
+            # A group's name makes the canto Pound's, whatever poem the sentence named before.
+            if family != "group_ordinal" and self._foreign(m.start(), end):
                 continue
             self.add(CantoMention(m.start(), end, cantos, family))
+
+    def _group_ending_at(self, end: int) -> int | None:
+        """The group whose name ends at ``end`` ("Rock-Drill" in "Rock-Drill's"), if any."""
+        for i in self.triggered_groups():
+            if any(m.end() == end for m in group_name_matches(i, self.text[:end])):
+                return i
+        return None
 
     def groups(self) -> None:
         groups = g.load_groups()
@@ -456,6 +491,9 @@ class Scanner:
             before = self.text[max(0, m.start() - 16) : m.start()]
             if re.search(r"\b(?:[Aa]n?|[Oo]ne\s+of\s+the|[Ss]ome\s+of\s+the)\s+[‘“\"']?$", before):
                 continue  # "a Pisan canto", "one of the Pisan Cantos": which one is not said
+            word = re.search(r"([a-z]+)\s+$", before)
+            if word and word.group(1) in g.ORDINAL_TOKENS and m.group().lower().endswith("canto"):
+                continue  # "the eleventh Pisan canto" that no ordinal pattern read: one canto
             grp = groups[i]
             if self.parenthesised(m.end()):
                 continue
@@ -478,7 +516,8 @@ class Scanner:
                 continue
             word = re.search(r"([A-Za-z][A-Za-z.]*)\s+$", before)
             prev = word.group(1).lower() if word else ""
-            ranged = rx.RANGED_ROMAN.match(after)
+            # "of I through XC": a numeral, not the pronoun; "through" may mean "via" (no range)
+            ranged = rx.RANGED_ROMAN.match(after) or rx.THROUGH_ROMAN.match(after)
             listed = rx.LISTED_ROMAN.match(after)
             strong = bool(ranged or listed) and not self._blocked_bare(m.start(), m.end() + 8)
             # "LXXXI’s ‘Pull down thy vanity’": a long numeral owning something is a canto
@@ -538,6 +577,20 @@ class Scanner:
                 items = self.numbered(m.start(1), m.start(1), True, arabic=True)
                 for item in items or [CantoMention(m.start(1), m.end(1), [n], "arabic")]:
                     self.add(item)
+        # "the memories of 76 and 80", "those to 96–109": a list or range after a preposition
+        at = [m.start() for m in rx.PREP_DIGIT.finditer(self.text)]
+        for m in matches_at(rx.BARE_ARABIC_LIST, self.text, at):
+            if not self.free(m.start(1), m.end(1)) or re.search(
+                r"(?:\d\s*|\bp+\.\s*|:\s*)$", self.text[max(0, m.start() - 12) : m.start()]
+            ):
+                continue
+            items = self.numbered(m.start(1), m.start(1), True, arabic=True)
+            several = sum(len(item.cantos) for item in items) >= 2
+            if several and rx.COUNTED_LIST_AFTER.match(self.text, items[-1].end):
+                continue  # "from 2 to 3 drafts"
+            if several and self.free(m.start(1), items[-1].end):
+                for item in items:
+                    self.add(item)
 
     def _blocked_bare(self, start: int, end: int) -> bool:
         text = self.text
@@ -569,7 +622,10 @@ class Scanner:
         between = before[hits[-1].end() :] if hits else ""
         # "Paradiso XXX in Canto LXXIV": the other poem already has its own numeral
         own_numeral = hits and re.search(r"\b(?:[IVXLC]+|\d{1,3})\b", between)
-        if hits and "Pound" not in between and not (pound_canto and (poet_only or own_numeral)):
+        possessive = bool(hits) and between in ("'s ", "’s ")  # "Dante's Canto V"
+        exempt = pound_canto and (poet_only or own_numeral) and not possessive
+        pounds = "Pound" in between or text.startswith("Pound", start)
+        if hits and not pounds and not exempt:
             return True
         after = text[end : end + 60]
         if rx.OF_FOREIGN_WORK.match(after):
@@ -589,7 +645,13 @@ class Scanner:
     def line_mentions(self) -> None:
         text = self.text
         words = "line" in self.lower
-        if not (words or self.ordinal_positions or "l." in self.lower or "=" in text):
+        if not (
+            words
+            or self.ordinal_positions
+            or "l." in self.lower
+            or "=" in text
+            or _after_non_letter(text, starts(text, "ll "))  # "ll 4-8", no full stop
+        ):
             return
         has_line = "line" in text  # all but COUNT_LINES below need the word, in lower case
         for m in anchored(text, rx.PAIR_LINES, self.anchors) if has_line else ():

@@ -1,0 +1,164 @@
+"""The citation grammar on phrasings its development set did not have (sentences written for these
+tests): another poem's canto in the same sentence as Pound's, ranges and lists without the keyword
+repeated, line and page forms without the usual punctuation, group ordinals in new words."""
+
+from __future__ import annotations
+
+import pytest
+
+from cantobatch.extract.rules import extract_references
+from cantobatch.references import canonical
+
+
+def refs(text: str) -> list[tuple[int, list[int]]]:
+    return [(r["canto"], r["lines"]) for r in canonical(extract_references(text))]
+
+
+def cantos(text: str) -> list[int]:
+    return [c for c, _ in refs(text)]
+
+
+def span(a: int, b: int) -> list[int]:
+    return list(range(a, b + 1))
+
+
+# --- another poem's canto beside Pound's ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a group ordinal names Pound's poem however near Dante's numeral is
+        ("After Purgatorio XXX, the last Adams canto reads like a ledger.", [71]),
+        ("Paradiso XXXIII and then the second Malatesta canto: the seminar's odd pairing.", [9]),
+        # "Pound's" owns the ordinal that follows another poem's canto
+        (
+            "Where the third canto of the Paradiso has Piccarda, Pound's third canto has the Cid.",
+            [3],
+        ),
+    ],
+)
+def test_pound_canto_after_another_poems_canto(text, expected):
+    assert cantos(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dante's Canto XXXIII ends with the love that moves the sun.",
+        "Byron's Canto III opens with a farewell to his daughter.",
+        "Tasso's canto XVI has Armida's garden.",
+        "Canto XIX (Inferno) is the canto of the simoniac popes.",
+        "Canto X (Purgatorio) shows the humble carved in marble.",
+    ],
+)
+def test_possessive_or_parenthesised_other_poet_refuses(text):
+    assert refs(text) == []
+
+
+# --- ranges and lists ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Canto LII through Canto LXI retell the dynasties.", span(52, 61)),
+        ("Canto 62 – Canto 71 compress the Adams papers.", span(62, 71)),
+        ("The cantos numbered XIV to XVI are set in hell and purgatory.", span(14, 16)),
+        ("the cantos from 31 to 34, on Jefferson", span(31, 34)),
+        ("Cantos XVII through to XXX were written in Rapallo.", span(17, 30)),
+        ("Terrell needs more pages for Cantos 1 to 30 than for those to 31–41.", span(1, 41)),
+    ],
+)
+def test_ranges_in_more_words(text, expected):
+    assert cantos(text) == expected
+
+
+def test_comparison_between_two_cantos_is_not_a_range():
+    assert cantos("Compare Canto XLV to Canto LI.") == [45, 51]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Canto 38 gives the A + B theorem; the versions of 46 and 52 are angrier.", [38, 46, 52]),
+        ("Canto 13 is Kung; compare 49 and 53 for the later Confucius.", [13, 49, 53]),
+        # "through" between bare numerals may be a path, not a range, but "I" there is a numeral
+        ("Kenner follows the light of I through XVII and CXVI.", [1, 17, 116]),
+    ],
+)
+def test_bare_lists_and_ranges_beside_a_cited_canto(text, expected):
+    assert cantos(text) == expected
+
+
+def test_bare_arabic_lists_need_a_cited_arabic_canto_and_no_counted_noun():
+    assert cantos("The letters of 1936 and 1937 mention it.") == []
+    assert cantos("In Canto 81 Pound remembers men of 60 and 70 years.") == [81]
+    assert cantos("Canto 47 went through from 2 to 3 drafts.") == [47]
+
+
+# --- lines and pages -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Canto XLIX, ll 1-8, is the rain scene.", [(49, span(1, 8))]),
+        ("Canto LI. ll 3-5 repeat the litany.", [(51, [3, 4, 5])]),
+        ("See ll 14-16 in Canto 2.", [(2, [14, 15, 16])]),
+    ],
+)
+def test_ll_without_a_full_stop(text, expected):
+    assert refs(text) == expected
+
+
+def test_ll_without_a_full_stop_and_no_canto_gives_nothing():
+    assert refs("The rhythm changes in ll 14-16.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("(80 / 493)", [80]),
+        ("Terrell's gloss (76 /460) is brief.", [76]),
+        ("the ant (81/ 521)", [81]),
+    ],
+)
+def test_canto_page_with_spaces_round_the_slash(text, expected):
+    assert cantos(text) == expected
+
+
+def test_spaced_slash_still_refuses_dates_and_fractions():
+    assert cantos("the winter of 1924 / 5") == []
+    assert cantos("Only 1 / 3 of the proofs were corrected.") == []
+
+
+# --- ordinals and groups -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Canto the Seventeenth", [17]),
+        ("the eleventh and last Pisan canto", [84]),
+        ("the fourteenth and final canto of Thrones", [109]),
+        ("Rock-Drill's first canto", [85]),
+        ("the Pisan Cantos' last canto", [84]),
+        ("The Coke cantos close the section.", [107, 108, 109]),
+        ("Everyone quotes the usury canto.", [45]),
+    ],
+)
+def test_ordinals_and_groups_in_new_words(text, expected):
+    assert cantos(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Don Juan, Canto the Seventh, is set at Ismail.",
+        "Coke's Institutes were Pound's late reading.",
+        "It was the canto the first reviewers hated.",
+    ],
+)
+def test_new_words_keep_their_refusals(text):
+    assert refs(text) == []
