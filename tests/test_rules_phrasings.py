@@ -162,3 +162,21 @@ def test_ordinals_and_groups_in_new_words(text, expected):
 )
 def test_new_words_keep_their_refusals(text):
     assert refs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Propertius IX and X are the elegies Pound cut hardest.",
+        "Henry VII and VIII are both in the Tudor chapters.",
+        "Lustra, II, III and IV",
+    ],
+)
+def test_numerals_listed_after_another_works_numeral_refuse(text):
+    assert refs(text) == []
+
+
+def test_a_canto_said_to_be_pounds_after_another_poems_canto():
+    text = "Don Juan canto II and the second canto of Pound both begin at sea."
+    assert cantos(text) == [2]
+    assert cantos("In XLVI and LII the bank returns.") == [46, 52]

@@ -326,6 +326,8 @@ OF_FOREIGN_WORK = (  # also "Canto XIX (Inferno)"
     + ")"
 )
 RANGED_ROMAN = rf"{DASH_SIGN}(?:{g.ROMAN})"  # "–XLV" after a bare numeral
+LISTED_BEFORE = rf"(?P<num>{g.ROMAN}){g.LIST_SEP}$"  # "II and " before a bare numeral
+WORK_COMMA_BEFORE = rf"(?:{g.OTHER_WORK}|{g.FOREIGN_WORK})\s*,\s*$"  # "Lustra, " before one
 THROUGH_ROMAN = rf"\s+(?:through|thru)\s+(?:{g.ROMAN})"  # " through XC" after one
 LISTED_ROMAN = rf"{g.LIST_SEP}(?!I\b)(?:{g.ROMAN})"  # ", XLV" / " and XLV" after one
 LINE_OWNER = r"\s*(?:of|in|from)\s+(?:the\s+)?"  # "ll. 3-5 of (the) …": the canto that follows
@@ -394,6 +396,8 @@ rx = LazyPatterns(
     OF_FOREIGN_WORK=OF_FOREIGN_WORK,
     RANGED_ROMAN=RANGED_ROMAN,
     THROUGH_ROMAN=THROUGH_ROMAN,
+    LISTED_BEFORE=LISTED_BEFORE,
+    WORK_COMMA_BEFORE=WORK_COMMA_BEFORE,
     LISTED_ROMAN=LISTED_ROMAN,
     IN_DIGIT=IN_DIGIT,
     AND_DIGIT=AND_DIGIT,

@@ -508,7 +508,7 @@ class Scanner:
             value = roman_value(m.group())
             if not self.free(m.start(), m.end()) or not g.valid_canto(value):
                 continue
-            if self._blocked_bare(m.start(), m.end()):
+            if self._blocked_bare(m.start(), m.end()) or self._continues_blocked_list(m.start()):
                 continue
             before, after = text[max(0, m.start() - 30) : m.start()], text[m.end() : m.end() + 40]
             if re.search(r"[(/]\s*$", before) and re.match(r"\s*\)", after) and m.group() != "I":
@@ -592,10 +592,21 @@ class Scanner:
                 for item in items:
                     self.add(item)
 
+    def _continues_blocked_list(self, start: int) -> bool:
+        """ "Mauberley II and III", "Henry VII and VIII": a numeral listed after one that is not
+        a canto is not one either."""
+        while True:
+            prev = rx.LISTED_BEFORE.search(self.text, max(0, start - 16), start)
+            if not prev:
+                return False
+            start = prev.start("num")
+            if self._blocked_bare(start, prev.end("num")):
+                return True
+
     def _blocked_bare(self, start: int, end: int) -> bool:
         text = self.text
         before = text[max(0, start - 40) : start]
-        if rx.LABEL_NOUN.search(before):
+        if rx.LABEL_NOUN.search(before) or rx.WORK_COMMA_BEFORE.search(before):
             return True
         word = re.search(r"([A-Za-z][\w.’']*)[ \t\u00a0]+$", before)
         if word:
@@ -624,7 +635,11 @@ class Scanner:
         own_numeral = hits and re.search(r"\b(?:[IVXLC]+|\d{1,3})\b", between)
         possessive = bool(hits) and between in ("'s ", "’s ")  # "Dante's Canto V"
         exempt = pound_canto and (poet_only or own_numeral) and not possessive
-        pounds = "Pound" in between or text.startswith("Pound", start)
+        pounds = (
+            "Pound" in between
+            or text.startswith("Pound", start)
+            or bool(re.match(r"\s+(?:of|by)\s+Pound\b", text[end : end + 16]))  # "canto of Pound"
+        )
         if hits and not pounds and not exempt:
             return True
         after = text[end : end + 60]
