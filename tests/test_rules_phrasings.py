@@ -180,3 +180,20 @@ def test_a_canto_said_to_be_pounds_after_another_poems_canto():
     text = "Don Juan canto II and the second canto of Pound both begin at sea."
     assert cantos(text) == [2]
     assert cantos("In XLVI and LII the bank returns.") == [46, 52]
+
+
+def test_a_volume_between_a_title_and_a_page_is_not_a_canto():
+    assert cantos("Adams, Works, III, 45, on Canto 62") == [62]
+    assert cantos("Terrell, Companion, I, 120") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the \u201cAdams\u201d cantos", span(62, 71)),
+        ('Critics disliked the "China" cantos.', span(52, 61)),
+        ("the second \u201cPisan\u201d canto", [75]),
+    ],
+)
+def test_group_name_in_quotation_marks(text, expected):
+    assert cantos(text) == expected

@@ -327,6 +327,9 @@ OF_FOREIGN_WORK = (  # also "Canto XIX (Inferno)"
 )
 RANGED_ROMAN = rf"{DASH_SIGN}(?:{g.ROMAN})"  # "–XLV" after a bare numeral
 LISTED_BEFORE = rf"(?P<num>{g.ROMAN}){g.LIST_SEP}$"  # "II and " before a bare numeral
+# "Terrell, Companion, II, 521": a volume between a title and a page
+TITLE_COMMA_BEFORE = r"\b[A-Z][\w’']+,\s*$"
+PAGE_COMMA_AFTER = r"\s*,\s*\d{1,4}\b(?!\s*[-–:/])"
 WORK_COMMA_BEFORE = rf"(?:{g.OTHER_WORK}|{g.FOREIGN_WORK})\s*,\s*$"  # "Lustra, " before one
 THROUGH_ROMAN = rf"\s+(?:through|thru)\s+(?:{g.ROMAN})"  # " through XC" after one
 LISTED_ROMAN = rf"{g.LIST_SEP}(?!I\b)(?:{g.ROMAN})"  # ", XLV" / " and XLV" after one
@@ -398,6 +401,8 @@ rx = LazyPatterns(
     THROUGH_ROMAN=THROUGH_ROMAN,
     LISTED_BEFORE=LISTED_BEFORE,
     WORK_COMMA_BEFORE=WORK_COMMA_BEFORE,
+    TITLE_COMMA_BEFORE=TITLE_COMMA_BEFORE,
+    PAGE_COMMA_AFTER=PAGE_COMMA_AFTER,
     LISTED_ROMAN=LISTED_ROMAN,
     IN_DIGIT=IN_DIGIT,
     AND_DIGIT=AND_DIGIT,

@@ -608,6 +608,8 @@ class Scanner:
         before = text[max(0, start - 40) : start]
         if rx.LABEL_NOUN.search(before) or rx.WORK_COMMA_BEFORE.search(before):
             return True
+        if rx.TITLE_COMMA_BEFORE.search(before) and rx.PAGE_COMMA_AFTER.match(text, end):
+            return True  # "Terrell, Companion, II, 521": a volume and its page
         word = re.search(r"([A-Za-z][\w.’']*)[ \t\u00a0]+$", before)
         if word:
             w = word.group(1)
