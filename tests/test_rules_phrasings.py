@@ -197,3 +197,20 @@ def test_a_volume_between_a_title_and_a_page_is_not_a_canto():
 )
 def test_group_name_in_quotation_marks(text, expected):
     assert cantos(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The notes he wrote at Pisa for his daughter survive.",
+        "Milton's Thrones, Dominations, Princedoms, Virtues, Powers",
+        "Epstein's Rock Drill was shown in 1915.",
+        "Rock Drill, the sculpture, was later cut down.",
+    ],
+)
+def test_group_names_in_other_senses_refuse(text):
+    assert refs(text) == []
+
+
+def test_cantos_written_at_pisa_are_the_pisan_cantos():
+    assert cantos("the cantos he composed at Pisa") == span(74, 84)
