@@ -214,3 +214,22 @@ def test_group_names_in_other_senses_refuse(text):
 
 def test_cantos_written_at_pisa_are_the_pisan_cantos():
     assert cantos("the cantos he composed at Pisa") == span(74, 84)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Canto XXXIX follows Circe. Homer's lines 135-40 are the source.", [(39, [])]),
+        ("Canto LI borrows Geryon; see Inferno XVII, ll. 1-27.", [(51, [])]),
+        ("In Canto XIII, as in the Analects, lines 1-4 are about silence.", [(13, [])]),
+        ("Canto XLIX, as in the rain scene, lines 1-4", [(49, [1, 2, 3, 4])]),
+    ],
+)
+def test_lines_another_text_owns_do_not_attach(text, expected):
+    assert refs(text) == expected
+
+
+def test_an_abbreviation_does_not_end_the_sentence():
+    # the numbered canto sits in the group's sentence, so the group is not expanded
+    assert refs("the Adams cantos, esp. LXVIII, ll. 3-5") == [(68, [3, 4, 5])]
+    assert cantos("Compare the Siena cantos, cf. XLIII.") == [43]

@@ -108,7 +108,11 @@ RELATIVE_LINES = (
     rf"(?:(?P<count>{g.COUNT})\s+)?(?P<noun>lines?)\b"
 )
 CONTEXT = r"(?i)(?<![a-z])cantos?(?![a-z])|(?<![A-Za-z])(?:ll?\.\s*\d|lines?\b)"
-SENTENCE_END = r"[.!?][\"”’)\]]*\s+(?=[A-Z“\"‘(\[])"
+# Not after an abbreviation: "the Pisan Cantos, esp. LXXXI", "cf. XLV", "St. Elizabeths"
+SENTENCE_END = (
+    r"(?<!\besp)(?<!\b[Cc]f)(?<!\be\.g)(?<!\bi\.e)(?<!\bviz)(?<!\bSt)(?<!\bDr)(?<!\bMr)(?<!\bMrs)"
+    r"[.!?][\"”’)\]]*\s+(?=[A-Z“\"‘(\[])"
+)
 SENTENCE_START = r"(?:^|[.!?;][\"”’)\]]*\s+|[(\[“\"‘]\s*)$"
 PREPOSITIONS = frozenset(
     [
@@ -334,6 +338,12 @@ WORK_COMMA_BEFORE = rf"(?:{g.OTHER_WORK}|{g.FOREIGN_WORK})\s*,\s*$"  # "Lustra, 
 THROUGH_ROMAN = rf"\s+(?:through|thru)\s+(?:{g.ROMAN})"  # " through XC" after one
 LISTED_ROMAN = rf"{g.LIST_SEP}(?!I\b)(?:{g.ROMAN})"  # ", XLV" / " and XLV" after one
 LINE_OWNER = r"\s*(?:of|in|from)\s+(?:the\s+)?"  # "ll. 3-5 of (the) …": the canto that follows
+# Just before a line reference, another text that owns it: "Inferno XXVI, ll. 90-142", "Homer's
+# line 12" (then it is not the last canto's).
+LINES_OWNED_BEFORE = (
+    rf"(?:(?:{g.FOREIGN_WORK}|{g.OTHER_WORK})(?:\s+(?:{g.ROMAN_ANY}|\d{{1,3}}))?[\s,.:]*"
+    r"|\b(?!Pound\b|Canto\b)[A-Z][a-z]+['’]s\s+)$"
+)
 WORD_FINAL_TH = r"th(?![a-z])"  # on lower-cased text: opens with a literal, so it scans fast
 UR_CANT = r"ur[-‐\s]?cant"  # "Ur-Cantos", lower-cased: a blocked phrase
 # Around "Canto(s)" and the numerals after it (scan.keywords, scan.numbered):
@@ -389,6 +399,7 @@ rx = LazyPatterns(
     UR_CANT=UR_CANT,
     WORD_FINAL_TH=WORD_FINAL_TH,
     LINE_OWNER=LINE_OWNER,
+    LINES_OWNED_BEFORE=LINES_OWNED_BEFORE,
     KEYWORD_GAP=KEYWORD_GAP,
     VAGUE_BEFORE=VAGUE_BEFORE,
     OPEN_PAREN=OPEN_PAREN,
