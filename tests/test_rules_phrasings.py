@@ -233,3 +233,25 @@ def test_an_abbreviation_does_not_end_the_sentence():
     # the numbered canto sits in the group's sentence, so the group is not expanded
     assert refs("the Adams cantos, esp. LXVIII, ll. 3-5") == [(68, [3, 4, 5])]
     assert cantos("Compare the Siena cantos, cf. XLIII.") == [43]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("what happens in the pisan cantos?", span(74, 84)),
+        ("are the rock-drill cantos hard?", span(85, 95)),
+        ("explain the adams cantos to me", span(62, 71)),
+        ("which is the first malatesta canto?", [8]),
+        ("the last of the italian cantos", [73]),
+    ],
+)
+def test_group_names_in_lower_case_as_users_type_them(text, expected):
+    assert cantos(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["He used a rock drill in the quarry.", "a hell of a canto", "the fifth decade of his life"],
+)
+def test_lower_case_words_alone_are_not_group_names(text):
+    assert refs(text) == []

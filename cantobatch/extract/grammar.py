@@ -174,6 +174,7 @@ class Group:
     names: tuple[str, ...]
     adjective: tuple[str, ...]
     triggers: tuple[str, ...] = ()  # substrings every name contains: skip the regex without one
+    lower: tuple[str, ...] = ()  # lower-case names, tried only where "cant" occurs
 
     @property
     def cantos(self) -> list[int]:
@@ -197,10 +198,11 @@ def load_groups(path: Path = GROUPS_PATH) -> tuple[Group, ...]:
             names=tuple(item.get("names", ())),
             adjective=tuple(item.get("adjective", ())),
             triggers=tuple(item.get("triggers", ())),
+            lower=tuple(item.get("lower", ())),
         )
         if not (valid_canto(group.first) and valid_canto(group.last) and group.first <= group.last):
             raise ConfigError(f"{path}: group {group.name!r} has an invalid canto range")
-        for pattern in group.names + group.adjective:
+        for pattern in group.names + group.adjective + group.lower:
             try:
                 re.compile(pattern)
             except re.error as exc:

@@ -166,9 +166,9 @@ ORDINAL_TAIL_NOUN = (
 def group_patterns() -> tuple[re.Pattern, re.Pattern]:
     groups = g.load_groups()
     names = "|".join(
-        f"(?P<g{i}>{'|'.join(f'(?:{p})' for p in grp.names)})"
+        f"(?P<g{i}>{'|'.join(f'(?:{p})' for p in grp.names + grp.lower)})"
         for i, grp in enumerate(groups)
-        if grp.names
+        if grp.names or grp.lower
     )
     adjectives = "|".join(
         f"(?P<a{i}>{'|'.join(f'(?:{p})' for p in grp.adjective)})"
@@ -215,16 +215,25 @@ def _trigger_scan() -> tuple[re.Pattern | None, tuple[str, ...]]:
     return pattern, tuple(w for w in words if w not in capitals)
 
 
-def triggers_in(text: str) -> set[str]:
-    """The group trigger words that occur in ``text``."""
+def triggers_in(text: str, lower_case: bool = True) -> set[str]:
+    """The group trigger words that occur in ``text``. ``lower_case=False`` skips the checks for
+    lower-case words (every lower-case group name holds "cant": "the pisan cantos")."""
     pattern, others = _trigger_scan()
     found = set(pattern.findall(text)) if pattern else set()
-    return found | {w for w in others if w in text}
+    return found | {w for w in others if (lower_case or w[:1].isupper()) and w in text}
 
 
 @cache
 def group_name_patterns() -> tuple[re.Pattern, ...]:
     return tuple(re.compile("|".join(f"(?:{p})" for p in grp.names)) for grp in g.load_groups())
+
+
+@cache
+def group_lower_patterns() -> tuple[re.Pattern | None, ...]:
+    """Each group's lower-case names ("the pisan cantos"), or None."""
+    groups = g.load_groups()
+    return tuple(re.compile("|".join(f"(?:{p})" for p in grp.lower)) if grp.lower else None
+                 for grp in groups)  # fmt: skip
 
 
 @cache

@@ -16,6 +16,7 @@ from cantobatch.extract.patterns import (
     anchored,
     determiner_anchors,
     group_index,
+    group_lower_patterns,
     group_name_matches,
     group_patterns,
     group_triggers,
@@ -174,7 +175,8 @@ class Scanner:
         """Indices of the groups whose trigger words occur in the passage."""
         if self._groups is None:
             triggers = group_triggers()
-            found = {i for word in triggers_in(self.text) for i in triggers[word]}
+            words = triggers_in(self.text, lower_case=self.has_keyword)
+            found = {i for word in words for i in triggers[word]}
             self._groups = sorted(found)
         return self._groups
 
@@ -475,16 +477,22 @@ class Scanner:
 
     def _group_ending_at(self, end: int) -> int | None:
         """The group whose name ends at ``end`` ("Rock-Drill" in "Rock-Drill's"), if any."""
+        lower = group_lower_patterns()
         for i in self.triggered_groups():
             if any(m.end() == end for m in group_name_matches(i, self.text[:end])):
+                return i
+            if lower[i] and any(m.end() == end for m in lower[i].finditer(self.text[:end])):
                 return i
         return None
 
     def groups(self) -> None:
         groups = g.load_groups()
         found = []
+        lower = group_lower_patterns() if self.has_keyword else ()
         for i in self.triggered_groups():
             found += [(m.start(), -m.end(), i, m) for m in group_name_matches(i, self.text)]
+            if lower and lower[i]:  # "the pisan cantos"
+                found += [(m.start(), -m.end(), i, m) for m in lower[i].finditer(self.text)]
         for _, _, i, m in sorted(found, key=lambda x: x[:2]):
             if not self.free(m.start(), m.end()):
                 continue
