@@ -255,3 +255,20 @@ def test_group_names_in_lower_case_as_users_type_them(text, expected):
 )
 def test_lower_case_words_alone_are_not_group_names(text):
     assert refs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nel canto XXXIII dell'Inferno parla Ugolino.",
+        "il canto XI del Purgatorio",
+        "In Memoriam, canto XCV, is the trance at night.",
+        "Shelley's Queen Mab, canto VI",
+    ],
+)
+def test_other_poems_in_italian_and_more_poems_divided_into_cantos(text):
+    assert refs(text) == []
+
+
+def test_a_poet_named_before_pounds_canto_keeps_it_pounds():
+    assert cantos("Pound mocked Tennyson, yet Canto LXXXI has his music.") == [81]

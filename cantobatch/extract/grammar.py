@@ -223,7 +223,13 @@ FOREIGN_WORK = (
     r"Tasso|Gerusalemme|Jerusalem\s+Delivered|Ariosto|Orlando\s+(?:Furioso|Innamorato)|Boiardo|"
     r"Neruda|Canto\s+[Gg]eneral|Byron|Leopardi|Lusiads|Lusíadas|Camões|Camoens|Pulci|Morgante|"
     r"Furioso|Liberata|Marmion|Lay\s+of\s+the\s+Last\s+Minstrel|Scott|Rape\s+of\s+the\s+Lock|"
-    r"Dunciad|Hudibras|Lady\s+of\s+the\s+Lake|Revolt\s+of\s+Islam|Beppo|Mazeppa)"
+    r"Dunciad|Hudibras|Lady\s+of\s+the\s+Lake|Revolt\s+of\s+Islam|Beppo|Mazeppa|"
+    r"In\s+Memoriam|Tennyson|Queen\s+Mab|Shelley|Rokeby|Araucana|Ercilla|Mart[ií]n\s+Fierro)"
+)
+# The poets alone: near "Canto N" Pound may be writing about them ("Dante dominates Canto XXXVI").
+FOREIGN_POETS = frozenset(
+    ["Dante", "Byron", "Tasso", "Ariosto", "Spenser", "Neruda", "Leopardi", "Camões", "Camoens"]
+    + ["Pulci", "Boiardo", "Scott", "Tennyson", "Shelley", "Ercilla"]
 )
 # Words in a title after "Canto N of ..." that keep the canto Pound's ("of The Pisan Cantos").
 POUND_TITLE = (

@@ -333,10 +333,9 @@ OF_OTHER_WORK = (
     r"\s*,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+)?(?:[Tt]he\s+|Hugh\s+Selwyn\s+|Homage\s+to\s+"
     r"(?:Sextus\s+)?)?[‘“\"']?(?:" + g.OTHER_WORK + "|" + g.FOREIGN_WORK + ")"
 )
-OF_FOREIGN_WORK = (  # also "Canto XIX (Inferno)"
-    r"\s*(?:,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+|[Tt]he\s+|his\s+)*|\(\s*)[‘“\"']?(?:"
-    + g.FOREIGN_WORK
-    + ")"
+OF_FOREIGN_WORK = (  # also "Canto XIX (Inferno)", "canto V dell'Inferno", "canto XXVI del Paradiso"
+    r"\s*(?:,?\s*(?:(?:of|in|from|del|della|di|de)\s+|dell['’]\s*)(?:[A-Z]\w+['’]s\s+|[Tt]he\s+|his\s+)*"
+    r"|\(\s*)[‘“\"']?(?:" + g.FOREIGN_WORK + ")"
 )
 RANGED_ROMAN = rf"{DASH_SIGN}(?:{g.ROMAN})"  # "–XLV" after a bare numeral
 LISTED_BEFORE = rf"(?P<num>{g.ROMAN}){g.LIST_SEP}$"  # "II and " before a bare numeral

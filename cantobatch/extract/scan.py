@@ -639,7 +639,7 @@ class Scanner:
         hits = list(rx.FOREIGN_WORK.finditer(before))
         # A bare "Dante" near "Canto XXXVI" is Pound writing about Dante; "Dante's canto" is not.
         pound_canto = text.startswith(("Canto", "CANTO"), start)
-        poet_only = hits and hits[-1].group() in ("Dante", "Byron", "Tasso", "Ariosto")
+        poet_only = hits and hits[-1].group() in g.FOREIGN_POETS
         between = before[hits[-1].end() :] if hits else ""
         # "Paradiso XXX in Canto LXXIV": the other poem already has its own numeral
         own_numeral = hits and re.search(r"\b(?:[IVXLC]+|\d{1,3})\b", between)
