@@ -272,3 +272,21 @@ def test_other_poems_in_italian_and_more_poems_divided_into_cantos(text):
 
 def test_a_poet_named_before_pounds_canto_keeps_it_pounds():
     assert cantos("Pound mocked Tennyson, yet Canto LXXXI has his music.") == [81]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Canto XLVII ends in the furrow. In the next canto, ll. 1-3, money returns.",
+         [(47, []), (48, [1, 2, 3])]),
+        ("Canto 74 opens in the camp; the following canto is a score by Janequin.", [(74, []), (75, [])]),
+        ("Canto 52 begins the dynasties, and the previous canto ends the Decad.", [(51, []), (52, [])]),
+    ],
+)  # fmt: skip
+def test_the_next_or_previous_canto(text, expected):
+    assert refs(text) == expected
+
+
+def test_the_next_canto_needs_a_cited_pound_canto():
+    assert refs("In the next canto Dante meets the gluttons.") == []
+    assert cantos("Canto XX ends; the next canto of the Purgatorio is another matter.") == [20]

@@ -103,6 +103,8 @@ PAIR_LINES = (
 )
 PLURAL_LINES = rf"{LINE_DET}\s+{ADJ}(?P<which>first|last|opening|closing|final)\s+lines\b"
 RELATIVE_DIRECTIONS = ("following", "next", "subsequent", "succeeding", "preceding", "previous")
+# "Canto LXXXI … In the next canto": the canto after (or before) the one last cited
+RELATIVE_CANTO = r"\b(?P<dir>next|following|succeeding|preceding|previous)\s+[Cc]anto(?![A-Za-z])"
 RELATIVE_LINES = (
     rf"\b(?P<dir>{'|'.join(RELATIVE_DIRECTIONS)})\s+"
     rf"(?:(?P<count>{g.COUNT})\s+)?(?P<noun>lines?)\b"
@@ -387,6 +389,7 @@ rx = LazyPatterns(
     PAIR_LINES=PAIR_LINES,
     PLURAL_LINES=PLURAL_LINES,
     RELATIVE_LINES=RELATIVE_LINES,
+    RELATIVE_CANTO=RELATIVE_CANTO,
     CONTEXT=CONTEXT,
     SENTENCE_END=SENTENCE_END,
     SENTENCE_START=SENTENCE_START,

@@ -54,6 +54,7 @@ def extract_references(text: str) -> list[Reference]:
     scan.ordinals(context)
     scan.groups()
     scan.bare_in_context(context or bool(scan.cantos))
+    scan.relative_cantos()
     scan.line_mentions()
     cantos = sorted(scan.cantos, key=attrgetter("start"))
     starts = [c.start for c in cantos]  # for _target to bisect

@@ -569,6 +569,25 @@ class Scanner:
         ):
             self.bare_arabic()
 
+    def relative_cantos(self) -> None:
+        """ "Canto LXXXI … In the next canto": one more (or less) than the last canto cited."""
+        if not self.has_keyword or not self.cantos:
+            return
+        at = [p for word in ("next", "follow", "succeed", "preced", "previous") for p in
+              starts(self.text, word)]  # fmt: skip
+        for m in matches_at(rx.RELATIVE_CANTO, self.text, at):
+            before = [c for c in self.cantos if c.end <= m.start() and c.explicit]
+            if not before or not self.free(m.start(), m.end()):
+                continue
+            last = max(before, key=lambda c: c.start)
+            if len(last.cantos) != 1:
+                continue
+            n = last.cantos[0] + (
+                1 if m.group("dir") in ("next", "following", "succeeding") else -1
+            )
+            if g.valid_canto(n) and not self._foreign(m.start(), m.end()):
+                self.add(CantoMention(m.start(), m.end(), [n], "relative"))
+
     def bare_arabic(self) -> None:
         """ "Canto 38 … repeated in 46.": an arabic numeral after "in", once cantos are arabic."""
         at = [m.start() for m in rx.IN_DIGIT.finditer(self.text)]
