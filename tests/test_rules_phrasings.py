@@ -290,3 +290,13 @@ def test_the_next_or_previous_canto(text, expected):
 def test_the_next_canto_needs_a_cited_pound_canto():
     assert refs("In the next canto Dante meets the gluttons.") == []
     assert cantos("Canto XX ends; the next canto of the Purgatorio is another matter.") == [20]
+
+
+def test_a_group_that_only_locates_a_smaller_group_is_not_expanded():
+    assert cantos("Critics skip the Siena cantos of the Fifth Decad.") == span(42, 44)
+    assert cantos("Thrones and its Coke cantos") == span(96, 109)
+
+
+def test_an_elliptic_small_ordinal_stays_in_its_sentence():
+    text = "The thirty-sixth canto survives in two drafts. In the second, the canzone is complete."
+    assert cantos(text) == [36]

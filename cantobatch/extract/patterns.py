@@ -347,6 +347,7 @@ PAGE_COMMA_AFTER = r"\s*,\s*\d{1,4}\b(?!\s*[-–:/])"
 WORK_COMMA_BEFORE = rf"(?:{g.OTHER_WORK}|{g.FOREIGN_WORK})\s*,\s*$"  # "Lustra, " before one
 THROUGH_ROMAN = rf"\s+(?:through|thru)\s+(?:{g.ROMAN})"  # " through XC" after one
 LISTED_ROMAN = rf"{g.LIST_SEP}(?!I\b)(?:{g.ROMAN})"  # ", XLV" / " and XLV" after one
+GROUP_LINK_BEFORE = r"\s+(?:of|in|from|within)\s+(?:the\s+)?[‘“\"']?$"  # "… cantos of Thrones"
 LINE_OWNER = r"\s*(?:of|in|from)\s+(?:the\s+)?"  # "ll. 3-5 of (the) …": the canto that follows
 # Just before a line reference, another text that owns it: "Inferno XXVI, ll. 90-142", "Homer's
 # line 12" (then it is not the last canto's).
@@ -410,6 +411,7 @@ rx = LazyPatterns(
     UR_CANT=UR_CANT,
     WORD_FINAL_TH=WORD_FINAL_TH,
     LINE_OWNER=LINE_OWNER,
+    GROUP_LINK_BEFORE=GROUP_LINK_BEFORE,
     LINES_OWNED_BEFORE=LINES_OWNED_BEFORE,
     KEYWORD_GAP=KEYWORD_GAP,
     VAGUE_BEFORE=VAGUE_BEFORE,

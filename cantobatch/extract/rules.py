@@ -99,7 +99,7 @@ def extract_references(text: str) -> list[Reference]:
         if c.weak and id(c) not in targeted:
             continue
         if not c.explicit:
-            if id(c) in targeted:
+            if id(c) in targeted or _locates_a_group(text, c, cantos):
                 continue
             here = sentence_index(sentences, c.start)
             members = set(c.cantos)
@@ -130,6 +130,17 @@ def extract_references(text: str) -> list[Reference]:
             )
         )
     return out
+
+
+def _locates_a_group(text: str, group: CantoMention, cantos: list[CantoMention]) -> bool:
+    """ "the Coke cantos of Thrones": a group named only as where a smaller one sits."""
+    link = rx.GROUP_LINK_BEFORE.search(text, max(0, group.start - 24), group.start)
+    if not link:
+        return False
+    members = set(group.cantos)
+    return any(
+        c.end == link.start() and c.family == "group" and set(c.cantos) < members for c in cantos
+    )
 
 
 def _target(

@@ -461,7 +461,13 @@ class Scanner:
                 tail = self.text[m.end("ord") : m.end("ord") + 40]
                 # "the eighty-first" alone in a canto context; a small one only after an ordinal
                 # canto, as a verb's subject: "the second canto retells …, and the fourth mixes"
-                elliptic = any(c.family == "ordinal" and c.end <= m.start() for c in self.cantos)
+                here = sentence_index(self.sentences, m.start())  # in the same sentence only
+                elliptic = any(
+                    c.family == "ordinal"
+                    and c.end <= m.start()
+                    and sentence_index(self.sentences, c.start) == here
+                    for c in self.cantos
+                )
                 elliptic = elliptic and bool(re.match(r"\s+[a-z]+s\b|\s*[,;:)]", tail))
                 if not (n and count is None and ((context and n >= 20) or elliptic)):
                     continue
