@@ -178,7 +178,7 @@ def _target(
             nearest = first
     if len(nearest.cantos) != 1:
         return None
-    if rx.LINES_OWNED_BEFORE.search(text, nearest.end, mention.start):
+    if rx.LINES_OWNED_BEFORE.search(text, max(nearest.end, mention.start - 48), mention.start):
         return None  # "Canto LXXXI. Compare Inferno XXVI, ll. 90-142": Dante's lines
     return nearest, nearest.cantos[0]
 

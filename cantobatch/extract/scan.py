@@ -175,7 +175,7 @@ class Scanner:
         """Indices of the groups whose trigger words occur in the passage."""
         if self._groups is None:
             triggers = group_triggers()
-            words = triggers_in(self.text, lower_case=self.has_keyword)
+            words = triggers_in(self.text, self.lower if self.has_keyword else None)
             found = {i for word in words for i in triggers[word]}
             self._groups = sorted(found)
         return self._groups
@@ -293,7 +293,9 @@ class Scanner:
             if span and same and g.valid_canto(span[-1]) and not self._foreign(m.start(), m.end()):
                 self.add(CantoMention(m.start(), m.end(), span, "range"))
         keyword_at = starts(text, "ant", "Cc") + starts(text, "ANT", "C")
-        for m in matches_at(rx.CANTO_THROUGH, text, keyword_at):  # "Canto LII through Canto LXI"
+        paired = sorted(keyword_at)  # two keywords close together: "Canto LII through Canto LXI"
+        paired = [p for p, q in zip(paired, paired[1:], strict=False) if q - p <= 32]
+        for m in matches_at(rx.CANTO_THROUGH, text, paired):
             a, b = roman_value(m.group("a")), roman_value(m.group("b"))
             span = g.expand_range(a, b) if a and b else None
             same = m.group("a").isdigit() == m.group("b").isdigit()
@@ -611,17 +613,21 @@ class Scanner:
                 for item in items or [CantoMention(m.start(1), m.end(1), [n], "arabic")]:
                     self.add(item)
         # "the memories of 76 and 80", "those to 96–109": a list or range after a preposition
-        at = [m.start() for m in rx.PREP_DIGIT.finditer(self.text)]
-        for m in matches_at(rx.BARE_ARABIC_LIST, self.text, at):
-            if not self.free(m.start(1), m.end(1)) or re.search(
-                r"(?:\d\s*|\bp+\.\s*|:\s*)$", self.text[max(0, m.start() - 12) : m.start()]
+        text = self.text
+        for m in rx.ARABIC_LIST_HEAD.finditer(text):
+            at = m.start()
+            if at and text[at - 1] in "0123456789.,/" or not self.free(at, m.end()):
+                continue
+            prep = rx.PREP_BEFORE.search(text, max(0, at - 12), at)
+            if not prep or re.search(
+                r"(?:\d\s*|\bp+\.\s*|:\s*)$", text[max(0, prep.start() - 12) : prep.start()]
             ):
                 continue
-            items = self.numbered(m.start(1), m.start(1), True, arabic=True)
+            items = self.numbered(at, at, True, arabic=True)
             several = sum(len(item.cantos) for item in items) >= 2
-            if several and rx.COUNTED_LIST_AFTER.match(self.text, items[-1].end):
+            if several and rx.COUNTED_LIST_AFTER.match(text, items[-1].end):
                 continue  # "from 2 to 3 drafts"
-            if several and self.free(m.start(1), items[-1].end):
+            if several and self.free(at, items[-1].end):
                 for item in items:
                     self.add(item)
 
@@ -629,6 +635,12 @@ class Scanner:
         """ "Mauberley II and III", "Henry VII and VIII": a numeral listed after one that is not
         a canto is not one either."""
         while True:
+            if (
+                not self.text[max(0, start - 6) : start]
+                .rstrip()
+                .endswith((",", "and", "&", "or", ";"))
+            ):
+                return False
             prev = rx.LISTED_BEFORE.search(self.text, max(0, start - 16), start)
             if not prev:
                 return False
@@ -639,10 +651,13 @@ class Scanner:
     def _blocked_bare(self, start: int, end: int) -> bool:
         text = self.text
         before = text[max(0, start - 40) : start]
-        if rx.LABEL_NOUN.search(before) or rx.WORK_COMMA_BEFORE.search(before):
+        if rx.LABEL_NOUN.search(before):
             return True
-        if rx.TITLE_COMMA_BEFORE.search(before) and rx.PAGE_COMMA_AFTER.match(text, end):
-            return True  # "Terrell, Companion, II, 521": a volume and its page
+        if before.rstrip().endswith(","):
+            if rx.WORK_COMMA_BEFORE.search(before):
+                return True  # "Lustra, II"
+            if rx.PAGE_COMMA_AFTER.match(text, end) and rx.TITLE_COMMA_BEFORE.search(before):
+                return True  # "Terrell, Companion, II, 521": a volume and its page
         word = re.search(r"([A-Za-z][\w.’']*)[ \t\u00a0]+$", before)
         if word:
             w = word.group(1)
@@ -654,6 +669,23 @@ class Scanner:
             return True
         return self._foreign(start, end)
 
+    def _foreign_before(self, start: int, end: int, hit: re.Match, between: str) -> bool:
+        """Whether the other work named just before (``hit``, then ``between``) owns the canto."""
+        text = self.text
+        # A bare "Dante" near "Canto XXXVI" is Pound writing about Dante; "Dante's canto" is not.
+        if text.startswith(("Canto", "CANTO"), start) and between not in ("'s ", "’s "):
+            if hit.group() in g.FOREIGN_POETS:
+                return False
+            # "Paradiso XXX in Canto LXXIV": the other poem already has its own numeral
+            if re.search(r"\b(?:[IVXLC]+|\d{1,3})\b", between):
+                return False
+        # "Pound" between them, or the canto said to be his: "Pound's third canto", "… of Pound"
+        return not (
+            "Pound" in between
+            or text.startswith("Pound", start)
+            or rx.OF_POUND_AFTER.match(text, end, end + 16)
+        )
+
     def _foreign(self, start: int, end: int) -> bool:
         """True when a canto number belongs to another poem: "Purgatorio, Canto 26"."""
         text = self.text
@@ -662,20 +694,7 @@ class Scanner:
         if cut:
             before = before[cut[-1].end() :]
         hits = list(rx.FOREIGN_WORK.finditer(before))
-        # A bare "Dante" near "Canto XXXVI" is Pound writing about Dante; "Dante's canto" is not.
-        pound_canto = text.startswith(("Canto", "CANTO"), start)
-        poet_only = hits and hits[-1].group() in g.FOREIGN_POETS
-        between = before[hits[-1].end() :] if hits else ""
-        # "Paradiso XXX in Canto LXXIV": the other poem already has its own numeral
-        own_numeral = hits and re.search(r"\b(?:[IVXLC]+|\d{1,3})\b", between)
-        possessive = bool(hits) and between in ("'s ", "’s ")  # "Dante's Canto V"
-        exempt = pound_canto and (poet_only or own_numeral) and not possessive
-        pounds = (
-            "Pound" in between
-            or text.startswith("Pound", start)
-            or bool(re.match(r"\s+(?:of|by)\s+Pound\b", text[end : end + 16]))  # "canto of Pound"
-        )
-        if hits and not pounds and not exempt:
+        if hits and self._foreign_before(start, end, hits[-1], before[hits[-1].end() :]):
             return True
         after = text[end : end + 60]
         if rx.OF_FOREIGN_WORK.match(after):
