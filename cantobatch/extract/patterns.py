@@ -178,7 +178,10 @@ def group_patterns() -> tuple[re.Pattern, re.Pattern]:
         if grp.adjective
     )
     ordinal = re.compile(
-        rf"{DETERMINER}\s+{ADJ}(?:(?P<pre>{NUMBER_ORD})\s+and\s+(?=(?:last|final)\b))?"
+        # "the eleventh and last": any word before "and last" (checked later: a small pattern here
+        # compiles far faster than a second copy of every ordinal word)
+        rf"{DETERMINER}\s+{ADJ}(?:(?P<pre>[a-z]+(?:-[a-z]+)?|\d{{1,3}}(?:st|nd|rd|th))\s+and\s+"
+        r"(?=(?:last|final)\b))?"
         rf"(?P<ord>{ORD})(?:\s+(?P<count>{COUNT}))?"
         rf"(?:\s+(?:{adjectives}))?(?:\s+(?P<kw>[Cc]antos?)(?![A-Za-z]))?"
         rf"(?:(?:\s+(?:in|of|from|among)\s+(?:[Tt]he\s+)?(?:(?:Pound|his)['’]?s?\s+)?"
