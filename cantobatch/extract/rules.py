@@ -10,9 +10,11 @@ mentions share characters:
 4. ordinals (``the forty-fifth canto``, ``the first Pisan canto``, ``the last in Thrones``);
 5. named groups (``the Pisan Cantos`` → 74–84) and numerals in parentheses after them;
 6. bare roman numerals in a canto context (``in XLV``, ``of XI``, ``XX’s``), refusing regnal,
-   volume and chapter numerals and other poems' cantos;
+   volume and chapter numerals and other poems' cantos, then bare arabic lists after a cited
+   arabic canto (``the memories of 76 and 80``) and ``the next/previous canto``;
 7. line references (``ll. 4-8``, ``the last three lines``, ``the following three lines``), each
-   attached to the canto it names or to the nearest canto before it.
+   attached to the canto it names or to the nearest canto before it, unless another text owns
+   them (``Inferno XXVI, ll. 90-142``, ``Homer's line 12``).
 
 The conventions are the user's (see ../shared/data/README.md): ranges expanded, positions from the
 end negative, a whole canto has no lines, a group that only locates a numbered canto is dropped.
