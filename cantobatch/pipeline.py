@@ -169,6 +169,7 @@ def run_index(
         state.mkdir(exist_ok=True)
         own_extractor = extractor is None
         extractor = extractor or build_extractor(config.extractor, config)
+        _set_progress(extractor, show_progress)
         try:
             identity = {"extractor": config.extractor, **extractor.identity()}
             ingest_id = ingest_settings_id(config)
@@ -212,6 +213,15 @@ def run_index(
     _count_tables(out, summary)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _set_progress(extractor: object, enabled: bool) -> None:
+    """Pass the run's progress switch to an extractor and the extractors it wraps."""
+    if hasattr(extractor, "show_progress"):
+        extractor.show_progress = enabled
+    for inner in ("inner", "rules", "llm"):
+        if hasattr(extractor, inner):
+            _set_progress(getattr(extractor, inner), enabled)
 
 
 def _plan(files, ingest_id: str, cite_id: str, show_progress: bool) -> list[_Unit]:

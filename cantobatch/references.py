@@ -17,7 +17,7 @@ MIN_CANTO = 1
 MAX_CANTO = 120
 # Bounds that keep a constrained decoder from running away (see VLLM-CPU.md: an untrained model
 # under a schema can emit list items until max_tokens).
-MAX_REFERENCES = 24
+MAX_REFERENCES = 32  # the largest named group, A Draft of XXX Cantos, is 30 cantos
 MAX_LINES = 64
 MAX_LINE_NUMBER = 999
 
