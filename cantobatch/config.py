@@ -80,7 +80,9 @@ class LLMConfig:
         if self.batch_size < 1:
             raise ConfigError("llm.batch_size must be at least 1")
         if self.json_style not in ("seed", "compact"):
-            raise ConfigError(f"llm.json_style must be 'seed' or 'compact', not {self.json_style!r}")
+            raise ConfigError(
+                f"llm.json_style must be 'seed' or 'compact', not {self.json_style!r}"
+            )
 
 
 @dataclass(frozen=True)
@@ -89,10 +91,9 @@ class MergeConfig:
     policy: str = "grounded"  # "union", "rules_first", "grounded"
 
     def __post_init__(self) -> None:
-        if self.policy not in ("union", "rules_first", "grounded", "intersection"):
-            raise ConfigError(
-                f"merge.policy {self.policy!r} is not one of union, rules_first, grounded, intersection"
-            )
+        policies = ("union", "rules_first", "grounded", "intersection", "confirm")
+        if self.policy not in policies:
+            raise ConfigError(f"merge.policy {self.policy!r} is not one of {', '.join(policies)}")
 
 
 @dataclass(frozen=True)

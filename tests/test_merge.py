@@ -40,6 +40,11 @@ def test_union_takes_everything_and_extra_llm_lines():
     ]
 
 
+def test_confirm_keeps_exactly_the_rules_references_and_marks_agreement():
+    merged = merge_references([R74, R9], [L74, L45_GROUNDED, L12_UNGROUNDED], "confirm")
+    assert cantos_lines(merged) == [(9, (15, 16), "rules"), (74, (), "rules+llm")]
+
+
 def test_intersection_and_rules_first():
     assert cantos_lines(merge_references([R74, R9], [L74], "intersection")) == [
         (74, (), "rules+llm")
