@@ -84,10 +84,12 @@ class TrainConfig:
 
 
 def answer_text(references: Sequence[dict[str, Any]]) -> str:
-    """The training target: compact JSON, exactly what the LLM extractor's structured decoding
-    emits (vLLM's xgrammar backend without free whitespace uses the separators "," and ":")."""
-    items = [{"canto": r["canto"], "lines": list(r.get("lines", []))} for r in references]
-    return json.dumps({"references": items}, separators=(",", ":"), ensure_ascii=False)
+    """The training target, laid out exactly as the LLM extractor's answer grammar forces it
+    (``cantobatch.extract.llm.seed_grammar``: the seed file's ``json.dumps`` layout, separators
+    ", " and ": "). A model trained on another layout runs away under that grammar."""
+    from cantobatch.references import dump_answer
+
+    return dump_answer(references)
 
 
 def prompt_builder(prompt_format: str, tokenizer: Any) -> Callable[[str], str]:
@@ -451,7 +453,7 @@ def train(config: TrainConfig, log: Callable[[str], None] | None = None) -> Trai
         "base_model_path": base_path,
         "prompt_format": config.prompt_format,
         "prompt_hash": prompt_hash(config.prompt_format),
-        "answer_format": 'compact JSON {"references":[...]} followed by EOS',
+        "answer_format": 'seed-layout JSON {"references": [...]} followed by EOS',
         "eos_token": tokenizer.eos_token,
         "eos_token_id": tokenizer.eos_token_id,
         "pad_token": pad.token,

@@ -87,10 +87,14 @@ def test_prompt_is_the_extractors(tokenizer):
     assert prompt_builder("chat", tokenizer)(passage) == renderer("chat", tokenizer)(passage)
 
 
-def test_answer_text_is_compact_and_valid():
+def test_answer_text_is_what_the_extractor_grammar_emits():
+    from cantobatch.extract.llm import seed_grammar
+
     text = answer_text([{"canto": 81, "lines": [-2, -1]}, {"canto": 2, "lines": []}])
-    assert text == '{"references":[{"canto":81,"lines":[-2,-1]},{"canto":2,"lines":[]}]}'
+    assert text == '{"references": [{"canto": 81, "lines": [-2, -1]}, {"canto": 2, "lines": []}]}'
     assert parse_answer(text) == [{"canto": 81, "lines": [-2, -1]}, {"canto": 2, "lines": []}]
+    grammar = seed_grammar()  # the separators the answer grammar forces
+    assert '"{\\"references\\": ["' in grammar and '(", " ref)' in grammar
 
 
 def _examples(n: int) -> list[Example]:
