@@ -88,7 +88,7 @@ class LLMConfig:
 @dataclass(frozen=True)
 class MergeConfig:
     # How rules and LLM results combine; chosen from measured dev-set precision/recall (see README).
-    policy: str = "grounded"  # "union", "rules_first", "grounded"
+    policy: str = "confirm"  # "confirm", "grounded", "union", "rules_first", "intersection"
 
     def __post_init__(self) -> None:
         policies = ("union", "rules_first", "grounded", "intersection", "confirm")
