@@ -2,7 +2,13 @@
 
 from cantobatch.config import Config, load_config
 from cantobatch.data import Document, Extraction, Page, Passage, Reference
-from cantobatch.errors import CantobatchError, ConfigError, ExtractionError, IngestError, MissingDependency
+from cantobatch.errors import (
+    CantobatchError,
+    ConfigError,
+    ExtractionError,
+    IngestError,
+    MissingDependency,
+)
 
 __version__ = "0.1.0"
 

@@ -62,14 +62,19 @@ cantos_text_option = click.option(
 @cli.command()
 @click.argument("corpus", type=click.Path(file_okay=False))
 @click.option(
-    "-o", "--out", default="outputs", show_default=True, type=click.Path(file_okay=False),
+    "-o",
+    "--out",
+    default="outputs",
+    show_default=True,
+    type=click.Path(file_okay=False),
     help="Output directory for the Parquet tables.",
 )
 @config_option
 @extractor_option
 @cantos_text_option
 @click.option(
-    "--concordance", type=click.Path(dir_okay=False, exists=True),
+    "--concordance",
+    type=click.Path(dir_okay=False, exists=True),
     help="CSV (edition, canto, page, first_line, last_line) turning canto/page citations into lines.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bars and no summary.")
@@ -135,17 +140,29 @@ def query(out, canto, line, method, as_json):
     rows = run_query(out, number, line=line, method=method)
     if as_json:
         for r in rows.to_dict("records"):
-            keep = ["source", "page", "page_label", "canto", "line", "line_cited", "method",
-                    "evidence", "passage_id", "text"]
+            keep = [
+                "source",
+                "page",
+                "page_label",
+                "canto",
+                "line",
+                "line_cited",
+                "method",
+                "evidence",
+                "passage_id",
+                "text",
+            ]
             click.echo(json.dumps({k: _plain(r[k]) for k in keep}, ensure_ascii=False))
         return
     if rows.empty:
         click.echo(f"no citations of canto {number}" + (f" line {line}" if line else ""), err=True)
         return
-    for passage_id, group in rows.groupby("passage_id", sort=False):
+    for _passage_id, group in rows.groupby("passage_id", sort=False):
         first = group.iloc[0]
         page = _plain(first["page_label"]) or _plain(first["page"])
-        where = first["source"] + (f", p. {page if isinstance(page, str) else int(page)}" if page else "")
+        where = first["source"] + (
+            f", p. {page if isinstance(page, str) else int(page)}" if page else ""
+        )
         lines = sorted({int(x) for x in group["line"].dropna()})
         what = f"canto {number}" + (f", lines {', '.join(map(str, lines))}" if lines else "")
         methods = "/".join(sorted({str(m) for m in group["method"]}))
@@ -488,6 +505,7 @@ def adapter_convert(path: str, base: str, output: str, overwrite: bool, merged_d
     state = "reused" if result.reused else "written"
     click.echo(f"merged   {merged}; untied lm_head: {'yes' if result.untied else 'no'} ({state})")
 
+
 # --- commands: lines ------------------------------------------------------------------------
 
 
@@ -529,7 +547,9 @@ def lines(reference: str, cantos_text: str | None, config_path: str | None) -> N
 @click.argument("out", type=click.Path(file_okay=False, exists=True))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="mined.jsonl",
               show_default=True, help="Training examples (user's format + provenance).")  # fmt: skip
-@click.option("--review", type=click.Path(dir_okay=False), help="Write rules/LLM disagreements here.")
+@click.option(
+    "--review", type=click.Path(dir_okay=False), help="Write rules/LLM disagreements here."
+)
 @click.option("--exclude", multiple=True, type=click.Path(dir_okay=False, exists=True),
               help="Existing datasets: passages already in them are not emitted (repeatable).")  # fmt: skip
 @click.option("--max-per-doc-share", type=float, default=0.2, show_default=True,
@@ -587,7 +607,6 @@ def mine(out, output, review, exclude, max_per_doc_share, dev, no_grounded, nega
         click.echo(f"warning: {warning}", err=True)
 
 
-
 @cli.command()
 @click.option("--data", multiple=True, required=True, type=click.Path(dir_okay=False, exists=True),
               help="Labelled examples in the user's format (repeatable).")  # fmt: skip
@@ -643,6 +662,7 @@ def train(data, base, output, prompt_format, rank, alpha, target_modules, epochs
         f"{result.steps} steps in {result.seconds:.0f} s; kept step {result.best_step} "
         f"(held-out loss {best}) → {result.output}"
     )
+
 
 def main() -> None:  # pragma: no cover
     cli(prog_name="cantobatch")
