@@ -5,22 +5,7 @@ repeated, line and page forms without the usual punctuation, group ordinals in n
 from __future__ import annotations
 
 import pytest
-
-from cantobatch.extract.rules import extract_references
-from cantobatch.references import canonical
-
-
-def refs(text: str) -> list[tuple[int, list[int]]]:
-    return [(r["canto"], r["lines"]) for r in canonical(extract_references(text))]
-
-
-def cantos(text: str) -> list[int]:
-    return [c for c, _ in refs(text)]
-
-
-def span(a: int, b: int) -> list[int]:
-    return list(range(a, b + 1))
-
+from rules_helpers import cantos, refs, span
 
 # --- another poem's canto beside Pound's ---------------------------------------------------------
 
