@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 
 
 def _require_vllm():
+    # vLLM logs to stdout by default, which would interleave with `cantobatch extract`'s JSON lines.
+    os.environ.setdefault("VLLM_LOGGING_STREAM", "ext://sys.stderr")
     try:
         import vllm
     except ImportError as exc:
