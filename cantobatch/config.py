@@ -19,14 +19,15 @@ def cantobatch_home() -> Path:
 
 @dataclass(frozen=True)
 class IngestConfig:
-    pdf_timeout_s: float = 60.0  # per-file parse limit: one pathological PDF cannot hang the night
+    # Per-file parse limit (PDF, HTML, text): one pathological file cannot hang the night.
+    parse_timeout_s: float = 60.0
     max_pages: int = 5000  # above this a PDF is refused as too_many_pages
     max_bytes: int = 512 * 1024 * 1024
     strip_headers: bool = True  # remove running headers/footers/page numbers repeated across pages
 
     def __post_init__(self) -> None:
-        if self.pdf_timeout_s <= 0:
-            raise ConfigError("ingest.pdf_timeout_s must be positive")
+        if self.parse_timeout_s <= 0:
+            raise ConfigError("ingest.parse_timeout_s must be positive")
         if self.max_pages < 1:
             raise ConfigError("ingest.max_pages must be at least 1")
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import codecs
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 import cantobatch.ingest.html as html
-from cantobatch.ingest import discover, read
+from cantobatch.config import IngestConfig
+from cantobatch.ingest import Reader, SourceFile, discover, read
 from cantobatch.ingest.html import decode_html, read_html
 from cantobatch.ingest.text import decode_bytes, read_text
 
@@ -206,3 +209,52 @@ def test_text_decoding() -> None:
     assert read_text(b"  \n", doc_id="e", source="e.txt").status == "empty"
     binary = read_text(codecs.BOM_UTF8 + b"a\x00b", doc_id="b", source="b.txt")
     assert binary.status == "decode_error"
+
+
+# --- time limit and crashes: HTML and text are parsed in the worker too ----------------------
+
+
+def test_a_pathological_page_times_out_and_the_next_file_still_reads(tmp_path: Path) -> None:
+    # 600,000 empty divs: no main text, so lxml's parse is retried with html.parser; together they
+    # take many seconds (12 s for half this page on this machine), far beyond the 1 s limit.
+    (tmp_path / "a_divs.html").write_bytes(page("<div></div>" * 600_000))
+    (tmp_path / "b_notes.txt").write_text("Canto XLV is the Usura canto.\n")
+    first, second = discover(tmp_path)
+    with Reader(IngestConfig(parse_timeout_s=1.0)) as reader:
+        reader.read(second)  # start the worker outside the timed part
+        started = time.monotonic()
+        timed_out = reader.read(first)
+        elapsed = time.monotonic() - started
+        after = reader.read(second)
+    assert (timed_out.status, timed_out.kind) == ("timeout", "html")
+    assert "a_divs.html: parsing took longer than ingest.parse_timeout_s=1s" in timed_out.error
+    assert timed_out.bytes == first.size and len(timed_out.doc_id) == 64
+    assert elapsed < 10  # killed, not waited for
+    assert (after.status, after.text) == ("ok", "Canto XLV is the Usura canto.")
+
+
+class SlowTextReader(Reader):
+    def _delay_for(self, file: SourceFile) -> float:
+        return 60.0 if "slow" in file.source else 0.0
+
+
+def test_text_files_are_under_the_same_limit(tmp_path: Path) -> None:
+    (tmp_path / "slow.md").write_text("Canto I\n")
+    with SlowTextReader(IngestConfig(parse_timeout_s=1.0)) as reader:
+        document = reader.read(next(iter(discover(tmp_path))))
+    assert (document.status, document.kind) == ("timeout", "text")
+
+
+def test_a_worker_crash_on_a_page_is_recorded_and_the_worker_replaced(tmp_path: Path) -> None:
+    (tmp_path / "slow.html").write_bytes(page("<p>Canto IX</p>"))
+    (tmp_path / "ok.html").write_bytes(page("<p>Canto XLV</p>"))
+    ok, slow = discover(tmp_path)
+    with SlowTextReader(IngestConfig(parse_timeout_s=60)) as reader:
+        reader._start_worker()
+        # What a segfault in lxml looks like from the parent: the worker dies mid-parse.
+        threading.Timer(0.5, reader._worker.process.kill).start()
+        crashed = reader.read(slow)
+        after = reader.read(ok)
+    assert (crashed.status, crashed.kind) == ("error", "html")
+    assert "the HTML parser crashed" in crashed.error
+    assert (after.status, after.text) == ("ok", "Canto XLV")

@@ -37,7 +37,7 @@ def source(name: str, root: Path = FIXTURES) -> SourceFile:
 
 @pytest.fixture(scope="module")
 def reader():
-    with Reader(IngestConfig(pdf_timeout_s=60)) as shared:
+    with Reader(IngestConfig(parse_timeout_s=60)) as shared:
         yield shared
 
 
@@ -158,14 +158,14 @@ def test_timeout_kills_the_parse_and_the_next_file_still_reads(tmp_path: Path) -
     slow = tmp_path / "slow.pdf"
     slow.write_bytes((FIXTURES / "ledgers.pdf").read_bytes())
     files = list(discover(tmp_path)) + [source("ledgers.pdf")]
-    with SlowReader(IngestConfig(pdf_timeout_s=2.0)) as reader:
+    with SlowReader(IngestConfig(parse_timeout_s=2.0)) as reader:
         reader.read(source("ledgers.pdf"))  # start the worker outside the timed part
         started = time.monotonic()
         timed_out = reader.read(files[0])
         elapsed = time.monotonic() - started
         after = reader.read(files[1])
     assert timed_out.status == "timeout"
-    assert "pdf_timeout_s=2s" in timed_out.error
+    assert "parse_timeout_s=2s" in timed_out.error
     assert elapsed < 30  # killed, not waited for
     assert after.status == "ok" and "Malatesta" in after.text
 
@@ -173,7 +173,7 @@ def test_timeout_kills_the_parse_and_the_next_file_still_reads(tmp_path: Path) -
 def test_a_crashed_worker_is_recorded_and_replaced(tmp_path: Path) -> None:
     slow = tmp_path / "slow.pdf"
     slow.write_bytes((FIXTURES / "ledgers.pdf").read_bytes())
-    with SlowReader(IngestConfig(pdf_timeout_s=60)) as reader:
+    with SlowReader(IngestConfig(parse_timeout_s=60)) as reader:
         reader._start_worker()
         # What a segfault in pdfium looks like from the parent: the worker dies mid-parse.
         threading.Timer(0.5, reader._worker.process.kill).start()

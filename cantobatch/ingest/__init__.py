@@ -1,8 +1,9 @@
 """Discovery and reading: corpus directory → SourceFile → Document.
 
 ``discover(root)`` walks a corpus in a deterministic order and sniffs each file's kind from its
-bytes. ``Reader`` turns a SourceFile into a Document; PDFs are parsed in a persistent worker
-process so that a per-file time limit (``IngestConfig.pdf_timeout_s``) can kill a hung parse.
+bytes. ``Reader`` turns a SourceFile into a Document; every file (PDF, HTML, text) is parsed in a
+persistent worker process (``cantobatch.ingest.worker``) so that a per-file time limit
+(``IngestConfig.parse_timeout_s``) can kill a hung parse and a native crash costs one file.
 Neither ever raises for a problem of one file: the problem becomes the Document's status.
 """
 
@@ -205,7 +206,7 @@ def _file_digest(path: Path) -> str:
 
 
 class _Worker:
-    """A child Python process running ``cantobatch.ingest.pdf.serve``: requests and results are
+    """A child Python process running ``cantobatch.ingest.worker.serve``: requests and results are
     length-prefixed pickles over its stdin/stdout. A plain subprocess rather than multiprocessing:
     it never re-imports the caller's ``__main__`` (scripts without a main guard, notebooks)."""
 
@@ -216,7 +217,7 @@ class _Worker:
         package_root = str(Path(cantobatch.__file__).resolve().parents[1])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from cantobatch.ingest.pdf import serve; serve()"],
+            [sys.executable, "-c", "from cantobatch.ingest.worker import serve; serve()"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -225,8 +226,8 @@ class _Worker:
         if self.receive(startup_timeout_s) != "ready":
             self.kill()
             raise IngestError(
-                "the PDF worker process did not start (see the error above); "
-                "check that pypdfium2 and pypdf are installed: pip install -e ."
+                "the parse worker process did not start (see the error above); "
+                "check that pypdfium2, pypdf, bs4 and lxml are installed: pip install -e ."
             )
 
     def send(self, request) -> None:
@@ -280,9 +281,10 @@ _TIMED_OUT = object()
 
 
 class Reader:
-    """Reads SourceFiles into Documents; PDFs in a persistent worker process with a time limit.
+    """Reads SourceFiles into Documents, each parsed in a persistent worker process under a time
+    limit (``IngestConfig.parse_timeout_s``); a timed-out or crashed worker is replaced.
 
-    Use as a context manager (or call ``close``). HTML and text are read in this process.
+    Use as a context manager (or call ``close``).
     """
 
     STARTUP_TIMEOUT_S = 120.0
@@ -314,36 +316,28 @@ class Reader:
         """Seconds the worker waits before parsing ``file``: 0, except in tests of the time limit."""
         return 0.0
 
-    def _parse_pdf(self, file: SourceFile):
-        from cantobatch.ingest.pdf import PdfResult
-
+    def _parse(self, file: SourceFile, payload, options: tuple, failed):
+        """The worker's answer for ``file``, or ``failed(status, error)`` if it timed out or died."""
         self._start_worker()
-        limit = self.config.pdf_timeout_s
-        request = (
-            str(file.path),
-            file.source,
-            self.config.max_pages,
-            self.config.strip_headers,
-            self._delay_for(file),
-        )
+        limit = self.config.parse_timeout_s
         try:
-            self._worker.send(request)
+            self._worker.send((file.kind, payload, file.source, options, self._delay_for(file)))
             result = self._worker.receive(limit)
         except (EOFError, OSError):
             code = self._worker.process.poll()
             self._worker.kill()
             self._worker = None
-            return PdfResult(
-                status="error",
-                error=f"{file.source}: the PDF parser crashed (exit code {code}); "
+            return failed(
+                "error",
+                f"{file.source}: the {file.kind.upper()} parser crashed (exit code {code}); "
                 "the file is probably damaged",
             )
         if result is _TIMED_OUT:
             self._worker.kill()
             self._worker = None
-            return PdfResult(
-                status="timeout",
-                error=f"{file.source}: parsing took longer than ingest.pdf_timeout_s={limit:g}s; "
+            return failed(
+                "timeout",
+                f"{file.source}: parsing took longer than ingest.parse_timeout_s={limit:g}s; "
                 "the parse was killed (raise the limit if the file is just large)",
             )
         return result
@@ -388,18 +382,24 @@ class Reader:
                 f"{file.source}: named .pdf but its bytes are {what}; "
                 "fetch the real PDF or rename the file to its true type",
             )
-        if file.kind == "html":
-            from cantobatch.ingest.html import read_html
-
-            return read_html(data, doc_id=doc_id, source=file.source)
-        if file.kind == "text":
-            from cantobatch.ingest.text import read_text
-
-            return read_text(data, doc_id=doc_id, source=file.source)
+        if file.kind in ("html", "text"):
+            return self._parse(
+                file,
+                (data, doc_id),
+                (),
+                lambda status, error: _failed(file, doc_id, status, error),
+            )
         return _failed(file, doc_id, "unsupported", f"{file.source}: unsupported file type")
 
     def _read_pdf(self, file: SourceFile, doc_id: str, size: int) -> Document:
-        result = self._parse_pdf(file)
+        from cantobatch.ingest.pdf import PdfResult
+
+        result = self._parse(
+            file,
+            str(file.path),
+            (self.config.max_pages, self.config.strip_headers),
+            lambda status, error: PdfResult(status=status, error=error),
+        )
         return Document(
             doc_id=doc_id,
             source=file.source,

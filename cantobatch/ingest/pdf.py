@@ -1,7 +1,7 @@
 """PDF text: pypdfium2 first, pypdf (with its crypto extra) when pdfium cannot open a file.
 
-``extract_pdf`` runs inside the Reader's worker process (see ``cantobatch.ingest``), so a parse
-that hangs can be killed. It returns a picklable ``PdfResult``; the cleanup steps are plain
+``extract_pdf`` runs inside the Reader's worker process (``cantobatch.ingest.worker``), so a
+parse that hangs can be killed. It returns a picklable ``PdfResult``; the cleanup steps are plain
 functions over strings, tested on known text:
 
 - NFKC (ligatures, compatibility characters), pdfium's soft-hyphen marks turned back into "-\\n";
@@ -358,45 +358,3 @@ def extract_pdf(
             error=f"{source}: damaged or truncated PDF: pypdfium2 said {first!r}, pypdf said "
             f"{type(exc).__name__}: {exc}; re-download or repair it (qpdf in.pdf out.pdf)",
         )
-
-
-# --- worker process ---------------------------------------------------------------------------
-
-
-def serve() -> None:
-    """The Reader's worker loop: length-prefixed pickled requests on stdin, results on stdout.
-
-    A request is ``(path, source, max_pages, strip_headers, delay_s)``; end of input ends the loop.
-    ``delay_s`` is 0 except in the tests of the time limit.
-    """
-    import os
-    import pickle
-    import struct
-    import sys
-    import time
-
-    # The protocol owns the real stdout; anything a library prints goes to stderr instead.
-    out = os.fdopen(os.dup(1), "wb", buffering=0)
-    os.dup2(2, 1)
-    requests = sys.stdin.buffer
-
-    def send(message) -> None:
-        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        out.write(struct.pack("<Q", len(data)) + data)
-
-    import pypdfium2  # noqa: F401  (imported before "ready": startup is not parse time)
-
-    send("ready")
-    while True:
-        header = requests.read(8)
-        if len(header) < 8:
-            return
-        (length,) = struct.unpack("<Q", header)
-        path, source, max_pages, strip_headers, delay_s = pickle.loads(requests.read(length))
-        if delay_s:
-            time.sleep(delay_s)
-        try:
-            result = extract_pdf(path, max_pages, strip_headers, source)
-        except Exception as exc:  # one file's unexpected failure must not end the worker
-            result = PdfResult(status="error", error=f"{source}: {type(exc).__name__}: {exc}")
-        send(result)

@@ -1,0 +1,86 @@
+"""The Reader's parse worker: a child process that turns one file at a time into text.
+
+Every parse (PDF, HTML, text) runs here rather than in the indexing process, so that a per-file
+time limit can kill a parse that hangs (a pathological PDF, a page that sends a parser quadratic)
+and a crash in native code (pdfium, lxml) costs one file, not the night. Requests and results are
+length-prefixed pickles over the child's stdin/stdout (see ``cantobatch.ingest._Worker``).
+
+A request is ``(kind, payload, source, options, delay_s)``:
+
+- ``("pdf", path, source, (max_pages, strip_headers), delay_s)`` → ``PdfResult`` (the worker reads
+  the file itself: big PDFs never cross the pipe);
+- ``("html" | "text", (data, doc_id), source, (), delay_s)`` → ``Document``.
+
+``delay_s`` is 0 except in the tests of the time limit. End of input ends the loop.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import sys
+import time
+
+
+def parse(kind: str, payload, source: str, options: tuple):
+    """One request's result; an unexpected exception becomes the file's ``error`` status."""
+    if kind == "pdf":
+        from cantobatch.ingest.pdf import PdfResult, extract_pdf
+
+        try:
+            return extract_pdf(payload, *options, source)
+        except Exception as exc:  # one file's unexpected failure must not end the worker
+            return PdfResult(status="error", error=f"{source}: {type(exc).__name__}: {exc}")
+    from cantobatch.data import Document
+
+    data, doc_id = payload
+    try:
+        if kind == "html":
+            from cantobatch.ingest.html import read_html
+
+            return read_html(data, doc_id=doc_id, source=source)
+        from cantobatch.ingest.text import read_text
+
+        return read_text(data, doc_id=doc_id, source=source)
+    except Exception as exc:
+        return Document(
+            doc_id=doc_id,
+            source=source,
+            kind=kind,
+            status="error",
+            bytes=len(data),
+            error=f"{source}: {type(exc).__name__}: {exc}",
+        )
+
+
+def serve() -> None:
+    """The worker loop: read a request from stdin, write its result to stdout, until end of input."""
+    # The protocol owns the real stdout; anything a library prints goes to stderr instead.
+    out = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)
+    requests = sys.stdin.buffer
+
+    def send(message) -> None:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(struct.pack("<Q", len(data)) + data)
+
+    # Imported before "ready": startup is not parse time.
+    import bs4  # noqa: F401
+    import lxml.etree  # noqa: F401
+    import pypdfium2  # noqa: F401
+
+    import cantobatch.ingest.html
+    import cantobatch.ingest.pdf
+    import cantobatch.ingest.text  # noqa: F401
+
+    send("ready")
+    while True:
+        header = requests.read(8)
+        if len(header) < 8:
+            return
+        (length,) = struct.unpack("<Q", header)
+        kind, payload, source, options, delay_s = pickle.loads(requests.read(length))
+        if delay_s:
+            time.sleep(delay_s)
+        send(parse(kind, payload, source, options))
