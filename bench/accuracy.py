@@ -9,17 +9,22 @@ cantos and the set of (canto, line) pairs per example, and the exact-match rate.
     .venv/bin/python bench/accuracy.py                      # rules, llm (base, chat), hybrid
     .venv/bin/python bench/accuracy.py --run rules --run "adapter=llm:configs/cpu-smollm2-lora.toml"
     .venv/bin/python bench/accuracy.py --run rules --by-kind --out outputs/accuracy.md
+    .venv/bin/python bench/accuracy.py --run "grounded=hybrid:configs/cpu-smollm2.toml;merge.policy=grounded"
 
-A run is ``LABEL=EXTRACTOR[:CONFIG]`` or just ``EXTRACTOR`` (label = extractor name). Data files
-default to training/dev.jsonl and ../shared/data/poundtech101.jsonl; give ``--data`` to change them.
+A run is ``LABEL=EXTRACTOR[:CONFIG][;SECTION.KEY=VALUE...]`` or just ``EXTRACTOR`` (label =
+extractor name); the ``;`` settings override the config's (values are read as TOML: ``grounded``
+needs no quotes, ``64`` is a number). Data files default to training/dev.jsonl and
+../shared/data/poundtech101.jsonl; give ``--data`` to change them.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import subprocess
 import sys
 import time
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from cantobatch.config import load_config  # noqa: E402
-from cantobatch.errors import CantobatchError  # noqa: E402
+from cantobatch.errors import CantobatchError, ConfigError  # noqa: E402
 from cantobatch.evaluate import EvalResult, evaluate, format_table  # noqa: E402
 from cantobatch.examples import BadLine, Example, read_examples  # noqa: E402
 from cantobatch.extract import build_extractor  # noqa: E402
@@ -44,14 +49,47 @@ class Run:
     label: str
     extractor: str
     config: str | None = None
+    overrides: tuple[tuple[str, str, object], ...] = ()  # (section, key, value)
 
     @classmethod
     def parse(cls, spec: str) -> Run:
         label, _, rest = spec.partition("=")
         if not rest:
             rest = label
+        rest, *settings = rest.split(";")
         extractor, _, config = rest.partition(":")
-        return cls(label=label.strip(), extractor=extractor.strip(), config=config.strip() or None)
+        overrides = []
+        for setting in filter(None, map(str.strip, settings)):
+            key, eq, value = setting.partition("=")
+            section, dot, name = key.strip().partition(".")
+            if not (eq and dot and name):
+                raise SystemExit(f"--run {spec!r}: settings are SECTION.KEY=VALUE, not {setting!r}")
+            overrides.append((section, name, _toml_value(value.strip())))
+        return cls(
+            label=label.strip(),
+            extractor=extractor.strip(),
+            config=config.strip() or None,
+            overrides=tuple(overrides),
+        )
+
+    def load(self, cantos_text: str | None = None):
+        config = load_config(self.config)
+        sections: dict[str, dict] = {}
+        for section, name, value in self.overrides:
+            if not dataclasses.is_dataclass(getattr(config, section, None)):
+                raise ConfigError(f"--run {self.label!r}: no config section [{section}]")
+            sections.setdefault(section, {})[name] = value
+        if cantos_text:
+            sections.setdefault("quote", {})["cantos_text"] = cantos_text
+        return config.with_overrides(**sections) if sections else config
+
+
+def _toml_value(text: str):
+    """``64`` → 64, ``true`` → True, ``"x"`` or a bare word → "x"."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
 
 
 @dataclass
@@ -66,7 +104,7 @@ class Row:
 def _commit() -> str:
     try:
         out = subprocess.run(
-            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            ["git", "-C", str(REPO), "describe", "--always", "--dirty"],
             capture_output=True,
             text=True,
             check=True,
@@ -85,9 +123,7 @@ def measure(
     rows: list[Row] = []
     for run in runs:
         try:
-            config = load_config(run.config)
-            if cantos_text:
-                config = config.with_overrides(quote={"cantos_text": cantos_text})
+            config = run.load(cantos_text)
             extractor = build_extractor(run.extractor, config)
         except CantobatchError as exc:
             rows.extend(Row(run, name, failure=str(exc)) for name in datasets)

@@ -416,12 +416,24 @@ def test_accuracy_bench_reports_runs_that_cannot_start(repo_root, tmp_path):
         "adapter", "llm", "configs/x.toml"
     )
     assert bench.Run.parse("rules") == bench.Run("rules", "rules", None)
+    grounded = bench.Run.parse("g=hybrid:configs/cpu-smollm2.toml; merge.policy=grounded")
+    assert grounded.overrides == (("merge", "policy", "grounded"),)
+    config = grounded.load()
+    assert (config.merge.policy, config.llm.prompt_format) == ("grounded", "chat")
+    assert bench.Run.parse("r=rules;llm.batch_size=64").load().llm.batch_size == 64
     examples = [ex("Canto XLVII", [(47, [])], "roman"), ex("Inferno V", [], "neg_dante")]
     missing = tmp_path / "missing.toml"
-    runs = [bench.Run("rules", "rules"), bench.Run("adapter", "llm", str(missing))]
+    runs = [
+        bench.Run("rules", "rules"),
+        bench.Run("adapter", "llm", str(missing)),
+        bench.Run.parse("typo=hybrid;merj.policy=union"),
+        bench.Run.parse("bad=hybrid;merge.policy=sometimes"),
+    ]
     rows = bench.measure(runs, {"tiny.jsonl": (examples, [])})
     table = bench.markdown(rows).splitlines()
     assert table[2].startswith("| rules | tiny.jsonl | 2 |")
     assert table[3] == (
         f"| adapter | tiny.jsonl | | not run: config file {missing} does not exist ||||||||"
     )
+    assert "| typo | tiny.jsonl | | not run: --run 'typo': no config section [merj]" in table[4]
+    assert table[5].startswith("| bad | tiny.jsonl | | not run: ") and "sometimes" in table[5]
