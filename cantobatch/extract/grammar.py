@@ -119,8 +119,12 @@ assert all(t.endswith("th") or any(n in t for n in ORDINAL_NEEDLES) for t in ORD
 COUNT = rf"(?:\d{{1,3}}|{CARDINAL_WORD})"
 
 
+_WORD_SEP = re.compile(r"[-‐\s]+")
+_NUMERIC_ORDINAL = re.compile(r"(\d{1,3})(?:st|nd|rd|th)")
+
+
 def _norm_words(s: str) -> str:
-    return re.sub(r"[-‐\s]+", " ", s.lower()).strip()
+    return _WORD_SEP.sub(" ", s.lower()).strip()
 
 
 _CARD_NORM = {_norm_words(k): v for k, v in CARDINAL_WORDS.items()}
@@ -144,7 +148,7 @@ def count_value(s: str) -> int | None:
 
 def ordinal_value(s: str) -> int | None:
     """Value of an ordinal: "first" → 1, "forty-fifth" → 45, "81st" → 81."""
-    m = re.fullmatch(r"(\d{1,3})(?:st|nd|rd|th)", s)
+    m = _NUMERIC_ORDINAL.fullmatch(s)
     return int(m.group(1)) if m else _ORD_NORM.get(_norm_words(s))
 
 

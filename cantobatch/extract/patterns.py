@@ -377,6 +377,31 @@ CLOSE_PAREN = r"\s*\)"
 PRONOUN_AFTER = r"\s+(?!(?:and|or|to|through)\b)[a-z]"  # "… and I believe"
 COUNTED_AFTER = r"\s*(?:lines?|ll?\.|pages?|pp?\.|years?|times)\b"  # "… and 12 lines"
 
+# Small patterns of the scanner's checks around a numeral (compiled once, not looked up per call):
+WORD_SEP = r"[-\s]+"  # inside a number word: "forty-fifth", "forty fifth"
+DOT_DIGIT = r"\.\d"
+CITED_BEFORE = r"(?i)(?:\(|\b(?:at|see|cf\.?|in))\s*$"
+PAGE_REF_BEFORE = r"(?:\d[-/]|\b(?:pp?|vol|no)\.?\s*)$"
+ORDINAL_LIST_SEP = r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+"
+ELLIPTIC_AFTER = r"\s+[a-z]+s\b|\s*[,;:)]"
+OF_AFTER = r"\s+of\b"
+INDEFINITE_BEFORE = r"\b(?:[Aa]n?|[Oo]ne\s+of\s+the|[Ss]ome\s+of\s+the)\s+[‘“\"']?$"
+LOWER_WORD_BEFORE = r"([a-z]+)\s+$"
+OPEN_BEFORE = r"[(/]\s*$"
+WORD_BEFORE = r"([A-Za-z][A-Za-z.]*)\s+$"
+POSSESSIVE_AFTER = r"[’']s\b"
+LINES_OF_BEFORE = r"\blines?\s+(?:of|in)\s+$"
+YEAR_AFTER = r"\s*\(\d{4}\)"
+CLAUSE_AFTER = r"\s+[a-z]|\s*,"
+COMMA_BEFORE = r",\s+$"
+APPOSITION_END = r"\s*(?:[.;:)]|$)"
+NUMBER_BEFORE = r"(?:\d\s*|\bp+\.\s*|:\s*)$"
+NAME_BEFORE = r"([A-Za-z][\w.’']*)[ \t\u00a0]+$"
+NUMERAL_BETWEEN = r"\b(?:[IVXLC]+|\d{1,3})\b"
+TITLE_AFTER = r"\s*(?:of|in)\s+(?:[Tt]he\s+)?[‘“\"']?([A-Z][\w’']*(?:\s+[A-Z\d][\w’']*)*)"
+LINE_LIST_SEP = r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*"
+NTH_FROM_LAST = r"(second|third) (?:to|from) (?:the )?last"
+
 rx = LazyPatterns(
     KEYWORD=KEYWORD,
     ROMAN_UP=ROMAN_UP,
@@ -446,6 +471,29 @@ rx = LazyPatterns(
     BLOCKED=g.BLOCKED,
     LABEL_NOUN=g.LABEL_NOUN,
     COUNTED_NOUN=g.COUNTED_NOUN,
+    WORD_SEP=WORD_SEP,
+    DOT_DIGIT=DOT_DIGIT,
+    CITED_BEFORE=CITED_BEFORE,
+    PAGE_REF_BEFORE=PAGE_REF_BEFORE,
+    ORDINAL_LIST_SEP=ORDINAL_LIST_SEP,
+    ELLIPTIC_AFTER=ELLIPTIC_AFTER,
+    OF_AFTER=OF_AFTER,
+    INDEFINITE_BEFORE=INDEFINITE_BEFORE,
+    LOWER_WORD_BEFORE=LOWER_WORD_BEFORE,
+    OPEN_BEFORE=OPEN_BEFORE,
+    WORD_BEFORE=WORD_BEFORE,
+    POSSESSIVE_AFTER=POSSESSIVE_AFTER,
+    LINES_OF_BEFORE=LINES_OF_BEFORE,
+    YEAR_AFTER=YEAR_AFTER,
+    CLAUSE_AFTER=CLAUSE_AFTER,
+    COMMA_BEFORE=COMMA_BEFORE,
+    APPOSITION_END=APPOSITION_END,
+    NUMBER_BEFORE=NUMBER_BEFORE,
+    NAME_BEFORE=NAME_BEFORE,
+    NUMERAL_BETWEEN=NUMERAL_BETWEEN,
+    TITLE_AFTER=TITLE_AFTER,
+    LINE_LIST_SEP=LINE_LIST_SEP,
+    NTH_FROM_LAST=NTH_FROM_LAST,
 )
 
 
@@ -573,7 +621,7 @@ def plausible_page(canto: int, page: int) -> bool:
 
 def line_list(s: str) -> list[int]:
     out: list[int] = []
-    for item in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", s.strip()):
+    for item in rx.LINE_LIST_SEP.split(s.strip()):
         parts = rx.DASH.split(item.strip(), maxsplit=1)
         try:
             nums = [int(p) for p in parts]
@@ -593,12 +641,12 @@ def line_list(s: str) -> list[int]:
 
 def ordinal_position(word: str) -> int | None:
     """1-based position from the start, or negative from the end: "penultimate" → -2."""
-    w = re.sub(r"[-\s]+", " ", word.lower())
+    w = rx.WORD_SEP.sub(" ", word.lower())
     fixed = {"last": -1, "final": -1, "closing": -1, "opening": 1, "penultimate": -2,
              "antepenultimate": -3, "last but one": -2}  # fmt: skip
     if w in fixed:
         return fixed[w]
-    m = re.fullmatch(r"(second|third) (?:to|from) (?:the )?last", w)
+    m = rx.NTH_FROM_LAST.fullmatch(w)
     if m:
         return -(2 if m.group(1) == "second" else 3)
     return g.ordinal_value(w)

@@ -341,7 +341,7 @@ class Scanner:
         m = rx.KEYWORD_THE_ORDINAL.match(self.text, keyword.end())
         if not m or not m.group("ord")[0].isupper():
             return
-        n = g.ordinal_value(re.sub(r"[-\s]+", " ", m.group("ord").lower()))
+        n = g.ordinal_value(rx.WORD_SEP.sub(" ", m.group("ord").lower()))
         if g.valid_canto(n) and not self._foreign(keyword.start(), m.end()):
             self.add(CantoMention(keyword.start(), m.end(), [n], "ordinal"))
 
@@ -367,7 +367,7 @@ class Scanner:
             if not (
                 rx.SUFFIX_LINES.match(text, m.end())
                 or rx.SUFFIX_PAGE.match(text, m.end())
-                or re.match(r"\.\d", after)
+                or rx.DOT_DIGIT.match(after)
             ):
                 continue
             if self._blocked_bare(m.start(), m.end()):
@@ -394,17 +394,13 @@ class Scanner:
                 canto, page = int(m.group("canto")), int(m.group("page"))
                 if not g.valid_canto(canto) or not plausible_page(canto, page):
                     continue
-                cited = re.search(
-                    r"(?i)(?:\(|\b(?:at|see|cf\.?|in))\s*$",
-                    self.text[max(0, m.start() - 12) : m.start()],
-                )
+                cited = rx.CITED_BEFORE.search(self.text[max(0, m.start() - 12) : m.start()])
                 if pattern is rx.ARABIC_PAGE and page < 20 and not (context or cited):
                     continue
                 if pattern is rx.ARABIC_PAGE and m.group("slash") != "/" and page < 20:
                     continue  # "1 / 3": a fraction written with spaces
-                if pattern is rx.ARABIC_PAGE and re.search(
-                    r"(?:\d[-/]|\b(?:pp?|vol|no)\.?\s*)$",
-                    self.text[max(0, m.start() - 12) : m.start()],
+                if pattern is rx.ARABIC_PAGE and rx.PAGE_REF_BEFORE.search(
+                    self.text[max(0, m.start() - 12) : m.start()]
                 ):
                     continue
                 self.add(
@@ -418,8 +414,8 @@ class Scanner:
         if "antos" not in self.text:  # the pattern ends in "[Cc]antos"
             return
         for m in anchored(self.text, rx.ORDINAL_LIST, self.anchors):
-            words = re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group("ords"))
-            values = [g.ordinal_value(re.sub(r"[-\s]+", " ", w.lower())) for w in words]
+            words = rx.ORDINAL_LIST_SEP.split(m.group("ords"))
+            values = [g.ordinal_value(rx.WORD_SEP.sub(" ", w.lower())) for w in words]
             if (
                 all(g.valid_canto(v) for v in values)
                 and self.free(m.start(), m.end())
@@ -435,7 +431,7 @@ class Scanner:
             if not self.free(m.start(), m.end()):
                 continue
             gi, ai = group_index(m, "g"), group_index(m, "a")
-            which = re.sub(r"[-\s]+", " ", m.group("ord").lower())
+            which = rx.WORD_SEP.sub(" ", m.group("ord").lower())
             count = phrase_count(m.group("count")) if m.group("count") else None
             kw = m.group("kw")
             idx = gi if gi is not None else ai
@@ -453,7 +449,7 @@ class Scanner:
                     continue  # "the first cantos": vague
                 n = g.ordinal_value(which)
                 if n is None and m.group("pre"):  # "the thirtieth and last canto"
-                    n = g.ordinal_value(re.sub(r"[-\s]+", " ", m.group("pre").lower()))
+                    n = g.ordinal_value(rx.WORD_SEP.sub(" ", m.group("pre").lower()))
                 if n is None or (count and n != 1):
                     continue  # "the last canto": of what?
                 cantos = list(range(1, count + 1)) if count else [n]
@@ -470,10 +466,10 @@ class Scanner:
                     and sentence_index(self.sentences, c.start) == here
                     for c in self.cantos
                 )
-                elliptic = elliptic and bool(re.match(r"\s+[a-z]+s\b|\s*[,;:)]", tail))
+                elliptic = elliptic and bool(rx.ELLIPTIC_AFTER.match(tail))
                 if not (n and count is None and ((context and n >= 20) or elliptic)):
                     continue
-                if rx.ORDINAL_TAIL_NOUN.match(tail) or re.match(r"\s+of\b", tail):
+                if rx.ORDINAL_TAIL_NOUN.match(tail) or rx.OF_AFTER.match(tail):
                     continue
                 cantos, end, family = [n], m.end("ord"), "ordinal"
             if not cantos or not all(g.valid_canto(c) for c in cantos):
@@ -505,9 +501,9 @@ class Scanner:
             if not self.free(m.start(), m.end()):
                 continue
             before = self.text[max(0, m.start() - 16) : m.start()]
-            if re.search(r"\b(?:[Aa]n?|[Oo]ne\s+of\s+the|[Ss]ome\s+of\s+the)\s+[‘“\"']?$", before):
+            if rx.INDEFINITE_BEFORE.search(before):
                 continue  # "a Pisan canto", "one of the Pisan Cantos": which one is not said
-            word = re.search(r"([a-z]+)\s+$", before)
+            word = rx.LOWER_WORD_BEFORE.search(before)
             if word and word.group(1) in g.ORDINAL_TOKENS and m.group().lower().endswith("canto"):
                 continue  # "the eleventh Pisan canto" that no ordinal pattern read: one canto
             grp = groups[i]
@@ -527,25 +523,25 @@ class Scanner:
             if self._blocked_bare(m.start(), m.end()) or self._continues_blocked_list(m.start()):
                 continue
             before, after = text[max(0, m.start() - 30) : m.start()], text[m.end() : m.end() + 40]
-            if re.search(r"[(/]\s*$", before) and re.match(r"\s*\)", after) and m.group() != "I":
+            if rx.OPEN_BEFORE.search(before) and rx.CLOSE_PAREN.match(after) and m.group() != "I":
                 self.add(CantoMention(m.start(), m.end(), [value], "roman", weak=True))
                 continue
-            word = re.search(r"([A-Za-z][A-Za-z.]*)\s+$", before)
+            word = rx.WORD_BEFORE.search(before)
             prev = word.group(1).lower() if word else ""
             # "of I through XC": a numeral, not the pronoun; "through" may mean "via" (no range)
             ranged = rx.RANGED_ROMAN.match(after) or rx.THROUGH_ROMAN.match(after)
             listed = rx.LISTED_ROMAN.match(after)
             strong = bool(ranged or listed) and not self._blocked_bare(m.start(), m.end() + 8)
             # "LXXXI’s ‘Pull down thy vanity’": a long numeral owning something is a canto
-            strong = strong or bool(len(m.group()) >= 3 and re.match(r"[’']s\b", after))
+            strong = strong or bool(len(m.group()) >= 3 and rx.POSSESSIVE_AFTER.match(after))
             # "The manuscript of LXXII": a long numeral after a preposition
             strong = strong or (len(m.group()) >= 3 and prev in PREPOSITIONS)
             if m.group() == "I" and not ranged:
                 continue
-            lines_of = re.search(r"\blines?\s+(?:of|in)\s+$", before)
+            lines_of = rx.LINES_OF_BEFORE.search(before)
             if len(m.group()) < 2 and not (strong or lines_of):
                 continue
-            if prev not in PREPOSITIONS and re.match(r"\s*\(\d{4}\)", after):
+            if prev not in PREPOSITIONS and rx.YEAR_AFTER.match(after):
                 continue  # a volume: "The Criterion, XIV (1935)"
             # "Canto XLV and its companion LI": a sentence already citing a numbered canto
             cited_here = sentence_index(self.sentences, m.start()) in self._explicit_sentences
@@ -554,12 +550,12 @@ class Scanner:
                 or cited_here
                 or len(m.group()) >= 3  # "called LII the start": long numerals are cantos here
                 or prev in PREPOSITIONS
-                or bool(re.match(r"[’']s\b", after))
-                or bool(rx.SENTENCE_START.search(before) and re.match(r"\s+[a-z]|\s*,", after))
+                or bool(rx.POSSESSIVE_AFTER.match(after))
+                or bool(rx.SENTENCE_START.search(before) and rx.CLAUSE_AFTER.match(after))
                 or bool(  # an apposition: "the Princess Ra-Set, XCI."
                     len(m.group()) >= 3
-                    and re.search(r",\s+$", before)
-                    and re.match(r"\s*(?:[.;:)]|$)", after)
+                    and rx.COMMA_BEFORE.search(before)
+                    and rx.APPOSITION_END.match(after)
                 )
             )
             if qualifies:
@@ -605,9 +601,7 @@ class Scanner:
             if (
                 g.valid_canto(n)
                 and self.free(m.start(1), m.end(1))
-                and not re.search(
-                    r"(?:\d\s*|\bp+\.\s*|:\s*)$", self.text[max(0, m.start() - 12) : m.start()]
-                )
+                and not rx.NUMBER_BEFORE.search(self.text[max(0, m.start() - 12) : m.start()])
             ):
                 items = self.numbered(m.start(1), m.start(1), True, arabic=True)
                 for item in items or [CantoMention(m.start(1), m.end(1), [n], "arabic")]:
@@ -619,9 +613,7 @@ class Scanner:
             if at and text[at - 1] in "0123456789.,/" or not self.free(at, m.end()):
                 continue
             prep = rx.PREP_BEFORE.search(text, max(0, at - 12), at)
-            if not prep or re.search(
-                r"(?:\d\s*|\bp+\.\s*|:\s*)$", text[max(0, prep.start() - 12) : prep.start()]
-            ):
+            if not prep or rx.NUMBER_BEFORE.search(text[max(0, prep.start() - 12) : prep.start()]):
                 continue
             items = self.numbered(at, at, True, arabic=True)
             several = sum(len(item.cantos) for item in items) >= 2
@@ -658,7 +650,7 @@ class Scanner:
                 return True  # "Lustra, II"
             if rx.PAGE_COMMA_AFTER.match(text, end) and rx.TITLE_COMMA_BEFORE.search(before):
                 return True  # "Terrell, Companion, II, 521": a volume and its page
-        word = re.search(r"([A-Za-z][\w.’']*)[ \t\u00a0]+$", before)
+        word = rx.NAME_BEFORE.search(before)
         if word:
             w = word.group(1)
             if w[0].isupper() and w.lower() not in g.FUNCTION_WORDS and not rx.KEYWORD.fullmatch(w):
@@ -677,7 +669,7 @@ class Scanner:
             if hit.group() in g.FOREIGN_POETS:
                 return False
             # "Paradiso XXX in Canto LXXIV": the other poem already has its own numeral
-            if re.search(r"\b(?:[IVXLC]+|\d{1,3})\b", between):
+            if rx.NUMERAL_BETWEEN.search(between):
                 return False
         # "Pound" between them, or the canto said to be his: "Pound's third canto", "… of Pound"
         return not (
@@ -699,9 +691,7 @@ class Scanner:
         after = text[end : end + 60]
         if rx.OF_FOREIGN_WORK.match(after):
             return True
-        title = re.match(
-            r"\s*(?:of|in)\s+(?:[Tt]he\s+)?[‘“\"']?([A-Z][\w’']*(?:\s+[A-Z\d][\w’']*)*)", after
-        )
+        title = rx.TITLE_AFTER.match(after)
         # "Canto I of The Rape of the Lock": a title that is not Pound's
         return bool(
             title
