@@ -220,15 +220,55 @@ def _trigger_scan() -> tuple[re.Pattern | None, tuple[str, ...]]:
     return pattern, tuple(w for w in words if w not in capitals)
 
 
-def triggers_in(text: str, lower: str | None = None) -> set[str]:
+@cache
+def marks_pattern() -> re.Pattern:
+    """One scan for the rare characters several stages look for: runs of roman-numeral capitals
+    (``ROMAN_RUN``), runs of ASCII digits (group ``d``), and the capitalised group trigger words
+    of ``_trigger_scan`` (group ``t``, their first letter included).
+
+    Each would cost a scan of its own; together they cost one, because the pattern opens with a
+    character class (the engine then skips to candidates fast) and each branch checks, looking
+    back, which kind of character it started on. Their matches cannot overlap one another (a
+    roman run is capitals followed by no word character, a trigger word a capital followed by
+    lower-case letters, a digit run digits), so the scan finds exactly what separate scans would.
+    """
+    trigger, _ = _trigger_scan()
+    words = sorted(trigger.pattern.split("|")) if trigger else []
+    by_initial: dict[str, list[str]] = {}
+    for word in words:
+        by_initial.setdefault(word[0], []).append(re.escape(word[1:]))
+    triggers = "|".join(
+        rf"(?<={re.escape(initial)})(?:{'|'.join(rests)})" for initial, rests in by_initial.items()
+    )
+    initials = "".join(sorted(set("IVXLC0123456789") | set(by_initial)))
+    branches = [r"(?<=[IVXLC])[IVXLC]*(?!\w)", r"(?P<d>(?<=[0-9])[0-9]*)"]
+    if triggers:
+        branches.append(rf"(?P<t>{triggers})")
+    return re.compile(rf"[{re.escape(initials)}](?:{'|'.join(branches)})")
+
+
+def triggers_in(
+    text: str,
+    lower: str | None = None,
+    canto_at: list[int] | None = None,
+    capitals: set[str] | None = None,
+) -> set[str]:
     """The group trigger words that occur in ``text``. Lower-case ones are looked for only in
     the 32 characters before each "canto" of ``lower`` (``text`` in lower case), where every
-    lower-case group name ends ("the pisan cantos"); without ``lower``, not at all."""
+    lower-case group name ends ("the pisan cantos"); without ``lower``, not at all.
+    ``canto_at``: where "canto" occurs in ``lower``; ``capitals``: the capitalised trigger words
+    in ``text`` (see ``marks_pattern``); each computed here when not given."""
     pattern, others = _trigger_scan()
-    found = set(pattern.findall(text)) if pattern else set()
+    if capitals is not None and pattern:
+        found = set(capitals)
+    else:
+        found = set(pattern.findall(text)) if pattern else set()
     if lower and others:
-        windows = [text[max(0, at - 32) : at] for at in starts(lower, "canto")]
-        found |= {w for w in others for window in windows if w in window}
+        if canto_at is None:
+            canto_at = starts(lower, "canto")
+        # One string for all the windows: a word cannot run across the NUL between two.
+        windows = "\0".join([text[max(0, at - 32) : at] for at in canto_at])
+        found.update(w for w in others if w in windows)
     return found
 
 
@@ -497,9 +537,12 @@ rx = LazyPatterns(
 )
 
 
-def ordinal_positions(text: str, lower: str) -> list[int]:
+def ordinal_positions(
+    text: str, lower: str, digit_runs: list[tuple[int, int]] | None = None
+) -> list[int]:
     """Where ordinal words start ("first", "eighty-first", "81st", "last"): substring checks,
-    because a regex over every passage for these rare words was the grammar's main cost."""
+    because a regex over every passage for these rare words was the grammar's main cost.
+    ``digit_runs``: the (start, end) of every run of ASCII digits, when known (``marks``)."""
     positions = set()
     for needle in g.ORDINAL_NEEDLES:
         at = lower.find(needle)
@@ -512,9 +555,21 @@ def ordinal_positions(text: str, lower: str) -> list[int]:
         start, end = _alpha_run(lower, m.start(), m.end())
         if lower[start:end] in g.ORDINAL_TOKENS:
             positions.add(start)
-    numeric = rx.ORDINAL_NUMERIC_ASCII if text.isascii() else rx.ORDINAL_NUMERIC
-    positions.update(m.start() for m in numeric.finditer(text))
+    if digit_runs is not None and text.isascii():
+        # "81st": the last digit of a run, a suffix, then no word character (ORDINAL_NUMERIC)
+        n = len(text)
+        for _, end in digit_runs:
+            if text[end : end + 2] in _ORDINAL_SUFFIXES and (
+                end + 2 == n or not (text[end + 2].isalnum() or text[end + 2] == "_")
+            ):
+                positions.add(end - 1)
+    else:
+        numeric = rx.ORDINAL_NUMERIC_ASCII if text.isascii() else rx.ORDINAL_NUMERIC
+        positions.update(m.start() for m in numeric.finditer(text))
     return sorted(positions)
+
+
+_ORDINAL_SUFFIXES = frozenset(["st", "nd", "rd", "th"])
 
 
 def _alpha_run(s: str, start: int, end: int) -> tuple[int, int]:

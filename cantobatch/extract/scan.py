@@ -21,6 +21,7 @@ from cantobatch.extract.patterns import (
     group_patterns,
     group_triggers,
     line_list,
+    marks_pattern,
     matches_at,
     ordinal_position,
     ordinal_positions,
@@ -72,6 +73,7 @@ def _word_or_quote(ch: str) -> bool:
 _BLOCK_WORDS = ("bel", "fermo", "firmo", "cantus", "general", "jondo", "hondo", "gregorian")
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _POSSESSIVES = ("'s", "’s", "s'", "s’")  # before "first canto": whose canto
+_DIRECTIONS = ("next", "following", "succeeding", "preceding", "previous")  # RELATIVE_CANTO's
 
 
 def _may_block(window: str) -> bool:
@@ -97,27 +99,34 @@ def _after_non_letter(text: str, positions: list[int]) -> list[int]:
 class Scanner:
     def __init__(self, text: str) -> None:
         self.text = text
-        self.lower = text.lower()
-        self.has_keyword = "cant" in self.lower
+        lower = self.lower = text.lower()
+        # Where "cant" occurs in the lower-cased text: the blocked phrases, the keyword "Canto(s)"
+        # and the lower-case group names are all looked for around these (it cannot overlap
+        # itself, so each find goes on past the last).
+        cant_at: list[int] = []
+        at = lower.find("cant")
+        while at >= 0:
+            cant_at.append(at)
+            at = lower.find("cant", at + 4)
+        self._cant_at = cant_at
+        self.has_keyword = bool(cant_at)
         self.taken: list[tuple[int, int]] = []
         # The taken spans again, ordered by start, for ``free`` to bisect.
         self._taken_starts: list[int] = []
         self._taken_ends: list[int] = []
         self._explicit_sentences: set[int] = set()  # sentences holding an explicit canto
-        at = self.lower.find("cant") if self.has_keyword else -1
-        while at >= 0:  # the blocked phrases all hold "cant": look only around each one
+        for at in cant_at:  # the blocked phrases all hold "cant": look only around each one
             start, end = max(0, at - 16), min(len(text), at + 40)
             if not _may_block(text[start:end]):
-                at = self.lower.find("cant", at + 4)
                 continue
             for m in rx.BLOCKED.finditer(text, start, end):
                 if m.start() <= at < m.end() and (m.start(), m.end()) not in self.taken:
                     self._take(m.start(), m.end())
-            at = self.lower.find("cant", at + 4)
         self._ordinal_cache: list[int] | None = None
         self._anchors: list[tuple[int, list[int]]] | None = None
         self._sentence_cache: list[tuple[int, int]] | None = None
         self._romans: list[re.Match] | None = None
+        self._marks: tuple[list[re.Match], list[tuple[int, int]], set[str]] | None = None
         self._groups: list[int] | None = None
         self.cantos: list[CantoMention] = []
         self.lines: list[LineMention] = []
@@ -125,7 +134,7 @@ class Scanner:
     @property
     def ordinal_positions(self) -> list[int]:
         if self._ordinal_cache is None:
-            self._ordinal_cache = ordinal_positions(self.text, self.lower)
+            self._ordinal_cache = ordinal_positions(self.text, self.lower, self.marks()[1])
         return self._ordinal_cache
 
     @property
@@ -156,6 +165,23 @@ class Scanner:
             self._sentence_cache = sentence_bounds(self.text)
         return self._sentence_cache
 
+    def marks(self) -> tuple[list[re.Match], list[tuple[int, int]], set[str]]:
+        """The passage's roman-numeral runs (``ROMAN_RUN`` matches), ASCII digit runs
+        (start, end) and capitalised group trigger words, found in one scan (``marks_pattern``)."""
+        if self._marks is None:
+            runs: list[re.Match] = []
+            digits: list[tuple[int, int]] = []
+            words: set[str] = set()
+            for m in marks_pattern().finditer(self.text):
+                if m.group("d") is not None:
+                    digits.append(m.span())
+                elif m.lastgroup == "t":
+                    words.add(m.group())
+                else:
+                    runs.append(m)
+            self._marks = runs, digits, words
+        return self._marks
+
     def romans(self) -> list[re.Match]:
         """Upper-case roman numerals standing alone (not "I’ve", not "XVIth")."""
         if self._romans is None:
@@ -164,7 +190,7 @@ class Scanner:
             # the word boundary before is checked here.
             self._romans = [
                 m
-                for m in rx.ROMAN_RUN.finditer(text)
+                for m in self.marks()[0]
                 if (m.start() == 0 or not _word_or_quote(text[m.start() - 1]))
                 and (m.end() == len(text) or not text[m.end()].isalnum())
                 and roman_value(m.group()) is not None
@@ -175,7 +201,11 @@ class Scanner:
         """Indices of the groups whose trigger words occur in the passage."""
         if self._groups is None:
             triggers = group_triggers()
-            words = triggers_in(self.text, self.lower if self.has_keyword else None)
+            lower = self.lower
+            canto_at = [at for at in self._cant_at if lower.startswith("o", at + 4)]
+            words = triggers_in(
+                self.text, lower if self.has_keyword else None, canto_at, self.marks()[2]
+            )
             found = {i for word in words for i in triggers[word]}
             self._groups = sorted(found)
         return self._groups
@@ -281,18 +311,33 @@ class Scanner:
             items[0].start = start
         return items
 
+    def keyword_starts(self) -> list[int]:
+        """Where "Canto", "canto", "CANTO" (and "Cant…", "cant…") start."""
+        text = self.text
+        if len(self.lower) != len(text):  # lower-casing moved the characters: find them again
+            return starts(text, "ant", "Cc") + starts(text, "ANT", "C")
+        # Each is a "cant" of the lower-cased text, whose characters stand where the text's do.
+        return [
+            at
+            for at in self._cant_at
+            if text.startswith("ant", at + 1) and text[at] in "Cc" or text.startswith("CANT", at)
+        ]
+
     def keywords(self) -> None:
         if not self.has_keyword:
             return
         text = self.text
-        from_to = matches_at(rx.FROM_TO, text, starts(text, "rom", "Ff"))
-        for m in from_to:  # "from Canto LXXIV to Canto LXXXIV"
+        keyword_at = self.keyword_starts()
+        # "from Canto LXXIV to Canto LXXXIV": two keywords
+        from_to = (
+            matches_at(rx.FROM_TO, text, starts(text, "rom", "Ff")) if len(keyword_at) > 1 else ()
+        )
+        for m in from_to:
             a, b = roman_value(m.group("a")), roman_value(m.group("b"))
             span = g.expand_range(a, b) if a and b else None
             same = m.group("a").isdigit() == m.group("b").isdigit()
             if span and same and g.valid_canto(span[-1]) and not self._foreign(m.start(), m.end()):
                 self.add(CantoMention(m.start(), m.end(), span, "range"))
-        keyword_at = starts(text, "ant", "Cc") + starts(text, "ANT", "C")
         paired = sorted(keyword_at)  # two keywords close together: "Canto LII through Canto LXI"
         paired = [p for p, q in zip(paired, paired[1:], strict=False) if q - p <= 32]
         for m in matches_at(rx.CANTO_THROUGH, text, paired):
@@ -577,9 +622,14 @@ class Scanner:
         """ "Canto LXXXI … In the next canto": one more (or less) than the last canto cited."""
         if not self.has_keyword or not self.cantos:
             return
-        at = [p for word in ("next", "follow", "succeed", "preced", "previous") for p in
-              starts(self.text, word)]  # fmt: skip
-        for m in matches_at(rx.RELATIVE_CANTO, self.text, at):
+        text, at = self.text, []
+        for keyword in self.keyword_starts():  # the direction word ends just before one
+            end = keyword
+            while end and text[end - 1].isspace():
+                end -= 1
+            if end < keyword:
+                at += [end - len(w) for w in _DIRECTIONS if text.startswith(w, end - len(w))]
+        for m in matches_at(rx.RELATIVE_CANTO, text, at):
             before = [c for c in self.cantos if c.end <= m.start() and c.explicit]
             if not before or not self.free(m.start(), m.end()):
                 continue
@@ -608,7 +658,9 @@ class Scanner:
                     self.add(item)
         # "the memories of 76 and 80", "those to 96–109": a list or range after a preposition
         text = self.text
-        for m in rx.ARABIC_LIST_HEAD.finditer(text):
+        # ARABIC_LIST_HEAD can only start on the last three digits of a run
+        heads = [max(start, end - 3) for start, end in self.marks()[1]]
+        for m in matches_at(rx.ARABIC_LIST_HEAD, text, heads):
             at = m.start()
             if at and text[at - 1] in "0123456789.,/" or not self.free(at, m.end()):
                 continue
