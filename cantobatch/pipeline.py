@@ -192,9 +192,23 @@ def run_index(
                     total=len(units), desc="documents", unit="doc", enabled=show_progress
                 ) as bar,
             ):
+                # The worker parses the next file while this process splits and extracts.
+                to_read = [
+                    u.file
+                    for u in units
+                    if u.file.status is None and not (state / f"{u.doc_unit}.done").exists()
+                ]
+                following = dict(zip(to_read, to_read[1:], strict=False))
+
+                def read(file):
+                    document = reader.read(file)
+                    if file in following:
+                        reader.prefetch(following[file])
+                    return document
+
                 for unit in units:
                     passages = _document_unit(
-                        unit, reader, config, ingest_id, out, state, summary, on_unit_done
+                        unit, read, config, ingest_id, out, state, summary, on_unit_done
                     )
                     if (state / f"{unit.cite_unit}.done").exists():
                         bar.update(1)
@@ -255,7 +269,7 @@ def _plan(files, ingest_id: str, cite_id: str, show_progress: bool) -> list[_Uni
 
 
 def _document_unit(
-    unit, reader, config, ingest_id, out, state, summary, on_unit_done
+    unit, read, config, ingest_id, out, state, summary, on_unit_done
 ) -> list[Passage]:
     """Ingest + split one document, or load its passages if its unit is already done."""
     done = state / f"{unit.doc_unit}.done"
@@ -266,11 +280,7 @@ def _document_unit(
         # ParquetFile, not read_table: the latter imports pyarrow.dataset (and pandas), ~1 s.
         rows = pq.ParquetFile(part).read(columns=_PASSAGE_FIELDS).to_pylist()
         return [Passage(**row) for row in rows]
-    doc = (
-        reader.read(unit.file)
-        if unit.file.status is None
-        else _error_document(unit.file, unit.doc_id)
-    )
+    doc = read(unit.file) if unit.file.status is None else _error_document(unit.file, unit.doc_id)
     if doc.doc_id != unit.doc_id and doc.status == "ok":
         # The file changed between hashing and reading: record it and let the next run pick it up.
         doc = dataclasses.replace(

@@ -184,6 +184,42 @@ def test_a_crashed_worker_is_recorded_and_replaced(tmp_path: Path) -> None:
     assert after.status == "ok"
 
 
+def test_prefetched_files_read_the_same_as_files_read_one_by_one() -> None:
+    files = list(discover(CORPUS))  # PDFs, HTML, text, and files with a status (skipped)
+    with Reader(IngestConfig(parse_timeout_s=60)) as plain:
+        expected = [plain.read(f) for f in files]
+    with Reader(IngestConfig(parse_timeout_s=60)) as reader:
+        got = []
+        for f, after in zip(files, files[1:] + [None], strict=True):
+            got.append(reader.read(f))
+            if after is not None:
+                reader.prefetch(after)
+                in_worker = reader._pending is not None and reader._pending.file == after
+                assert in_worker or after in reader._ready  # sent now, not when read
+        # out of order: a prefetched file stays ready while another one is read first
+        reader.prefetch(files[0])
+        assert reader.read(files[1]) == expected[1]
+        assert reader.read(files[0]) == expected[0]
+    assert got == expected
+    assert {d.kind for d in got} >= {"pdf", "html", "text"}
+
+
+def test_a_prefetched_slow_file_times_out_counting_from_when_it_was_sent(tmp_path: Path) -> None:
+    slow = tmp_path / "slow.pdf"
+    slow.write_bytes((FIXTURES / "ledgers.pdf").read_bytes())
+    with SlowReader(IngestConfig(parse_timeout_s=2.0)) as reader:
+        reader.read(source("ledgers.pdf"))  # start the worker outside the timed part
+        reader.prefetch(next(iter(discover(tmp_path))))
+        time.sleep(2.5)  # this process busy with the previous document, past the limit
+        started = time.monotonic()
+        timed_out = reader.read(next(iter(discover(tmp_path))))
+        waited = time.monotonic() - started
+        after = reader.read(source("ledgers.pdf"))
+    assert timed_out.status == "timeout" and "parse_timeout_s=2s" in timed_out.error
+    assert waited < 1.5  # the limit had already passed: no second wait
+    assert after.status == "ok"
+
+
 def test_reader_works_from_a_script_without_main_guard(tmp_path: Path) -> None:
     script = tmp_path / "script.py"
     script.write_text(

@@ -21,7 +21,7 @@ import struct
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -250,8 +250,9 @@ class _Worker:
         fd = self.process.stdout.fileno()
         chunks, missing = [], count
         while missing:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            # An answer already waiting is taken even past the deadline: the parse finished.
+            remaining = max(0.0, deadline - time.monotonic())
+            if not select.select([fd], [], [], remaining)[0]:
                 return None
             chunk = os.read(fd, min(missing, 1 << 20))
             if not chunk:
@@ -280,11 +281,25 @@ class _Worker:
 _TIMED_OUT = object()
 
 
+@dataclass
+class _Job:
+    """A file sent to the worker: what to send, and how its answer becomes a Document."""
+
+    file: SourceFile
+    request: tuple
+    finish: Callable[[object], Document]  # the worker's answer → the Document
+    failed: Callable[[str, str], object]  # (status, error) → an answer, when the worker fails
+    sent: float = 0.0  # time.monotonic() when sent: the time limit counts from here
+    broken: bool = False  # the worker died as the request was sent
+
+
 class Reader:
     """Reads SourceFiles into Documents, each parsed in a persistent worker process under a time
     limit (``IngestConfig.parse_timeout_s``); a timed-out or crashed worker is replaced.
 
-    Use as a context manager (or call ``close``).
+    ``prefetch(file)`` sends the next file to the worker at once, so that it parses while this
+    process splits and extracts the previous one; ``read(file)`` then collects it. Use as a context
+    manager (or call ``close``).
     """
 
     STARTUP_TIMEOUT_S = 120.0
@@ -292,6 +307,8 @@ class Reader:
     def __init__(self, config: IngestConfig | None = None) -> None:
         self.config = config or IngestConfig()
         self._worker: _Worker | None = None
+        self._pending: _Job | None = None  # the one file in the worker's hands
+        self._ready: dict[SourceFile, Document] = {}  # prefetched, not yet read
 
     def __enter__(self) -> Reader:
         return self
@@ -305,6 +322,7 @@ class Reader:
     def close(self) -> None:
         """Stop the worker process (it is started again if ``read`` is called later)."""
         worker, self._worker = getattr(self, "_worker", None), None
+        self._pending, self._ready = None, {}
         if worker is not None:
             worker.close()
 
@@ -316,34 +334,73 @@ class Reader:
         """Seconds the worker waits before parsing ``file``: 0, except in tests of the time limit."""
         return 0.0
 
-    def _parse(self, file: SourceFile, payload, options: tuple, failed):
-        """The worker's answer for ``file``, or ``failed(status, error)`` if it timed out or died."""
+    def read(self, file: SourceFile) -> Document:
+        """The Document for ``file``; every problem of the file is a status, never an exception."""
+        if self._pending is not None:
+            if self._pending.file == file:
+                return self._collect()
+            other = self._pending.file
+            self._ready[other] = self._collect()  # free the worker; read(other) returns it
+        if file in self._ready:
+            return self._ready.pop(file)
+        job = self._prepare(file)
+        if isinstance(job, Document):
+            return job
+        self._send(job)
+        return self._collect()
+
+    def prefetch(self, file: SourceFile) -> None:
+        """Start reading ``file`` now, if the worker is free; ``read(file)`` returns the result."""
+        if self._pending is not None or file in self._ready:
+            return
+        job = self._prepare(file)
+        if isinstance(job, Document):
+            self._ready[file] = job
+        else:
+            self._send(job)
+
+    def _send(self, job: _Job) -> None:
         self._start_worker()
-        limit = self.config.parse_timeout_s
+        job.sent = time.monotonic()
+        self._pending = job
         try:
-            self._worker.send((file.kind, payload, file.source, options, self._delay_for(file)))
-            result = self._worker.receive(limit)
+            self._worker.send(job.request)
+        except OSError:  # the worker died (it is reported when the answer is collected)
+            job.broken = True
+
+    def _collect(self) -> Document:
+        """The pending file's Document: the worker's answer, or a timeout or crash status."""
+        job, self._pending = self._pending, None
+        file, limit = job.file, self.config.parse_timeout_s
+        try:
+            if job.broken:
+                raise EOFError
+            answer = self._worker.receive(job.sent + limit - time.monotonic())
         except (EOFError, OSError):
             code = self._worker.process.poll()
             self._worker.kill()
             self._worker = None
-            return failed(
-                "error",
-                f"{file.source}: the {file.kind.upper()} parser crashed (exit code {code}); "
-                "the file is probably damaged",
+            return job.finish(
+                job.failed(
+                    "error",
+                    f"{file.source}: the {file.kind.upper()} parser crashed (exit code {code}); "
+                    "the file is probably damaged",
+                )
             )
-        if result is _TIMED_OUT:
+        if answer is _TIMED_OUT:
             self._worker.kill()
             self._worker = None
-            return failed(
-                "timeout",
-                f"{file.source}: parsing took longer than ingest.parse_timeout_s={limit:g}s; "
-                "the parse was killed (raise the limit if the file is just large)",
+            return job.finish(
+                job.failed(
+                    "timeout",
+                    f"{file.source}: parsing took longer than ingest.parse_timeout_s={limit:g}s; "
+                    "the parse was killed (raise the limit if the file is just large)",
+                )
             )
-        return result
+        return job.finish(answer)
 
-    def read(self, file: SourceFile) -> Document:
-        """The Document for ``file``; every problem of the file is a status, never an exception."""
+    def _prepare(self, file: SourceFile) -> Document | _Job:
+        """A Document when the file needs no parsing (a status says why), else its worker job."""
         if file.status is not None:
             doc_id = _unreadable_id(file) if file.status in ("unreadable", "symlink_loop") else None
             if doc_id is None:
@@ -366,7 +423,7 @@ class Reader:
             )
         try:
             if file.kind == "pdf":  # the worker reads the file itself: only hash it here
-                return self._read_pdf(file, _file_digest(file.path), file.size)
+                return self._pdf_job(file, _file_digest(file.path))
             data = file.path.read_bytes()
         except OSError as exc:
             return _failed(
@@ -383,34 +440,37 @@ class Reader:
                 "fetch the real PDF or rename the file to its true type",
             )
         if file.kind in ("html", "text"):
-            return self._parse(
+            return _Job(
                 file,
-                (data, doc_id),
-                (),
-                lambda status, error: _failed(file, doc_id, status, error),
+                (file.kind, (data, doc_id), file.source, (), self._delay_for(file)),
+                finish=lambda document: document,
+                failed=lambda status, error: _failed(file, doc_id, status, error),
             )
         return _failed(file, doc_id, "unsupported", f"{file.source}: unsupported file type")
 
-    def _read_pdf(self, file: SourceFile, doc_id: str, size: int) -> Document:
+    def _pdf_job(self, file: SourceFile, doc_id: str) -> _Job:
         from cantobatch.ingest.pdf import PdfResult
 
-        result = self._parse(
+        def finish(result: PdfResult) -> Document:
+            return Document(
+                doc_id=doc_id,
+                source=file.source,
+                kind="pdf",
+                status=result.status,
+                bytes=file.size,
+                text=result.text,
+                pages=tuple(Page(*span) for span in result.pages),
+                error=result.error,
+                title=result.title,
+                extractor=result.extractor,
+            )
+
+        options = (self.config.max_pages, self.config.strip_headers)
+        return _Job(
             file,
-            str(file.path),
-            (self.config.max_pages, self.config.strip_headers),
-            lambda status, error: PdfResult(status=status, error=error),
-        )
-        return Document(
-            doc_id=doc_id,
-            source=file.source,
-            kind="pdf",
-            status=result.status,
-            bytes=size,
-            text=result.text,
-            pages=tuple(Page(*span) for span in result.pages),
-            error=result.error,
-            title=result.title,
-            extractor=result.extractor,
+            ("pdf", str(file.path), file.source, options, self._delay_for(file)),
+            finish=finish,
+            failed=lambda status, error: PdfResult(status=status, error=error),
         )
 
 
