@@ -406,6 +406,8 @@ LINES_OWNED_BEFORE = (
 )
 WORD_FINAL_TH = r"th(?![a-z])"  # on lower-cased text: opens with a literal, so it scans fast
 UR_CANT = r"ur[-‐\s]?cant"  # "Ur-Cantos", lower-cased: a blocked phrase
+# A word of a blocked phrase (but "Three"), lower-cased: where BLOCKED may match
+BLOCK_HINT = rf"bel|fermo|firmo|cantus|general|jondo|hondo|gregorian|{UR_CANT}"
 # Around "Canto(s)" and the numerals after it (scan.keywords, scan.numbered):
 KEYWORD_GAP = (
     r"\s{1,3}(?:(?:numbered|[Nn]os?\.|[Nn]umbers?|(?P<from>from))\s*)?|\s*#\s*"
@@ -483,6 +485,7 @@ rx = LazyPatterns(
     PREP_BEFORE=PREP_BEFORE,
     COUNTED_LIST_AFTER=COUNTED_LIST_AFTER,
     UR_CANT=UR_CANT,
+    BLOCK_HINT=BLOCK_HINT,
     WORD_FINAL_TH=WORD_FINAL_TH,
     LINE_OWNER=LINE_OWNER,
     GROUP_LINK_BEFORE=GROUP_LINK_BEFORE,

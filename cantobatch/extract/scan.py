@@ -68,23 +68,20 @@ def _word_or_quote(ch: str) -> bool:
     return ch.isalnum() or ch in "_’'"
 
 
-# Every blocked phrase holds one of these words (lower-cased) or "Three" or "ur" just before
-# "cant"; outside ASCII, case folding can do more.
-_BLOCK_WORDS = ("bel", "fermo", "firmo", "cantus", "general", "jondo", "hondo", "gregorian")
+# Every blocked phrase holds "Three" or, lower-cased, a word of BLOCK_HINT (patterns.py);
+# outside ASCII, case folding can do more.
+_FAMILY_OF_KIND = {"low": "roman", "word": "arabic"}  # a numeral's kind → its family
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _POSSESSIVES = ("'s", "’s", "s'", "s’")  # before "first canto": whose canto
+# Every way LINE_KW's keyword can end ("ll" and "ll." both, as "l." ends "ll.")
+_LINE_KEYWORDS = ("ll", "ll.", "l.", "line", "lines", "Line", "Lines", "LL.", "LINE", "LINES")
 _DIRECTIONS = ("next", "following", "succeeding", "preceding", "previous")  # RELATIVE_CANTO's
 
 
 def _may_block(window: str) -> bool:
     if not window.isascii():
         return True
-    low = window.lower()
-    return (
-        "Three" in window
-        or bool(rx.UR_CANT.search(low))
-        or any(word in low for word in _BLOCK_WORDS)
-    )
+    return "Three" in window or rx.BLOCK_HINT.search(window.lower()) is not None
 
 
 def _has_stop(s: str) -> bool:
@@ -271,7 +268,7 @@ class Scanner:
             if not g.valid_canto(first):
                 break
             item_start, cantos = pos, [first]
-            family = {"low": "roman", "word": "arabic"}.get(kind, kind)
+            family = _FAMILY_OF_KIND.get(kind, kind)
             d = (rx.DASH if range_words else rx.DASH_SIGN).match(text, end)
             second = self._numeral(d.end(), arabic, words) if d else None
             if second and second[2] == kind:
@@ -753,6 +750,17 @@ class Scanner:
 
     # lines -------------------------------------------------------------------------------------
 
+    def _line_keyword_starts(self) -> list[int]:
+        """Where ``LINE_KW`` can match in an ASCII text: a keyword ("ll.", "lines") ending where
+        the spaces before a run of digits start."""
+        text, out = self.text, []
+        for digits, _ in self.marks()[1]:
+            end = digits
+            while end and text[end - 1].isspace():
+                end -= 1
+            out += [end - len(kw) for kw in _LINE_KEYWORDS if text.startswith(kw, end - len(kw))]
+        return out
+
     def line_mentions(self) -> None:
         text = self.text
         words = "line" in self.lower
@@ -802,17 +810,17 @@ class Scanner:
                     1 if m.group("dir") in ("following", "next", "subsequent", "succeeding") else -1
                 )
                 self.add(LineMention(m.start(), m.end(), [], "relative", relative=sign * count))
-        line_word_at = starts(text, "ine", "Ll")
-        line_kw_at = (
-            _after_non_letter(
+        line_word_at = starts(text, "ine", "Ll") if words else []
+        if text.isascii():  # then LINE_KW's numbers are ASCII digits, whose runs marks() has
+            line_kw_at = self._line_keyword_starts()
+        else:
+            line_kw_at = _after_non_letter(
                 text,
                 starts(text, "ll")
                 + starts(text, "l.")
                 + starts(text, "LL.")
                 + starts(text, "INE", "L"),
-            )
-            + line_word_at
-        )
+            ) + (line_word_at if words else starts(text, "ine", "Ll"))
         for pattern in (rx.LINE_KW, rx.GREEK_EQ):
             if pattern is rx.GREEK_EQ and "=" not in text:
                 continue
