@@ -9,6 +9,9 @@ times cantobatch's ingest (``Reader.read`` + ``split_document``) on it against t
 extractor on the passages ingest produced, and the same on the project's sample PDFs
 (corpora/pdf). Goal: rules cost under 10% of ingest time per page. First, in a fresh
 interpreter, what importing the grammar and its first use cost (patterns compile on first use).
+Last, whole ``index`` runs on copies of the dense PDF, with the rules and with an extractor that
+finds nothing, alternating: what the rules add to the run's wall-clock (the worker parses the next
+file while the rules read the last one) and to its CPU time.
 """
 
 from __future__ import annotations
@@ -110,6 +113,54 @@ def row(label: str, wall: float, cpu: float, unit: str = " ms/page") -> None:
     print(f"| {label} | {wall:{digits}}{unit} | {cpu:{digits}}{unit} |")
 
 
+INDEX_PROBE = """
+import json, resource, sys, time
+from cantobatch.config import Config
+from cantobatch.data import Extraction
+from cantobatch.pipeline import run_index
+
+
+class Nothing:
+    name = "nothing"
+
+    def identity(self):
+        return {"extractor": "nothing"}
+
+    def extract_batch(self, passages):
+        return [Extraction(p.passage_id, method="nothing") for p in passages]
+
+    def close(self):
+        pass
+
+
+corpus, out, which = sys.argv[1:]
+start = time.perf_counter()
+run_index(corpus, out, Config(), extractor=None if which == "rules" else Nothing(),
+          show_progress=False)
+wall = time.perf_counter() - start
+usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+print(json.dumps([wall, sum(u.ru_utime + u.ru_stime for u in usage)]))
+"""
+
+
+def index_runs(corpus: Path, rounds: int) -> dict[str, tuple[float, float]]:
+    """(best wall s, mean CPU s incl. the parse worker) of a fresh-process ``index`` of
+    ``corpus``, with the rules and with an extractor that finds nothing, alternating."""
+    seen: dict[str, list[tuple[float, float]]] = {"rules": [], "nothing": []}
+    for _ in range(rounds):
+        for which in seen:
+            with tempfile.TemporaryDirectory(prefix="cb-bench-index-") as out:
+                done = subprocess.run(
+                    [sys.executable, "-c", INDEX_PROBE, str(corpus), out, which],
+                    cwd=REPO, capture_output=True, text=True, check=True,
+                )  # fmt: skip
+            seen[which].append(tuple(json.loads(done.stdout)))
+    return {
+        which: (min(w for w, _ in runs), sum(c for _, c in runs) / len(runs))
+        for which, runs in seen.items()
+    }
+
+
 IMPORT_PROBE = """
 import json, time
 t0 = time.perf_counter()
@@ -148,6 +199,9 @@ def main() -> None:
     parser.add_argument("--passages", type=int, default=3000)
     parser.add_argument("--pages", type=int, default=60, help="pages of the PDF ingest reads")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the fastest counts")
+    parser.add_argument(
+        "--index-copies", type=int, default=8, help="copies of the dense PDF the index runs read"
+    )
     args = parser.parse_args()
 
     from cantobatch.data import Passage
@@ -201,6 +255,18 @@ def main() -> None:
         make_pdf(root / "doc.pdf", " ".join(texts[:200]), args.pages)  # the dense text
         with Reader(IngestConfig()) as reader:
             compare("dense PDF", list(discover(root)), reader)
+        corpus = root / "corpus"
+        corpus.mkdir()
+        data = (root / "doc.pdf").read_bytes()
+        for i in range(args.index_copies):  # distinct bytes: each copy is a document
+            (corpus / f"copy_{i:02d}.pdf").write_bytes(data + f"\n% copy {i}\n".encode())
+        runs = index_runs(corpus, args.repeat)
+    pages = args.pages * args.index_copies
+    (rw, rc), (nw, nc) = runs["rules"], runs["nothing"]
+    label = f"index, {args.index_copies} copies of the dense PDF ({pages} pages)"
+    row(f"{label}, no extractor", nw / pages * 1000, nc / pages * 1000)
+    row(f"{label}, rules", rw / pages * 1000, rc / pages * 1000)
+    row("index: (rules − no extractor) / no extractor", (rw - nw) / nw, (rc - nc) / nc, "")
     corpus = REPO / "corpora" / "pdf"
     if corpus.is_dir() and any(corpus.glob("*.pdf")):
         with Reader(IngestConfig()) as reader:
