@@ -291,13 +291,117 @@ def group_name_starts() -> tuple[str | None, ...]:
     return tuple(first_chars(p) for p in group_name_patterns())
 
 
+@cache
+def group_name_anchors() -> tuple[tuple[tuple[str, int], ...] | None, ...]:
+    """For each group name pattern, ``literal_anchors`` (see there), or None."""
+    return tuple(literal_anchors(p) for p in group_name_patterns())
+
+
 def group_name_matches(index: int, text: str):
     """``group_name_patterns()[index].finditer(text)``, tried only where a match can start when
     the engine cannot skip there itself ("(?<![A-Za-z])Pisans" made it try every position)."""
     pattern, first = group_name_patterns()[index], group_name_starts()[index]
-    if first is None:
+    if first is not None:
+        return matches_at(pattern, text, [p for ch in first for p in starts(text, ch)])
+    anchors = group_name_anchors()[index]
+    if anchors is None:
         return pattern.finditer(text)
-    return matches_at(pattern, text, [p for ch in first for p in starts(text, ch)])
+    return matches_at(pattern, text, anchored_starts(text, anchors))
+
+
+def literal_anchors(pattern: re.Pattern) -> tuple[tuple[str, int], ...] | None:
+    """For each alternative of ``pattern``, its first run of three or more literal characters
+    and the most non-space characters a match can hold before that run, when that is bounded
+    (spaces are free: ``\\s+`` may run on); None when some alternative has no such run.
+
+    A match then starts at most that many non-space characters before an occurrence of its
+    run (``anchored_starts``): "(?i:A\\s+)?Draft\\s+of" starts at "Draft" or one letter and some
+    spaces before it, and the engine, which would try it at every position, is not needed to
+    find where ("Pisan", "Draft" and "[Uu]sura" names cost a scan of every position).
+    """
+    try:  # the parser is private to ``re``; without it, plain scans
+        from re import _constants as c
+        from re import _parser
+
+        tree = _parser.parse(pattern.pattern, pattern.flags)
+    except (ImportError, AttributeError, re.error):
+        return None
+    if tree.state.flags & re.IGNORECASE:
+        return None
+
+    def only_spaces(items) -> bool:
+        return len(items) == 1 and items[0] == (c.IN, [(c.CATEGORY, c.CATEGORY_SPACE)])
+
+    def width(items) -> int | None:
+        """The most non-space characters ``items`` can match; None when unbounded."""
+        total = 0
+        for op, av in items:
+            if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+                continue  # zero width
+            if op in (c.LITERAL, c.NOT_LITERAL, c.IN, c.ANY):
+                total += 1
+            elif op is c.SUBPATTERN:
+                inner = width(av[3])
+                if inner is None:
+                    return None
+                total += inner
+            elif op is c.BRANCH:
+                inner = [width(branch) for branch in av[1]]
+                if None in inner:
+                    return None
+                total += max(inner)
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                if only_spaces(av[2]):
+                    continue
+                inner = width(av[2])
+                if inner is None or av[1] is c.MAXREPEAT:
+                    return None
+                total += av[1] * inner
+            else:
+                return None
+        return total
+
+    def anchor(items) -> tuple[str, int] | None:
+        run: list[str] = []
+        for i, (op, av) in enumerate([*items, (None, None)]):
+            if op is c.LITERAL:
+                run.append(chr(av))
+                continue
+            if len(run) >= 3:
+                before = width(items[: i - len(run)])
+                return None if before is None else ("".join(run), before)
+            run = []
+        return None
+
+    try:
+        data = list(tree.data)
+        while len(data) == 1 and data[0][0] is c.SUBPATTERN and not (data[0][1][1] | data[0][1][2]):
+            data = list(data[0][1][3])  # a group around the whole pattern
+        branches = data[0][1][1] if len(data) == 1 and data[0][0] is c.BRANCH else [data]
+        anchors = [anchor(list(branch)) for branch in branches]
+    except (AttributeError, TypeError, IndexError):  # a parser of another shape: plain scans
+        return None
+    return None if None in anchors else tuple(anchors)
+
+
+def anchored_starts(text: str, anchors: tuple[tuple[str, int], ...]) -> list[int]:
+    """Every position where a match can start, given ``literal_anchors``: up to ``before``
+    non-space characters (and any spaces) before each occurrence of each literal."""
+    out: list[int] = []
+    for literal, before in anchors:
+        at = text.find(literal)
+        while at >= 0:
+            start, left = at, before
+            while start:
+                if text[start - 1].isspace():
+                    start -= 1
+                elif left:
+                    start, left = start - 1, left - 1
+                else:
+                    break
+            out.extend(range(start, at + 1))
+            at = text.find(literal, at + 1)
+    return out
 
 
 def first_chars(pattern: re.Pattern) -> str | None:
