@@ -292,7 +292,7 @@ def group_name_starts() -> tuple[str | None, ...]:
 
 
 @cache
-def group_name_anchors() -> tuple[tuple[tuple[str, int], ...] | None, ...]:
+def group_name_anchors() -> tuple[tuple[tuple[tuple[str, ...], int], ...] | None, ...]:
     """For each group name pattern, ``literal_anchors`` (see there), or None."""
     return tuple(literal_anchors(p) for p in group_name_patterns())
 
@@ -309,10 +309,11 @@ def group_name_matches(index: int, text: str):
     return matches_at(pattern, text, anchored_starts(text, anchors))
 
 
-def literal_anchors(pattern: re.Pattern) -> tuple[tuple[str, int], ...] | None:
+def literal_anchors(pattern: re.Pattern) -> tuple[tuple[tuple[str, ...], int], ...] | None:
     """For each alternative of ``pattern``, its first run of three or more literal characters
-    and the most non-space characters a match can hold before that run, when that is bounded
-    (spaces are free: ``\\s+`` may run on); None when some alternative has no such run.
+    (or branch of such runs) and the most non-space characters a match can hold before it, when
+    that is bounded (spaces are free: ``\\s+`` may run on); None when some alternative has no
+    such run.
 
     A match then starts at most that many non-space characters before an occurrence of its
     run (``anchored_starts``): "(?i:A\\s+)?Draft\\s+of" starts at "Draft" or one letter and some
@@ -361,16 +362,28 @@ def literal_anchors(pattern: re.Pattern) -> tuple[tuple[str, int], ...] | None:
                 return None
         return total
 
-    def anchor(items) -> tuple[str, int] | None:
-        run: list[str] = []
-        for i, (op, av) in enumerate([*items, (None, None)]):
+    def literal_run(items) -> str:
+        run = []
+        for op, av in items:
+            if op is not c.LITERAL:
+                break
+            run.append(chr(av))
+        return "".join(run)
+
+    def anchor(items) -> tuple[tuple[str, ...], int] | None:
+        """The first run of three literals, or branch of such runs ("wrote|written"), and the
+        width before it."""
+        for i, (op, av) in enumerate(items):
             if op is c.LITERAL:
-                run.append(chr(av))
-                continue
-            if len(run) >= 3:
-                before = width(items[: i - len(run)])
-                return None if before is None else ("".join(run), before)
-            run = []
+                run = literal_run(items[i:])
+                if len(run) >= 3:
+                    before = width(items[:i])
+                    return None if before is None else ((run,), before)
+            elif op is c.BRANCH:
+                runs = tuple(literal_run(branch) for branch in av[1])
+                if all(len(run) >= 3 for run in runs):
+                    before = width(items[:i])
+                    return None if before is None else (runs, before)
         return None
 
     try:
@@ -384,23 +397,32 @@ def literal_anchors(pattern: re.Pattern) -> tuple[tuple[str, int], ...] | None:
     return None if None in anchors else tuple(anchors)
 
 
-def anchored_starts(text: str, anchors: tuple[tuple[str, int], ...]) -> list[int]:
+def anchored_starts(text: str, anchors: tuple[tuple[tuple[str, ...], int], ...]) -> list[int]:
     """Every position where a match can start, given ``literal_anchors``: up to ``before``
     non-space characters (and any spaces) before each occurrence of each literal."""
     out: list[int] = []
-    for literal, before in anchors:
-        at = text.find(literal)
-        while at >= 0:
-            start, left = at, before
-            while start:
-                if text[start - 1].isspace():
-                    start -= 1
-                elif left:
-                    start, left = start - 1, left - 1
-                else:
-                    break
-            out.extend(range(start, at + 1))
-            at = text.find(literal, at + 1)
+    for literals, before in anchors:
+        for literal in literals:
+            out += _before_each(text, literal, before)
+    return out
+
+
+def _before_each(text: str, literal: str, before: int) -> list[int]:
+    """The positions from ``before`` non-space characters (and any spaces) before each
+    occurrence of ``literal`` up to it."""
+    out: list[int] = []
+    at = text.find(literal)
+    while at >= 0:
+        start, left = at, before
+        while start:
+            if text[start - 1].isspace():
+                start -= 1
+            elif left:
+                start, left = start - 1, left - 1
+            else:
+                break
+        out.extend(range(start, at + 1))
+        at = text.find(literal, at + 1)
     return out
 
 
@@ -543,6 +565,10 @@ COMMA_BEFORE = r",\s+$"
 APPOSITION_END = r"\s*(?:[.;:)]|$)"
 NUMBER_BEFORE = r"(?:\d\s*|\bp+\.\s*|:\s*)$"
 NAME_BEFORE = r"([A-Za-z][\w.’']*)[ \t\u00a0]+$"
+# NAME_BEFORE's search, found without trying every letter of every word: the leftmost match
+# never follows a letter (that letter would start an earlier one), and giving back word
+# characters cannot help the spaces after them match (possessive ``*+``).
+NAME_BEFORE_FAST = r"(?<![A-Za-z])([A-Za-z][\w.’']*+)[ \t\u00a0]+$"
 NUMERAL_BETWEEN = r"\b(?:[IVXLC]+|\d{1,3})\b"
 TITLE_AFTER = r"\s*(?:of|in)\s+(?:[Tt]he\s+)?[‘“\"']?([A-Z][\w’']*(?:\s+[A-Z\d][\w’']*)*)"
 LINE_LIST_SEP = r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*"
@@ -637,6 +663,7 @@ rx = LazyPatterns(
     APPOSITION_END=APPOSITION_END,
     NUMBER_BEFORE=NUMBER_BEFORE,
     NAME_BEFORE=NAME_BEFORE,
+    NAME_BEFORE_FAST=NAME_BEFORE_FAST,
     NUMERAL_BETWEEN=NUMERAL_BETWEEN,
     TITLE_AFTER=TITLE_AFTER,
     LINE_LIST_SEP=LINE_LIST_SEP,

@@ -125,6 +125,7 @@ class Scanner:
         self._romans: list[re.Match] | None = None
         self._marks: tuple[list[re.Match], list[tuple[int, int]], set[str]] | None = None
         self._groups: list[int] | None = None
+        self._context: bool | None = None
         self.cantos: list[CantoMention] = []
         self.lines: list[LineMention] = []
 
@@ -209,8 +210,14 @@ class Scanner:
 
     def has_context(self) -> bool:
         """The passage talks of cantos or lines (the word, or "ll. 12")."""
-        low = self.lower
-        return "canto" in low or "line" in low or bool("l." in low and rx.CONTEXT.search(self.text))
+        if self._context is None:
+            low = self.lower
+            self._context = (
+                "canto" in low
+                or "line" in low
+                or bool("l." in low and rx.CONTEXT.search(self.text))
+            )
+        return self._context
 
     def free(self, start: int, end: int) -> bool:
         """No taken span overlaps ``start:end``."""
@@ -699,7 +706,7 @@ class Scanner:
                 return True  # "Lustra, II"
             if rx.PAGE_COMMA_AFTER.match(text, end) and rx.TITLE_COMMA_BEFORE.search(before):
                 return True  # "Terrell, Companion, II, 521": a volume and its page
-        word = rx.NAME_BEFORE.search(before)
+        word = rx.NAME_BEFORE_FAST.search(before)
         if word:
             w = word.group(1)
             if w[0].isupper() and w.lower() not in g.FUNCTION_WORDS and not rx.KEYWORD.fullmatch(w):
@@ -731,9 +738,12 @@ class Scanner:
         """True when a canto number belongs to another poem: "Purgatorio, Canto 26"."""
         text = self.text
         before = text[max(0, start - 40) : start]
-        cut = list(rx.SENTENCE_END.finditer(before)) if _has_stop(before) else []
-        if cut:
-            before = before[cut[-1].end() :]
+        if _has_stop(before):
+            # the last sentence end: SENTENCE_END opens on one of these
+            stops = starts(before, ".") + starts(before, "!") + starts(before, "?")
+            cut = [m.end() for m in matches_at(rx.SENTENCE_END, before, stops)]
+            if cut:
+                before = before[cut[-1] :]
         hits = list(rx.FOREIGN_WORK.finditer(before))
         if hits and self._foreign_before(start, end, hits[-1], before[hits[-1].end() :]):
             return True
