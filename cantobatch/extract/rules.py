@@ -95,7 +95,6 @@ def extract_references(text: str) -> list[Reference]:
         events.append((mention.start, canto, lines))
 
     # A group that only says where an explicitly numbered canto sits is not expanded.
-    sentences = scan.sentences
     explicit = [c for c in cantos if c.explicit and not c.weak]
     for c in cantos:
         if c.weak and id(c) not in targeted:
@@ -103,6 +102,7 @@ def extract_references(text: str) -> list[Reference]:
         if not c.explicit:
             if id(c) in targeted or _locates_a_group(text, c, cantos):
                 continue
+            sentences = scan.sentences
             here = sentence_index(sentences, c.start)
             members = set(c.cantos)
             if any(

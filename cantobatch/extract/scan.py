@@ -111,7 +111,11 @@ class Scanner:
         # The taken spans again, ordered by start, for ``free`` to bisect.
         self._taken_starts: list[int] = []
         self._taken_ends: list[int] = []
-        self._explicit_sentences: set[int] = set()  # sentences holding an explicit canto
+        # Where explicit cantos start; the sentences holding them are found when first asked
+        # (``cites_explicitly``): finding sentences costs more than many passages need.
+        self._explicit_starts: list[int] = []
+        self._explicit_sentences: set[int] = set()  # of the first _explicit_counted starts
+        self._explicit_counted = 0
         for at in cant_at:  # the blocked phrases all hold "cant": look only around each one
             start, end = max(0, at - 16), min(len(text), at + 40)
             if not _may_block(text[start:end]):
@@ -233,8 +237,18 @@ class Scanner:
     def add(self, mention: CantoMention | LineMention) -> None:
         self._take(mention.start, mention.end)
         if isinstance(mention, CantoMention) and mention.explicit:
-            self._explicit_sentences.add(sentence_index(self.sentences, mention.start))
+            self._explicit_starts.append(mention.start)
         (self.cantos if isinstance(mention, CantoMention) else self.lines).append(mention)
+
+    def cites_explicitly(self, pos: int) -> bool:
+        """The sentence holding ``pos`` holds an explicit canto added so far."""
+        sentences, starts = self.sentences, self._explicit_starts
+        if self._explicit_counted < len(starts):
+            self._explicit_sentences.update(
+                sentence_index(sentences, start) for start in starts[self._explicit_counted :]
+            )
+            self._explicit_counted = len(starts)
+        return sentence_index(sentences, pos) in self._explicit_sentences
 
     # numerals after "Canto(s)", or a bare numeral with a suffix -----------------------------
 
@@ -593,10 +607,9 @@ class Scanner:
             if prev not in PREPOSITIONS and rx.YEAR_AFTER.match(after):
                 continue  # a volume: "The Criterion, XIV (1935)"
             # "Canto XLV and its companion LI": a sentence already citing a numbered canto
-            cited_here = sentence_index(self.sentences, m.start()) in self._explicit_sentences
             qualifies = (
                 strong
-                or cited_here
+                or self.cites_explicitly(m.start())
                 or len(m.group()) >= 3  # "called LII the start": long numerals are cantos here
                 or prev in PREPOSITIONS
                 or bool(rx.POSSESSIVE_AFTER.match(after))
@@ -699,7 +712,9 @@ class Scanner:
     def _blocked_bare(self, start: int, end: int) -> bool:
         text = self.text
         before = text[max(0, start - 40) : start]
-        if rx.LABEL_NOUN.search(before):
+        # LABEL_NOUN's match lies in the last two words ("the Dial"): search from there
+        words = before.rsplit(None, 2)
+        if rx.LABEL_NOUN.search(before, len(words[0]) if len(words) == 3 else 0):
             return True
         if before.rstrip().endswith(","):
             if rx.WORK_COMMA_BEFORE.search(before):
