@@ -767,6 +767,10 @@ def starts(text: str, needle: str, lead: str = "") -> list[int]:
 def matches_at(pattern: re.Pattern, text: str, positions: list[int]):
     """The matches ``pattern.finditer(text)`` gives, when every one starts at one of
     ``positions``: patterns that open with a look-behind scan a passage slowly."""
+    return _matches_at(pattern, text, positions) if positions else iter(())
+
+
+def _matches_at(pattern: re.Pattern, text: str, positions: list[int]):
     end = -1
     for pos in sorted(set(positions)):
         if pos >= end:
@@ -823,7 +827,7 @@ def line_list(s: str) -> list[int]:
             out.extend(span)
         else:
             out.append(nums[0])
-    if not out or any(n < 1 or n > MAX_LINE for n in out):
+    if not out or min(out) < 1 or max(out) > MAX_LINE:
         return []
     return list(dict.fromkeys(out))
 

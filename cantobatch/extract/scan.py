@@ -70,6 +70,8 @@ def _word_or_quote(ch: str) -> bool:
 
 # Every blocked phrase holds "Three" or, lower-cased, a word of BLOCK_HINT (patterns.py);
 # outside ASCII, case folding can do more.
+# The first characters of a roman or arabic numeral, which no number word starts with.
+_NOT_WORD_HEADS = frozenset("IVXLCivxlc0123456789")
 _FAMILY_OF_KIND = {"low": "roman", "word": "arabic"}  # a numeral's kind → its family
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _POSSESSIVES = ("'s", "’s", "s'", "s’")  # before "first canto": whose canto
@@ -296,11 +298,11 @@ class Scanner:
                 span = g.expand_range(first, second[1]) if second[1] is not None else None
                 if span and g.valid_canto(span[-1]) and len(span) > 1:
                     end, cantos, family = second[0], span, "range"
-            rest = text[end : end + 40]
-            if items and text[pos:end] == "I" and rx.PRONOUN_AFTER.match(rest):
-                break  # "Cantos XVI and I believe": the pronoun
-            if items and rx.COUNTED_AFTER.match(rest):
-                break
+            if items:  # (the 40 characters after it)
+                if text[pos:end] == "I" and rx.PRONOUN_AFTER.match(text, end, end + 40):
+                    break  # "Cantos XVI and I believe": the pronoun
+                if rx.COUNTED_AFTER.match(text, end, end + 40):
+                    break
             lines, page = [], None
             s = rx.SUFFIX_LINES.match(text, end) or (
                 rx.SUFFIX_DOT_LINE.match(text, end) if kind in ("roman", "low") else None
@@ -373,7 +375,12 @@ class Scanner:
                 self.parenthesised(m.end())
                 continue
             plural = m.group().lower().endswith("s")
-            vague = rx.VAGUE_BEFORE.search(text[max(0, m.start() - 12) : m.start()])
+            # Number words only if no "a", "each", "which" … comes before ("which canto one
+            # reads"); they cannot start with a roman letter or a digit, and after one the
+            # words are not looked at: then the check is skipped.
+            vague = text[gap.end() : gap.end() + 1] in _NOT_WORD_HEADS or rx.VAGUE_BEFORE.search(
+                text[max(0, m.start() - 12) : m.start()]
+            )
             items = self.numbered(gap.end(), m.start(), True, arabic=True, words=not vague)
             if gap.group("from") and not (len(items) == 1 and items[0].family == "range"):
                 items = []  # "the cantos from 31 to 34", not "the cantos from 1925"
