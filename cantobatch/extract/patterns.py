@@ -813,6 +813,12 @@ def plausible_page(canto: int, page: int) -> bool:
 
 
 def line_list(s: str) -> list[int]:
+    if s.isdecimal():  # the common "12" and "4-8" without the general splitting
+        return [int(s)] if 1 <= int(s) <= MAX_LINE else []
+    first, dash, last = s.partition("-")
+    if dash and first.isdecimal() and last.isdecimal():
+        span = g.expand_range(int(first), int(last), limit=MAX_LINE_SPAN)
+        return span if span and span[0] >= 1 and span[-1] <= MAX_LINE else []
     out: list[int] = []
     for item in rx.LINE_LIST_SEP.split(s.strip()):
         parts = rx.DASH.split(item.strip(), maxsplit=1)

@@ -77,6 +77,7 @@ _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _POSSESSIVES = ("'s", "’s", "s'", "s’")  # before "first canto": whose canto
 # Every way LINE_KW's keyword can end ("ll" and "ll." both, as "l." ends "ll.")
 _LINE_KEYWORDS = ("ll", "ll.", "l.", "line", "lines", "Line", "Lines", "LL.", "LINE", "LINES")
+_LINE_KEYWORD_ENDS = frozenset(kw[-1] for kw in _LINE_KEYWORDS)
 _DIRECTIONS = ("next", "following", "succeeding", "preceding", "previous")  # RELATIVE_CANTO's
 
 
@@ -790,7 +791,10 @@ class Scanner:
             end = digits
             while end and text[end - 1].isspace():
                 end -= 1
-            out += [end - len(kw) for kw in _LINE_KEYWORDS if text.startswith(kw, end - len(kw))]
+            if text[end - 1 : end] in _LINE_KEYWORD_ENDS:
+                out += [
+                    end - len(kw) for kw in _LINE_KEYWORDS if text.startswith(kw, end - len(kw))
+                ]
         return out
 
     def line_mentions(self) -> None:
