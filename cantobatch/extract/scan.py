@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from cantobatch.extract import grammar as g
 from cantobatch.extract.patterns import (
@@ -79,6 +80,7 @@ _POSSESSIVES = ("'s", "’s", "s'", "s’")  # before "first canto": whose canto
 _LINE_KEYWORDS = ("ll", "ll.", "l.", "line", "lines", "Line", "Lines", "LL.", "LINE", "LINES")
 _LINE_KEYWORD_ENDS = frozenset(kw[-1] for kw in _LINE_KEYWORDS)
 _DIRECTIONS = ("next", "following", "succeeding", "preceding", "previous")  # RELATIVE_CANTO's
+_DIRECTION_ENDS = frozenset(w[-1] for w in _DIRECTIONS)
 
 
 def _may_block(window: str) -> bool:
@@ -114,6 +116,9 @@ class Scanner:
         # The taken spans again, ordered by start, for ``free`` to bisect.
         self._taken_starts: list[int] = []
         self._taken_ends: list[int] = []
+        # _taken_reach[i]: the furthest end among the first i + 1 spans, valid below _reach_valid
+        self._taken_reach: list[int] = []
+        self._reach_valid = 0
         # Where explicit cantos start; the sentences holding them are found when first asked
         # (``cites_explicitly``): finding sentences costs more than many passages need.
         self._explicit_starts: list[int] = []
@@ -133,6 +138,7 @@ class Scanner:
         self._marks: tuple[list[re.Match], list[tuple[int, int]], set[str]] | None = None
         self._groups: list[int] | None = None
         self._context: bool | None = None
+        self._keyword_at: list[int] | None = None
         self.cantos: list[CantoMention] = []
         self.lines: list[LineMention] = []
 
@@ -229,13 +235,22 @@ class Scanner:
     def free(self, start: int, end: int) -> bool:
         """No taken span overlaps ``start:end``."""
         before = bisect_left(self._taken_starts, end)  # the spans that start before it ends
-        return before == 0 or max(self._taken_ends[:before]) <= start
+        if before == 0:
+            return True
+        if before > self._reach_valid:  # bring the running maximum of the ends up to date
+            valid = self._reach_valid
+            reach = self._taken_reach[valid - 1] if valid else -1
+            self._taken_reach[valid:] = accumulate(self._taken_ends[valid:], max, initial=reach)
+            del self._taken_reach[valid]  # (the initial value)
+            self._reach_valid = len(self._taken_reach)
+        return self._taken_reach[before - 1] <= start
 
     def _take(self, start: int, end: int) -> None:
         self.taken.append((start, end))
         i = bisect_right(self._taken_starts, start)
         self._taken_starts.insert(i, start)
         self._taken_ends.insert(i, end)
+        self._reach_valid = min(self._reach_valid, i)
 
     def add(self, mention: CantoMention | LineMention) -> None:
         self._take(mention.start, mention.end)
@@ -334,15 +349,19 @@ class Scanner:
 
     def keyword_starts(self) -> list[int]:
         """Where "Canto", "canto", "CANTO" (and "Cant…", "cant…") start."""
-        text = self.text
-        if len(self.lower) != len(text):  # lower-casing moved the characters: find them again
-            return starts(text, "ant", "Cc") + starts(text, "ANT", "C")
-        # Each is a "cant" of the lower-cased text, whose characters stand where the text's do.
-        return [
-            at
-            for at in self._cant_at
-            if text.startswith("ant", at + 1) and text[at] in "Cc" or text.startswith("CANT", at)
-        ]
+        if self._keyword_at is None:
+            text = self.text
+            if len(self.lower) != len(text):  # lower-casing moved the characters: look again
+                self._keyword_at = starts(text, "ant", "Cc") + starts(text, "ANT", "C")
+            else:  # each is a "cant" of the lower-cased text, where the text's characters stand
+                self._keyword_at = [
+                    at
+                    for at in self._cant_at
+                    if text.startswith("ant", at + 1)
+                    and text[at] in "Cc"
+                    or text.startswith("CANT", at)
+                ]
+        return self._keyword_at
 
     def keywords(self) -> None:
         if not self.has_keyword:
@@ -652,7 +671,7 @@ class Scanner:
             end = keyword
             while end and text[end - 1].isspace():
                 end -= 1
-            if end < keyword:
+            if end < keyword and text[end - 1 : end] in _DIRECTION_ENDS:
                 at += [end - len(w) for w in _DIRECTIONS if text.startswith(w, end - len(w))]
         for m in matches_at(rx.RELATIVE_CANTO, text, at):
             before = [c for c in self.cantos if c.end <= m.start() and c.explicit]
