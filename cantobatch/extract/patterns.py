@@ -221,30 +221,27 @@ def _trigger_scan() -> tuple[re.Pattern | None, tuple[str, ...]]:
 
 
 @cache
-def marks_pattern() -> re.Pattern:
+def marks_pattern() -> tuple[re.Pattern, bool]:
     """One scan for the rare characters several stages look for: runs of roman-numeral capitals
-    (``ROMAN_RUN``), runs of ASCII digits (group ``d``), and the capitalised group trigger words
-    of ``_trigger_scan`` (group ``t``, their first letter included).
+    (``ROMAN_RUN``), runs of ASCII digits, and the capitalised group trigger words of
+    ``_trigger_scan``; a match is a digit run if it opens with a digit, a trigger word if its
+    second letter is lower-case, else a roman run.
 
-    Each would cost a scan of its own; together they cost one, because the pattern opens with a
-    character class (the engine then skips to candidates fast) and each branch checks, looking
-    back, which kind of character it started on. Their matches cannot overlap one another (a
-    roman run is capitals followed by no word character, a trigger word a capital followed by
-    lower-case letters, a digit run digits), so the scan finds exactly what separate scans would.
+    Each would cost a scan of its own; together they cost one. Every branch opens with a literal
+    character, so the engine skips to those characters fast and tries only the branches for the
+    one it stands on. Their matches cannot overlap one another (a roman run is capitals followed
+    by no word character, a trigger word a capital followed by lower-case letters, a digit run
+    digits), so the scan finds exactly what separate scans would. Also whether the trigger words
+    are there (not if one of them has no lower-case second letter).
     """
     trigger, _ = _trigger_scan()
     words = sorted(trigger.pattern.split("|")) if trigger else []
-    by_initial: dict[str, list[str]] = {}
-    for word in words:
-        by_initial.setdefault(word[0], []).append(re.escape(word[1:]))
-    triggers = "|".join(
-        rf"(?<={re.escape(initial)})(?:{'|'.join(rests)})" for initial, rests in by_initial.items()
-    )
-    initials = "".join(sorted(set("IVXLC0123456789") | set(by_initial)))
-    branches = [r"(?<=[IVXLC])[IVXLC]*(?!\w)", r"(?P<d>(?<=[0-9])[0-9]*)"]
-    if triggers:
-        branches.append(rf"(?P<t>{triggers})")
-    return re.compile(rf"[{re.escape(initials)}](?:{'|'.join(branches)})")
+    if not all(word[1:2].islower() for word in words):
+        words = []
+    branches = [rf"{c}[IVXLC]*(?!\w)" for c in "IVXLC"]  # ROMAN_RUN, by its first letter
+    branches += [rf"{d}[0-9]*" for d in "0123456789"]
+    branches += [re.escape(word) for word in words]
+    return re.compile("|".join(branches)), bool(words)
 
 
 def triggers_in(

@@ -73,6 +73,7 @@ def _word_or_quote(ch: str) -> bool:
 # outside ASCII, case folding can do more.
 # The first characters of a roman or arabic numeral, which no number word starts with.
 _NOT_WORD_HEADS = frozenset("IVXLCivxlc0123456789")
+_DIGITS = frozenset("0123456789")
 _FAMILY_OF_KIND = {"low": "roman", "word": "arabic"}  # a numeral's kind → its family
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _POSSESSIVES = ("'s", "’s", "s'", "s’")  # before "first canto": whose canto
@@ -135,7 +136,7 @@ class Scanner:
         self._anchors: list[tuple[int, list[int]]] | None = None
         self._sentence_cache: list[tuple[int, int]] | None = None
         self._romans: list[re.Match] | None = None
-        self._marks: tuple[list[re.Match], list[tuple[int, int]], set[str]] | None = None
+        self._marks: tuple[list[re.Match], list[tuple[int, int]], set[str] | None] | None = None
         self._groups: list[int] | None = None
         self._context: bool | None = None
         self._keyword_at: list[int] | None = None
@@ -176,21 +177,24 @@ class Scanner:
             self._sentence_cache = sentence_bounds(self.text)
         return self._sentence_cache
 
-    def marks(self) -> tuple[list[re.Match], list[tuple[int, int]], set[str]]:
+    def marks(self) -> tuple[list[re.Match], list[tuple[int, int]], set[str] | None]:
         """The passage's roman-numeral runs (``ROMAN_RUN`` matches), ASCII digit runs
-        (start, end) and capitalised group trigger words, found in one scan (``marks_pattern``)."""
+        (start, end) and capitalised group trigger words (None: not looked for), found in one
+        scan (``marks_pattern``)."""
         if self._marks is None:
             runs: list[re.Match] = []
             digits: list[tuple[int, int]] = []
             words: set[str] = set()
-            for m in marks_pattern().finditer(self.text):
-                if m.group("d") is not None:
+            pattern, has_triggers = marks_pattern()
+            for m in pattern.finditer(self.text):
+                found = m.group()
+                if found[0] in _DIGITS:
                     digits.append(m.span())
-                elif m.lastgroup == "t":
-                    words.add(m.group())
+                elif found[1:2].islower():
+                    words.add(found)
                 else:
                     runs.append(m)
-            self._marks = runs, digits, words
+            self._marks = runs, digits, words if has_triggers else None
         return self._marks
 
     def romans(self) -> list[re.Match]:
