@@ -694,10 +694,18 @@ def ordinal_positions(
                 end + 2 == n or not (text[end + 2].isalnum() or text[end + 2] == "_")
             ):
                 positions.add(end - 1)
-    else:
-        numeric = rx.ORDINAL_NUMERIC_ASCII if text.isascii() else rx.ORDINAL_NUMERIC
-        positions.update(m.start() for m in numeric.finditer(text))
+    elif text.isascii():
+        positions.update(m.start() for m in rx.ORDINAL_NUMERIC_ASCII.finditer(text))
+    else:  # ORDINAL_NUMERIC's matches, found by their suffixes (the engine skips to those fast)
+        for suffix in _ordinal_suffix_scans():
+            positions.update(m.start() - 1 for m in suffix.finditer(text))
     return sorted(positions)
+
+
+@cache
+def _ordinal_suffix_scans() -> tuple[re.Pattern, ...]:
+    """``ORDINAL_NUMERIC`` split by suffix, each opening with its suffix: "st" after a digit …"""
+    return tuple(re.compile(rf"{s}(?<=\d{s})\b") for s in ("st", "nd", "rd", "th"))
 
 
 _ORDINAL_SUFFIXES = frozenset(["st", "nd", "rd", "th"])
