@@ -69,10 +69,6 @@ def _word_or_quote(ch: str) -> bool:
     return ch.isalnum() or ch in "_’'"
 
 
-# Every blocked phrase holds "Three" or, lower-cased, a word of BLOCK_HINT (patterns.py), unless
-# case folding matched one of its letters with one of these (the only characters outside ASCII
-# that ignoring case matches with an ASCII letter: İ ı with i, ſ with s, the Kelvin sign with k).
-_FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
 # The first characters of a roman or arabic numeral, which no number word starts with.
 _NOT_WORD_HEADS = frozenset("IVXLCivxlc0123456789")
 _DIGITS = frozenset("0123456789")
@@ -87,7 +83,13 @@ _DIRECTION_ENDS = frozenset(w[-1] for w in _DIRECTIONS)
 
 
 def _may_block(window: str) -> bool:
-    if not window.isascii() and any(ch in window for ch in _FOLDS_TO_ASCII):
+    """Whether a blocked phrase may be in ``window``: every one holds "Three" or, lower-cased, a
+    word of BLOCK_HINT (patterns.py), unless ignoring case matched one of its letters with one
+    of the only four characters outside ASCII that it matches with ASCII letters (İ and ı with
+    i, ſ with s, the Kelvin sign with k)."""
+    if not window.isascii() and (
+        "\u0130" in window or "\u0131" in window or "\u017f" in window or "\u212a" in window
+    ):
         return True
     return "Three" in window or rx.BLOCK_HINT.search(window.lower()) is not None
 
