@@ -352,7 +352,7 @@ def literal_anchors(pattern: re.Pattern) -> tuple[tuple[tuple[str, ...], int], .
                 if only_spaces(av[2]):
                     continue
                 inner = width(av[2])
-                if inner is None or av[1] is c.MAXREPEAT:
+                if inner is None or av[1] >= c.MAXREPEAT:
                     return None
                 total += av[1] * inner
             else:
