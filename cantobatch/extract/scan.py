@@ -365,8 +365,7 @@ class Scanner:
                 self._keyword_at = [
                     at
                     for at in self._cant_at
-                    if text.startswith("ant", at + 1)
-                    and text[at] in "Cc"
+                    if (text[at] in "Cc" and text.startswith("ant", at + 1))
                     or text.startswith("CANT", at)
                 ]
         return self._keyword_at
@@ -403,9 +402,9 @@ class Scanner:
                 self.parenthesised(m.end())
                 continue
             plural = m.group().lower().endswith("s")
-            # Number words only if no "a", "each", "which" … comes before ("which canto one
-            # reads"); they cannot start with a roman letter or a digit, and after one the
-            # words are not looked at: then the check is skipped.
+            # Number words count unless "a", "each", "which" … comes before ("which canto one
+            # reads"). No number word starts with a roman letter or a digit, and after a
+            # numeral none is read, so there the check is skipped.
             vague = text[gap.end() : gap.end() + 1] in _NOT_WORD_HEADS or rx.VAGUE_BEFORE.search(
                 text[max(0, m.start() - 12) : m.start()]
             )
