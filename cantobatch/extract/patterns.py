@@ -234,8 +234,8 @@ def marks_pattern() -> tuple[re.Pattern, bool]:
     digits), so the scan finds exactly what separate scans would. Also whether the trigger words
     are there (not if one of them has no lower-case second letter).
     """
-    trigger, _ = _trigger_scan()
-    words = sorted(trigger.pattern.split("|")) if trigger else []
+    trigger, others = _trigger_scan()
+    words = sorted(w for w in group_triggers() if w not in others) if trigger else []
     if not all(word[1:2].islower() for word in words):
         words = []
     branches = [rf"{c}[IVXLC]*(?!\w)" for c in "IVXLC"]  # ROMAN_RUN, by its first letter
