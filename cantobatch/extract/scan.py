@@ -793,9 +793,12 @@ class Scanner:
             cut = [m.end() for m in matches_at(rx.SENTENCE_END, before, stops)]
             if cut:
                 before = before[cut[-1] :]
-        hits = list(rx.FOREIGN_WORK.finditer(before))
-        if hits and self._foreign_before(start, end, hits[-1], before[hits[-1].end() :]):
-            return True
+        # the last other work named (each name opens with a capital; most windows name none)
+        first = None if before.islower() else rx.FOREIGN_WORK.search(before)
+        if first:
+            *_, hit = rx.FOREIGN_WORK.finditer(before, first.start())
+            if self._foreign_before(start, end, hit, before[hit.end() :]):
+                return True
         after = text[end : end + 60]
         if rx.OF_FOREIGN_WORK.match(after):
             return True
