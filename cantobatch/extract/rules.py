@@ -82,7 +82,7 @@ def extract_references(text: str) -> list[Reference]:
                 continue
             start, end = mention.start, mention.end
         else:
-            found = _target(text, mention, cantos, starts, scan.sentences)
+            found = _target(text, mention, cantos, starts, scan)
             if found is None:
                 continue
             target, canto = found
@@ -140,7 +140,7 @@ def _target(
     mention: LineMention,
     cantos: list[CantoMention],
     starts: list[int],
-    sentences: list[tuple[int, int]],
+    scan: Scanner,
 ) -> tuple[CantoMention, int] | None:
     """The canto a line reference belongs to: the one it names ("of Canto I"), else the nearest
     single canto before it in the passage. ``starts``: the cantos' starts, in order."""
@@ -160,6 +160,7 @@ def _target(
     if not before:
         return None
     nearest = before[-1]
+    sentences = scan.sentences  # (found only when a reference gets this far)
     where = sentence_index(sentences, nearest.start)
     if where != sentence_index(sentences, mention.start):
         # Across a sentence boundary, a sentence that opens with a canto is about that canto:

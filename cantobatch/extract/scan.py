@@ -556,16 +556,20 @@ class Scanner:
                 tail = self.text[m.end("ord") : m.end("ord") + 40]
                 # "the eighty-first" alone in a canto context; a small one only after an ordinal
                 # canto, as a verb's subject: "the second canto retells …, and the fourth mixes"
-                here = sentence_index(self.sentences, m.start())  # in the same sentence only
-                elliptic = any(
-                    c.family == "ordinal"
-                    and c.end <= m.start()
-                    and sentence_index(self.sentences, c.start) == here
-                    for c in self.cantos
-                )
-                elliptic = elliptic and bool(rx.ELLIPTIC_AFTER.match(tail))
-                if not (n and count is None and ((context and n >= 20) or elliptic)):
+                if not (n and count is None):
                     continue
+                if not (context and n >= 20):
+                    earlier = [
+                        c.start for c in self.cantos if c.family == "ordinal" and c.end <= m.start()
+                    ]
+                    if not earlier:  # (then the sentences need not be found)
+                        continue
+                    here = sentence_index(self.sentences, m.start())  # in the same sentence only
+                    if not (
+                        any(sentence_index(self.sentences, at) == here for at in earlier)
+                        and rx.ELLIPTIC_AFTER.match(tail)
+                    ):
+                        continue
                 if rx.ORDINAL_TAIL_NOUN.match(tail) or rx.OF_AFTER.match(tail):
                     continue
                 cantos, end, family = [n], m.end("ord"), "ordinal"
@@ -640,10 +644,8 @@ class Scanner:
                 continue
             if prev not in PREPOSITIONS and rx.YEAR_AFTER.match(after):
                 continue  # a volume: "The Criterion, XIV (1935)"
-            # "Canto XLV and its companion LI": a sentence already citing a numbered canto
             qualifies = (
                 strong
-                or self.cites_explicitly(m.start())
                 or len(m.group()) >= 3  # "called LII the start": long numerals are cantos here
                 or prev in PREPOSITIONS
                 or bool(rx.POSSESSIVE_AFTER.match(after))
@@ -653,6 +655,9 @@ class Scanner:
                     and rx.COMMA_BEFORE.search(before)
                     and rx.APPOSITION_END.match(after)
                 )
+                # "Canto XLV and its companion LI": a sentence already citing a numbered canto
+                # (last: it needs the sentences)
+                or self.cites_explicitly(m.start())
             )
             if qualifies:
                 candidates.append((m, strong, prev == "from"))
