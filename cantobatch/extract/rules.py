@@ -102,14 +102,13 @@ def extract_references(text: str) -> list[Reference]:
         if not c.explicit:
             if id(c) in targeted or _locates_a_group(text, c, cantos):
                 continue
-            sentences = scan.sentences
-            here = sentence_index(sentences, c.start)
             members = set(c.cantos)
-            if any(
-                sentence_index(sentences, x.start) == here and members & set(x.cantos)
-                for x in explicit
-            ):
-                continue
+            inside = [x for x in explicit if members & set(x.cantos)]
+            if inside:  # (the sentences are found only then)
+                sentences = scan.sentences
+                here = sentence_index(sentences, c.start)
+                if any(sentence_index(sentences, x.start) == here for x in inside):
+                    continue
         lines = tuple(c.lines)
         rows.extend((c.start, c.end, n, lines, c.family, c.cited_page) for n in c.cantos)
 
