@@ -232,12 +232,20 @@ class Scanner:
     def has_context(self) -> bool:
         """The passage talks of cantos or lines (the word, or "ll. 12")."""
         if self._context is None:
-            low = self.lower
-            self._context = (
-                "canto" in low
-                or "line" in low
-                or bool("l." in low and rx.CONTEXT.search(self.text))
-            )
+            low, text = self.lower, self.text
+            if "canto" in low or "line" in low:
+                self._context = True
+            elif "l." not in low:
+                self._context = False
+            elif len(low) == len(text) and "\u0130" not in text and "\u0131" not in text:
+                # Without the words (and the dotted and dotless i that ignoring case reads as
+                # "i"), CONTEXT can only match "l. 12" or "ll. 12": look just there.
+                at = starts(low, "l.")
+                self._context = any(
+                    rx.CONTEXT.match(text, p) for p in at + [p - 1 for p in at if p]
+                )
+            else:
+                self._context = bool(rx.CONTEXT.search(text))
         return self._context
 
     def free(self, start: int, end: int) -> bool:
