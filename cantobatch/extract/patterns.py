@@ -289,21 +289,45 @@ def group_name_starts() -> tuple[str | None, ...]:
 
 
 @cache
-def group_name_anchors() -> tuple[tuple[tuple[tuple[str, ...], int], ...] | None, ...]:
-    """For each group name pattern, ``literal_anchors`` (see there), or None."""
-    return tuple(literal_anchors(p) for p in group_name_patterns())
+def group_name_anchors() -> tuple[tuple[tuple[str, int], ...] | None, ...]:
+    """For each group name pattern, the (literal, non-space characters before it) pairs of
+    ``literal_anchors`` (see there), or None; a pair is left out when another's literal starts
+    its literal and allows as much before ("Pisan" finds every "Pisans")."""
+    out = []
+    for pattern in group_name_patterns():
+        anchors = literal_anchors(pattern)
+        if anchors is None:
+            out.append(None)
+            continue
+        pairs = {(literal, before) for literals, before in anchors for literal in literals}
+        out.append(
+            tuple(
+                sorted(
+                    (lit, before)
+                    for lit, before in pairs
+                    if not any(
+                        (o_lit, o_before) != (lit, before)
+                        and lit.startswith(o_lit)
+                        and o_before >= before
+                        for o_lit, o_before in pairs
+                    )
+                )
+            )
+        )
+    return tuple(out)
 
 
 def group_name_matches(index: int, text: str):
     """``group_name_patterns()[index].finditer(text)``, tried only where a match can start when
-    the engine cannot skip there itself ("(?<![A-Za-z])Pisans" made it try every position)."""
-    pattern, first = group_name_patterns()[index], group_name_starts()[index]
+    the engine cannot skip there itself ("(?<![A-Za-z])Pisans" made it try every position):
+    around its literals (rare words) or, with more literals than first letters, after them."""
+    pattern = group_name_patterns()[index]
+    first, anchors = group_name_starts()[index], group_name_anchors()[index]
+    if anchors is not None and (first is None or len(anchors) <= len(first)):
+        return matches_at(pattern, text, anchored_starts(text, anchors))
     if first is not None:
         return matches_at(pattern, text, [p for ch in first for p in starts(text, ch)])
-    anchors = group_name_anchors()[index]
-    if anchors is None:
-        return pattern.finditer(text)
-    return matches_at(pattern, text, anchored_starts(text, anchors))
+    return pattern.finditer(text)
 
 
 def literal_anchors(pattern: re.Pattern) -> tuple[tuple[tuple[str, ...], int], ...] | None:
@@ -394,13 +418,13 @@ def literal_anchors(pattern: re.Pattern) -> tuple[tuple[tuple[str, ...], int], .
     return None if None in anchors else tuple(anchors)
 
 
-def anchored_starts(text: str, anchors: tuple[tuple[tuple[str, ...], int], ...]) -> list[int]:
-    """Every position where a match can start, given ``literal_anchors``: up to ``before``
-    non-space characters (and any spaces) before each occurrence of each literal."""
+def anchored_starts(text: str, anchors: tuple[tuple[str, int], ...]) -> list[int]:
+    """Every position where a match can start, given (literal, before) pairs (see
+    ``group_name_anchors``): up to ``before`` non-space characters (and any spaces) before each
+    occurrence of each literal."""
     out: list[int] = []
-    for literals, before in anchors:
-        for literal in literals:
-            out += _before_each(text, literal, before)
+    for literal, before in anchors:
+        out += _before_each(text, literal, before)
     return out
 
 
