@@ -553,8 +553,12 @@ LINES_OWNED_BEFORE = (
 )
 WORD_FINAL_TH = r"th(?![a-z])"  # on lower-cased text: opens with a literal, so it scans fast
 UR_CANT = r"ur[-‐\s]?cant"  # "Ur-Cantos", lower-cased: a blocked phrase
-# A word of a blocked phrase (but "Three"), lower-cased: where BLOCKED may match
-BLOCK_HINT = rf"bel|fermo|firmo|cantus|general|jondo|hondo|gregorian|{UR_CANT}"
+# Each blocked phrase but "Three Cantos", lower-cased and without its word boundaries: where
+# BLOCKED may match ("in general", "four cantos" are not blocked phrases, so not looked at)
+BLOCK_HINT = (
+    r"bel\s+canto|canto\s+f[ie]rmo|cantus\s+firmus|canto\s+general|canto\s+[jh]ondo"
+    rf"|gregorian\s+canto|(?<![a-z]){UR_CANT}"
+)
 # Around "Canto(s)" and the numerals after it (scan.keywords, scan.numbered):
 KEYWORD_GAP = (
     r"\s{1,3}(?:(?:numbered|[Nn]os?\.|[Nn]umbers?|(?P<from>from))\s*)?|\s*#\s*"
