@@ -334,7 +334,7 @@ def literal_anchors(pattern: re.Pattern) -> tuple[tuple[tuple[str, ...], int], .
     """For each alternative of ``pattern``, its first run of three or more literal characters
     (or branch of such runs) and the most non-space characters a match can hold before it, when
     that is bounded (spaces are free: ``\\s+`` may run on); None when some alternative has no
-    such run.
+    such run, or when the pattern opens with a literal (the engine skips to that itself).
 
     A match then starts at most that many non-space characters before an occurrence of its
     run (``anchored_starts``): "(?i:A\\s+)?Draft\\s+of" starts at "Draft" or one letter and some
@@ -411,6 +411,8 @@ def literal_anchors(pattern: re.Pattern) -> tuple[tuple[tuple[str, ...], int], .
         data = list(tree.data)
         while len(data) == 1 and data[0][0] is c.SUBPATTERN and not (data[0][1][1] | data[0][1][2]):
             data = list(data[0][1][3])  # a group around the whole pattern
+        if data[0][0] is c.LITERAL:
+            return None  # the engine skips to a literal prefix itself, faster than finds here
         branches = data[0][1][1] if len(data) == 1 and data[0][0] is c.BRANCH else [data]
         anchors = [anchor(list(branch)) for branch in branches]
     except (AttributeError, TypeError, IndexError):  # a parser of another shape: plain scans
