@@ -583,7 +583,9 @@ OF_AFTER = r"\s+of\b"
 INDEFINITE_BEFORE = r"\b(?:[Aa]n?|[Oo]ne\s+of\s+the|[Ss]ome\s+of\s+the)\s+[‘“\"']?$"
 LOWER_WORD_BEFORE = r"([a-z]+)\s+$"
 OPEN_BEFORE = r"[(/]\s*$"
-WORD_BEFORE = r"([A-Za-z][A-Za-z.]*)\s+$"
+# The word before a bare numeral, searched as NAME_BEFORE_FAST is (see there): the leftmost
+# match never follows a letter, and the letters and dots it takes cannot be spaces.
+WORD_BEFORE = r"(?<![A-Za-z])([A-Za-z][A-Za-z.]*+)\s+$"
 POSSESSIVE_AFTER = r"[’']s\b"
 LINES_OF_BEFORE = r"\blines?\s+(?:of|in)\s+$"
 YEAR_AFTER = r"\s*\(\d{4}\)"
