@@ -200,7 +200,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=60, help="pages of the PDF ingest reads")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the fastest counts")
     parser.add_argument(
-        "--index-copies", type=int, default=8, help="copies of the dense PDF the index runs read"
+        "--index-copies", type=int, default=16, help="copies of the dense PDF the index runs read"
     )
     args = parser.parse_args()
 
