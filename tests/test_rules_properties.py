@@ -130,3 +130,39 @@ def test_case_folding_matches_ascii_letters_only_with_the_four_characters_the_sc
     letter = re.compile("[a-z]", re.IGNORECASE)
     folding = {c for c in map(chr, range(128, sys.maxunicode + 1)) if letter.fullmatch(c)}
     assert folding == {"\u0130", "\u0131", "\u017f", "\u212a"}  # İ ı ſ K (Kelvin)
+
+
+# The group names are found around their literal words, not by the engine trying every position
+# (patterns.group_name_matches): that fast path must find exactly what a plain scan finds.
+def _group_fragments() -> list[str]:
+    from cantobatch.extract import grammar
+
+    words = {t for grp in grammar.load_groups() for t in grp.triggers}
+    words |= {"A ", "a ", "the ", "Cantos", "cantos", "Canto", " of ", "XVI", "XXX", "Sixteen",
+              "Thirty", "Section: ", "Drafts & Fragments", "Pisa", "written ", "wrote ", "in ",
+              "’", "\u201d", '"', ",", ".", " ", "  ", "\n", "-", "x", "Q", "é"}  # fmt: skip
+    return sorted(words)
+
+
+@settings(deadline=None, max_examples=400)
+@given(st.lists(st.sampled_from(_group_fragments()), min_size=1, max_size=24))
+def test_group_names_found_by_their_literals_match_a_plain_scan(parts):
+    from cantobatch.extract.patterns import group_name_matches, group_name_patterns
+
+    text = "".join(parts)
+    for i, pattern in enumerate(group_name_patterns()):
+        fast = [m.span() for m in group_name_matches(i, text)]
+        assert fast == [m.span() for m in pattern.finditer(text)], (i, text)
+
+
+def test_group_names_in_the_labelled_sets_match_a_plain_scan(repo_root):
+    import json
+
+    from cantobatch.extract.patterns import group_name_matches, group_name_patterns
+
+    for path in sorted((repo_root / "training").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = json.loads(line)["input"]
+            for i, pattern in enumerate(group_name_patterns()):
+                fast = [m.span() for m in group_name_matches(i, text)]
+                assert fast == [m.span() for m in pattern.finditer(text)], (path.name, text)
