@@ -255,12 +255,11 @@ def main() -> None:
         make_pdf(root / "doc.pdf", " ".join(texts[:200]), args.pages)  # the dense text
         with Reader(IngestConfig()) as reader:
             compare("dense PDF", list(discover(root)), reader)
-        corpus = root / "corpus"
-        corpus.mkdir()
-        data = (root / "doc.pdf").read_bytes()
-        for i in range(args.index_copies):  # distinct bytes: each copy is a document
-            (corpus / f"copy_{i:02d}.pdf").write_bytes(data + f"\n% copy {i}\n".encode())
-        runs = index_runs(corpus, args.repeat)
+        sys.path.insert(0, str(REPO / "bench"))
+        from ingest import distinct_copies  # bench/ingest.py: copies with distinct bytes
+
+        distinct_copies(root / "doc.pdf", root / "corpus", args.index_copies)
+        runs = index_runs(root / "corpus", args.repeat)
     pages = args.pages * args.index_copies
     (rw, rc), (nw, nc) = runs["rules"], runs["nothing"]
     label = f"index, {args.index_copies} copies of the dense PDF ({pages} pages)"
