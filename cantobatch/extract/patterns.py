@@ -1,20 +1,17 @@
-"""The patterns and small pure helpers of the citation grammar (used by ``scan``).
+"""Every regex of the citation grammar: the fixed sources, and the patterns built from the group
+table.
 
 The module constants are regex sources; ``rx.NAME`` is the compiled pattern, compiled on first
 use, so importing the grammar costs nothing and a run compiles only what its passages need.
-Patterns that start with a determiner ("the first Pisan canto") are only tried just before
-ordinal words (``anchored``): run at every position they were most of the grammar's cost.
-Likewise a pattern that opens with a look-behind or ``\b`` makes the engine try it at every
-position; such patterns are tried only where ``starts`` (str.find) says a match can begin
-(``matches_at``), which gives the same matches as ``finditer``.
+The group table's patterns (``group_patterns``, ``group_name_patterns``, ``group_lower_patterns``)
+are compiled on first call. Where these patterns are tried (only just before ordinal words, or
+only where ``str.find`` says a match can begin) is ``locate``'s and ``group_names``' business.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from bisect import bisect_right
-from functools import cache, lru_cache
+from functools import cache
 
 from cantobatch.extract import grammar as g
 
@@ -36,13 +33,6 @@ class LazyPatterns:
         pattern = re.compile(self._sources[name])
         setattr(self, name, pattern)  # later lookups find the attribute and skip __getattr__
         return pattern
-
-
-MAX_LINE = 999
-MAX_LINE_SPAN = 400
-PLURAL_LINE_COUNT = (
-    5  # "the last lines" with no count: the user's labels take five (poundtech101, 101)
-)
 
 
 # --- patterns ---------------------------------------------------------------------------------
@@ -162,350 +152,6 @@ ORDINAL_TAIL_NOUN = (
     r"poems?|chapters?|sections?|times|things|persons?|class|places?|quarters?|halves|acts?|"
     r"scenes?|essays?|drafts?|versions?|issues?|numbers?)\b"
 )
-
-
-@cache
-def group_patterns() -> tuple[re.Pattern, re.Pattern]:
-    groups = g.load_groups()
-    names = "|".join(
-        f"(?P<g{i}>{'|'.join(f'(?:{p})' for p in grp.names + grp.lower)})"
-        for i, grp in enumerate(groups)
-        if grp.names or grp.lower
-    )
-    adjectives = "|".join(
-        f"(?P<a{i}>{'|'.join(f'(?:{p})' for p in grp.adjective)})"
-        for i, grp in enumerate(groups)
-        if grp.adjective
-    )
-    ordinal = re.compile(
-        # "the eleventh and last": any word before "and last" (checked later: a small pattern here
-        # compiles far faster than a second copy of every ordinal word)
-        rf"{DETERMINER}\s+{ADJ}(?:(?P<pre>[a-z]+(?:-[a-z]+)?|\d{{1,3}}(?:st|nd|rd|th))\s+and\s+"
-        r"(?=(?:last|final)\b))?"
-        rf"(?P<ord>{ORD})(?:\s+(?P<count>{COUNT}))?"
-        rf"(?:\s+(?:{adjectives}))?(?:\s+(?P<kw>[Cc]antos?)(?![A-Za-z]))?"
-        rf"(?:(?:\s+(?:in|of|from|among)\s+(?:[Tt]he\s+)?(?:(?:Pound|his)['’]?s?\s+)?"
-        rf"(?:{g.COUNT}\s+)?|\s+)[‘“\"']?(?:{names})"
-        rf"|\s+of\s+(?P<whole>(?:Pound['’]s|his|the)\s+[Cc]antos)(?![A-Za-z]))?"
-    )
-    return re.compile(names), ordinal
-
-
-@cache
-def group_triggers() -> dict[str, tuple[int, ...]]:
-    """Each trigger word of the group table → the indices of the groups it may name."""
-    out: dict[str, list[int]] = {}
-    for i, grp in enumerate(g.load_groups()):
-        for word in grp.triggers:
-            out.setdefault(word, []).append(i)
-    return {word: tuple(ids) for word, ids in out.items()}
-
-
-@cache
-def _trigger_scan() -> tuple[re.Pattern | None, tuple[str, ...]]:
-    """A pattern for the capitalised trigger words, and the words left to ``in`` checks.
-
-    A capital is rare, so one scan skips fast where twenty substring searches would each read the
-    passage; it finds every occurrence only if no word is a prefix of another or holds a capital
-    past its first letter (a match could hide another), so otherwise every word is checked alone.
-    """
-    words = sorted(group_triggers())
-    capitals = [w for w in words if w[:1].isupper()]
-    overlap = any(a != b and b.startswith(a) for a in capitals for b in capitals) or any(
-        c.isupper() for w in capitals for c in w[1:]
-    )
-    if overlap or not capitals:
-        return None, tuple(words)
-    pattern = re.compile("|".join(map(re.escape, capitals)))
-    return pattern, tuple(w for w in words if w not in capitals)
-
-
-@cache
-def marks_pattern() -> tuple[re.Pattern, bool]:
-    """One scan for the rare characters several stages look for: runs of roman-numeral capitals
-    (``ROMAN_RUN``), runs of ASCII digits, and the capitalised group trigger words of
-    ``_trigger_scan``; a match is a digit run if it opens with a digit, a trigger word if its
-    second letter is lower-case, else a roman run.
-
-    Each would cost a scan of its own; together they cost one. Every branch opens with a literal
-    character, so the engine skips to those characters fast and tries only the branches for the
-    one it stands on. Their matches cannot overlap one another (a roman run is capitals followed
-    by no word character, a trigger word a capital followed by lower-case letters, a digit run
-    digits), so the scan finds exactly what separate scans would. Also whether the trigger words
-    are there (not if one of them has no lower-case second letter).
-    """
-    trigger, others = _trigger_scan()
-    words = sorted(w for w in group_triggers() if w not in others) if trigger else []
-    if not all(word[1:2].islower() for word in words):
-        words = []
-    branches = [rf"{c}[IVXLC]*(?!\w)" for c in "IVXLC"]  # ROMAN_RUN, by its first letter
-    branches += [rf"{d}[0-9]*" for d in "0123456789"]
-    branches += [re.escape(word) for word in words]
-    return re.compile("|".join(branches)), bool(words)
-
-
-def triggers_in(
-    text: str,
-    lower: str | None = None,
-    canto_at: list[int] | None = None,
-    capitals: set[str] | None = None,
-) -> set[str]:
-    """The group trigger words that occur in ``text``. Lower-case ones are looked for only in
-    the 32 characters before each "canto" of ``lower`` (``text`` in lower case), where every
-    lower-case group name ends ("the pisan cantos"); without ``lower``, not at all.
-    ``canto_at``: where "canto" occurs in ``lower``; ``capitals``: the capitalised trigger words
-    in ``text`` (see ``marks_pattern``); each computed here when not given."""
-    pattern, others = _trigger_scan()
-    if capitals is not None and pattern:
-        found = set(capitals)
-    else:
-        found = set(pattern.findall(text)) if pattern else set()
-    if lower and others:
-        if canto_at is None:
-            canto_at = starts(lower, "canto")
-        # One string for all the windows: a word cannot run across the NUL between two.
-        windows = "\0".join([text[max(0, at - 32) : at] for at in canto_at])
-        found.update(w for w in others if w in windows)
-    return found
-
-
-@cache
-def group_name_patterns() -> tuple[re.Pattern, ...]:
-    return tuple(re.compile("|".join(f"(?:{p})" for p in grp.names)) for grp in g.load_groups())
-
-
-@cache
-def group_lower_patterns() -> tuple[re.Pattern | None, ...]:
-    """Each group's lower-case names ("the pisan cantos"), or None."""
-    groups = g.load_groups()
-    return tuple(re.compile("|".join(f"(?:{p})" for p in grp.lower)) if grp.lower else None
-                 for grp in groups)  # fmt: skip
-
-
-@cache
-def group_name_starts() -> tuple[str | None, ...]:
-    """For each group name pattern, ``first_chars`` (see there), or None."""
-    return tuple(first_chars(p) for p in group_name_patterns())
-
-
-@cache
-def group_name_anchors() -> tuple[tuple[tuple[str, int], ...] | None, ...]:
-    """For each group name pattern, the (literal, non-space characters before it) pairs of
-    ``literal_anchors`` (see there), or None; a pair is left out when another's literal starts
-    its literal and allows as much before ("Pisan" finds every "Pisans")."""
-    out = []
-    for pattern in group_name_patterns():
-        anchors = literal_anchors(pattern)
-        if anchors is None:
-            out.append(None)
-            continue
-        pairs = {(literal, before) for literals, before in anchors for literal in literals}
-        out.append(
-            tuple(
-                sorted(
-                    (lit, before)
-                    for lit, before in pairs
-                    if not any(
-                        (o_lit, o_before) != (lit, before)
-                        and lit.startswith(o_lit)
-                        and o_before >= before
-                        for o_lit, o_before in pairs
-                    )
-                )
-            )
-        )
-    return tuple(out)
-
-
-def group_name_matches(index: int, text: str):
-    """``group_name_patterns()[index].finditer(text)``, tried only where a match can start when
-    the engine cannot skip there itself ("(?<![A-Za-z])Pisans" made it try every position):
-    around its literals (rare words) or, with more literals than first letters, after them."""
-    pattern = group_name_patterns()[index]
-    first, anchors = group_name_starts()[index], group_name_anchors()[index]
-    if anchors is not None and (first is None or len(anchors) <= len(first)):
-        return matches_at(pattern, text, anchored_starts(text, anchors))
-    if first is not None:
-        return matches_at(pattern, text, [p for ch in first for p in starts(text, ch)])
-    return pattern.finditer(text)
-
-
-def literal_anchors(pattern: re.Pattern) -> tuple[tuple[tuple[str, ...], int], ...] | None:
-    """For each alternative of ``pattern``, its first run of three or more literal characters
-    (or branch of such runs) and the most non-space characters a match can hold before it, when
-    that is bounded (spaces are free: ``\\s+`` may run on); None when some alternative has no
-    such run, or when the pattern opens with a literal (the engine skips to that itself).
-
-    A match then starts at most that many non-space characters before an occurrence of its
-    run (``anchored_starts``): "(?i:A\\s+)?Draft\\s+of" starts at "Draft" or one letter and some
-    spaces before it, and the engine, which would try it at every position, is not needed to
-    find where ("Pisan", "Draft" and "[Uu]sura" names cost a scan of every position).
-    """
-    try:  # the parser is private to ``re``; without it, plain scans
-        from re import _constants as c
-        from re import _parser
-
-        tree = _parser.parse(pattern.pattern, pattern.flags)
-    except (ImportError, AttributeError, re.error):
-        return None
-    if tree.state.flags & re.IGNORECASE:
-        return None
-
-    def only_spaces(items) -> bool:
-        return len(items) == 1 and items[0] == (c.IN, [(c.CATEGORY, c.CATEGORY_SPACE)])
-
-    def width(items) -> int | None:
-        """The most non-space characters ``items`` can match; None when unbounded."""
-        total = 0
-        for op, av in items:
-            if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-                continue  # zero width
-            if op in (c.LITERAL, c.NOT_LITERAL, c.IN, c.ANY):
-                total += 1
-            elif op is c.SUBPATTERN:
-                inner = width(av[3])
-                if inner is None:
-                    return None
-                total += inner
-            elif op is c.BRANCH:
-                inner = [width(branch) for branch in av[1]]
-                if None in inner:
-                    return None
-                total += max(inner)
-            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-                if only_spaces(av[2]):
-                    continue
-                inner = width(av[2])
-                if inner is None or av[1] >= c.MAXREPEAT:
-                    return None
-                total += av[1] * inner
-            else:
-                return None
-        return total
-
-    def literal_run(items) -> str:
-        run = []
-        for op, av in items:
-            if op is not c.LITERAL:
-                break
-            run.append(chr(av))
-        return "".join(run)
-
-    def anchor(items) -> tuple[tuple[str, ...], int] | None:
-        """The first run of three literals, or branch of such runs ("wrote|written"), and the
-        width before it."""
-        for i, (op, av) in enumerate(items):
-            if op is c.LITERAL:
-                run = literal_run(items[i:])
-                if len(run) >= 3:
-                    before = width(items[:i])
-                    return None if before is None else ((run,), before)
-            elif op is c.BRANCH:
-                runs = tuple(literal_run(branch) for branch in av[1])
-                if all(len(run) >= 3 for run in runs):
-                    before = width(items[:i])
-                    return None if before is None else (runs, before)
-        return None
-
-    try:
-        data = list(tree.data)
-        while len(data) == 1 and data[0][0] is c.SUBPATTERN and not (data[0][1][1] | data[0][1][2]):
-            data = list(data[0][1][3])  # a group around the whole pattern
-        if data[0][0] is c.LITERAL:
-            return None  # the engine skips to a literal prefix itself, faster than finds here
-        branches = data[0][1][1] if len(data) == 1 and data[0][0] is c.BRANCH else [data]
-        anchors = [anchor(list(branch)) for branch in branches]
-    except (AttributeError, TypeError, IndexError):  # a parser of another shape: plain scans
-        return None
-    return None if None in anchors else tuple(anchors)
-
-
-def anchored_starts(text: str, anchors: tuple[tuple[str, int], ...]) -> list[int]:
-    """Every position where a match can start, given (literal, before) pairs (see
-    ``group_name_anchors``): up to ``before`` non-space characters (and any spaces) before each
-    occurrence of each literal."""
-    out: list[int] = []
-    for literal, before in anchors:
-        out += _before_each(text, literal, before)
-    return out
-
-
-def _before_each(text: str, literal: str, before: int) -> list[int]:
-    """The positions from ``before`` non-space characters (and any spaces) before each
-    occurrence of ``literal`` up to it."""
-    out: list[int] = []
-    at = text.find(literal)
-    while at >= 0:
-        start, left = at, before
-        while start:
-            if text[start - 1].isspace():
-                start -= 1
-            elif left:
-                start, left = start - 1, left - 1
-            else:
-                break
-        out.extend(range(start, at + 1))
-        at = text.find(literal, at + 1)
-    return out
-
-
-def first_chars(pattern: re.Pattern) -> str | None:
-    """The characters that every match of ``pattern`` starts with, when the engine would try it
-    at every position (it opens with a look-behind, an optional part, a branch) and they are
-    few and rare (no lower-case letters, no spaces); else None, and a plain scan is best."""
-    try:  # the parser is private to ``re``; without it, plain scans
-        from re import _constants as c
-        from re import _parser
-
-        tree = _parser.parse(pattern.pattern, pattern.flags)
-    except (ImportError, AttributeError, re.error):
-        return None
-    if tree.state.flags & re.IGNORECASE or not tree.data or tree.data[0][0] is c.LITERAL:
-        return None  # case folding is not followed here; a literal start is already fast
-
-    def first(items) -> tuple[set[str], bool] | None:
-        """(possible first characters, whether ``items`` can match the empty string)."""
-        out: set[str] = set()
-        for op, av in items:
-            if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-                continue  # zero width: it only restricts where a match starts
-            if op is c.LITERAL:
-                return out | {chr(av)}, False
-            if op is c.IN:
-                for item, value in av:
-                    if item is c.LITERAL:
-                        out.add(chr(value))
-                    elif item is c.RANGE and value[1] - value[0] < 32:
-                        out.update(map(chr, range(value[0], value[1] + 1)))
-                    else:
-                        return None
-                return out, False
-            if op is c.SUBPATTERN and not (av[1] | av[2]) & re.IGNORECASE:
-                parts, lowest = [av[3]], 1
-            elif op is c.BRANCH:
-                parts, lowest = av[1], 1
-            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-                parts, lowest = [av[2]], av[0]
-            else:
-                return None
-            found = [first(part) for part in parts]
-            if any(f is None for f in found):
-                return None
-            out.update(*(f[0] for f in found))
-            if lowest and not any(f[1] for f in found):
-                return out, False
-        return out, True
-
-    try:
-        result = first(tree.data)
-    except (AttributeError, TypeError, IndexError):  # a parser of another shape: plain scans
-        return None
-    if result is None or result[1]:
-        return None
-    chars = result[0]
-    if len(chars) > 8 or any(ch.islower() or ch.isspace() for ch in chars):
-        return None
-    return "".join(sorted(chars))
 
 
 ORDINAL_NUMERIC = r"\d(?:st|nd|rd|th)\b"
@@ -699,229 +345,44 @@ rx = LazyPatterns(
 )
 
 
-def ordinal_positions(
-    text: str, lower: str, digit_runs: list[tuple[int, int]] | None = None
-) -> list[int]:
-    """Where ordinal words start ("first", "eighty-first", "81st", "last"): substring checks,
-    because a regex over every passage for these rare words was the grammar's main cost.
-    ``digit_runs``: the (start, end) of every run of ASCII digits, when known (``marks``)."""
-    positions = set()
-    for needle in g.ORDINAL_NEEDLES:
-        at = lower.find(needle)
-        while at >= 0:
-            start, end = _alpha_run(lower, at, at + len(needle))
-            if lower[start:end] in g.ORDINAL_TOKENS:
-                positions.add(start)
-            at = lower.find(needle, end)
-    for m in rx.WORD_FINAL_TH.finditer(lower):  # "fourth" … "hundredth"
-        start, end = _alpha_run(lower, m.start(), m.end())
-        if lower[start:end] in g.ORDINAL_TOKENS:
-            positions.add(start)
-    if digit_runs is not None and text.isascii():
-        # "81st": the last digit of a run, a suffix, then no word character (ORDINAL_NUMERIC)
-        n = len(text)
-        for _, end in digit_runs:
-            if text[end : end + 2] in _ORDINAL_SUFFIXES and (
-                end + 2 == n or not (text[end + 2].isalnum() or text[end + 2] == "_")
-            ):
-                positions.add(end - 1)
-    elif text.isascii():
-        positions.update(m.start() for m in rx.ORDINAL_NUMERIC_ASCII.finditer(text))
-    else:  # ORDINAL_NUMERIC's matches, found by their suffixes (the engine skips to those fast)
-        for suffix in _ordinal_suffix_scans():
-            positions.update(m.start() - 1 for m in suffix.finditer(text))
-    return sorted(positions)
+# --- patterns built from the group table ------------------------------------------------------
 
 
 @cache
-def _ordinal_suffix_scans() -> tuple[re.Pattern, ...]:
-    """``ORDINAL_NUMERIC`` split by suffix, each opening with its suffix: "st" after a digit …"""
-    return tuple(re.compile(rf"{s}(?<=\d{s})\b") for s in ("st", "nd", "rd", "th"))
+def group_patterns() -> tuple[re.Pattern, re.Pattern]:
+    groups = g.load_groups()
+    names = "|".join(
+        f"(?P<g{i}>{'|'.join(f'(?:{p})' for p in grp.names + grp.lower)})"
+        for i, grp in enumerate(groups)
+        if grp.names or grp.lower
+    )
+    adjectives = "|".join(
+        f"(?P<a{i}>{'|'.join(f'(?:{p})' for p in grp.adjective)})"
+        for i, grp in enumerate(groups)
+        if grp.adjective
+    )
+    ordinal = re.compile(
+        # "the eleventh and last": any word before "and last" (checked later: a small pattern here
+        # compiles far faster than a second copy of every ordinal word)
+        rf"{DETERMINER}\s+{ADJ}(?:(?P<pre>[a-z]+(?:-[a-z]+)?|\d{{1,3}}(?:st|nd|rd|th))\s+and\s+"
+        r"(?=(?:last|final)\b))?"
+        rf"(?P<ord>{ORD})(?:\s+(?P<count>{COUNT}))?"
+        rf"(?:\s+(?:{adjectives}))?(?:\s+(?P<kw>[Cc]antos?)(?![A-Za-z]))?"
+        rf"(?:(?:\s+(?:in|of|from|among)\s+(?:[Tt]he\s+)?(?:(?:Pound|his)['’]?s?\s+)?"
+        rf"(?:{g.COUNT}\s+)?|\s+)[‘“\"']?(?:{names})"
+        rf"|\s+of\s+(?P<whole>(?:Pound['’]s|his|the)\s+[Cc]antos)(?![A-Za-z]))?"
+    )
+    return re.compile(names), ordinal
 
 
-_ORDINAL_SUFFIXES = frozenset(["st", "nd", "rd", "th"])
+@cache
+def group_name_patterns() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile("|".join(f"(?:{p})" for p in grp.names)) for grp in g.load_groups())
 
 
-def _alpha_run(s: str, start: int, end: int) -> tuple[int, int]:
-    """``start:end`` widened to the whole run of letters around it."""
-    while start and s[start - 1].isalpha():
-        start -= 1
-    while end < len(s) and s[end].isalpha():
-        end += 1
-    return start, end
-
-
-@lru_cache(maxsize=4096)
-def roman_value(numeral: str) -> int | None:
-    return g.numeral_value(numeral)
-
-
-def determiner_anchors(text: str, positions: list[int]) -> list[tuple[int, list[int]]]:
-    """Each ordinal position with the starts of the determiners in the 48 chars before it (those
-    with none left out): found once a passage for all the determiner-led patterns."""
-    anchors = []
-    for pos in positions:
-        starts = [
-            det.start() + 2 if det.group()[0] in "'’s" else det.start()
-            for det in rx.DET_BEFORE.finditer(text, max(0, pos - 48), pos)
-        ]
-        if starts:
-            anchors.append((pos, starts))
-    return anchors
-
-
-def anchored(text: str, pattern: re.Pattern, anchors: list[tuple[int, list[int]]]):
-    """Matches of a determiner-led ordinal ``pattern``, tried only just before ordinal words.
-
-    Running such patterns at every position costs milliseconds a passage; ordinal words are rare.
-    """
-    end = -1
-    for pos, starts in anchors:
-        if pos < end:
-            continue
-        for start in starts:
-            m = pattern.match(text, start)
-            if m and m.end() > pos:
-                yield m
-                end = m.end()
-                break
-
-
-def starts(text: str, needle: str, lead: str = "") -> list[int]:
-    """Where ``needle`` occurs (str.find is far faster than a regex scan); with ``lead``, only
-    where one of its characters comes just before, given as that character's index."""
-    out, at = [], text.find(needle, 1 if lead else 0)
-    while at >= 0:
-        if not lead:
-            out.append(at)
-        elif text[at - 1] in lead:
-            out.append(at - 1)
-        at = text.find(needle, at + 1)
-    return out
-
-
-def matches_at(pattern: re.Pattern, text: str, positions: list[int]):
-    """The matches ``pattern.finditer(text)`` gives, when every one starts at one of
-    ``positions``: patterns that open with a look-behind scan a passage slowly."""
-    return _matches_at(pattern, text, positions) if positions else iter(())
-
-
-def _matches_at(pattern: re.Pattern, text: str, positions: list[int]):
-    end = -1
-    for pos in sorted(set(positions)):
-        if pos >= end:
-            m = pattern.match(text, pos)
-            if m:
-                end = m.end()
-                yield m
-
-
-_GROUP_TABLES: dict[tuple[str, str], tuple[tuple[int, int], ...]] = {}
-
-
-def group_index(match: re.Match, prefix: str) -> int | None:
-    """The table index of the first group named ``prefix`` + digits that took part in ``match``."""
-    # Keyed by the source (its hash is cached), not the Pattern, whose hash reads its whole code.
-    key = (match.re.pattern, prefix)
-    table = _GROUP_TABLES.get(key)
-    if table is None:
-        named = match.re.groupindex.items()
-        table = _GROUP_TABLES[key] = tuple(
-            sorted((n, int(k[1:])) for k, n in named if k.startswith(prefix) and k[1:].isdigit())
-        )
-    values = match.groups()  # one tuple, not a dict of every named group
-    for num, index in table:
-        if values[num - 1] is not None:
-            return index
-    return None
-
-
-def phrase_count(s: str) -> int | None:
-    low = s.lower()
-    if low.startswith(("couple", "pair")):
-        return 2
-    return g.count_value(s)
-
-
-def plausible_page(canto: int, page: int) -> bool:
-    # Canto n sits near page 5n-7n in the collected editions; this refuses dates and fractions.
-    return page >= 3 and 4 * canto - 5 <= page <= 8 * canto + 20
-
-
-def line_list(s: str) -> list[int]:
-    if s.isdecimal():  # the common "12" and "4-8" without the general splitting
-        return [int(s)] if 1 <= int(s) <= MAX_LINE else []
-    first, dash, last = s.partition("-")
-    if dash and first.isdecimal() and last.isdecimal():
-        span = g.expand_range(int(first), int(last), limit=MAX_LINE_SPAN)
-        return span if span and span[0] >= 1 and span[-1] <= MAX_LINE else []
-    out: list[int] = []
-    for item in rx.LINE_LIST_SEP.split(s.strip()):
-        parts = rx.DASH.split(item.strip(), maxsplit=1)
-        try:
-            nums = [int(p) for p in parts]
-        except ValueError:
-            return []
-        if len(nums) == 2:
-            span = g.expand_range(nums[0], nums[1], limit=MAX_LINE_SPAN)
-            if span is None:
-                return []
-            out.extend(span)
-        else:
-            out.append(nums[0])
-    if not out or min(out) < 1 or max(out) > MAX_LINE:
-        return []
-    return list(dict.fromkeys(out))
-
-
-def ordinal_position(word: str) -> int | None:
-    """1-based position from the start, or negative from the end: "penultimate" → -2."""
-    w = rx.WORD_SEP.sub(" ", word.lower())
-    fixed = {"last": -1, "final": -1, "closing": -1, "opening": 1, "penultimate": -2,
-             "antepenultimate": -3, "last but one": -2}  # fmt: skip
-    if w in fixed:
-        return fixed[w]
-    m = rx.NTH_FROM_LAST.fullmatch(w)
-    if m:
-        return -(2 if m.group(1) == "second" else 3)
-    return g.ordinal_value(w)
-
-
-def position_lines(which: str, count: str | None) -> list[int]:
-    n = phrase_count(count) if count else 1
-    if not n or n > MAX_LINE_SPAN:
-        return []
-    if which.lower() in ("first", "opening"):
-        return list(range(1, n + 1))
-    return list(range(-n, 0))
-
-
-def ordinal_slice(which: str, count: int | None, first: int, last: int) -> list[int]:
-    pos = ordinal_position(which)
-    if pos is None:
-        return []
-    n = count or 1
-    if pos > 0:
-        lo = first + pos - 1
-        out = list(range(lo, lo + n))
-    else:
-        hi = last + pos + 1
-        out = list(range(hi - n + 1, hi + 1))
-    return out if all(first <= c <= last for c in out) else []
-
-
-def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    bounds, start = [], 0
-    stops = starts(text, ".") + starts(text, "!") + starts(text, "?")  # where a match can start
-    for m in matches_at(rx.SENTENCE_END, text, stops):
-        bounds.append((start, m.end()))
-        start = m.end()
-    bounds.append((start, len(text)))
-    return bounds
-
-
-def sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:
-    # The bounds are contiguous and in order: the last sentence starting at or before ``pos``
-    # (tuples compare in C: (start, end) <= (pos, inf) exactly when start <= pos).
-    i = bisect_right(sentences, (pos, math.inf)) - 1
-    return i if i >= 0 and pos < sentences[i][1] else len(sentences) - 1
+@cache
+def group_lower_patterns() -> tuple[re.Pattern | None, ...]:
+    """Each group's lower-case names ("the pisan cantos"), or None."""
+    groups = g.load_groups()
+    return tuple(re.compile("|".join(f"(?:{p})" for p in grp.lower)) if grp.lower else None
+                 for grp in groups)  # fmt: skip

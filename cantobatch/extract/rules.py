@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING
 
 from cantobatch.data import Extraction, Passage, Reference, sha256_hex
 from cantobatch.extract import grammar as g
-from cantobatch.extract.patterns import rx, sentence_index
+from cantobatch.extract.locate import sentence_index
+from cantobatch.extract.patterns import rx
 from cantobatch.extract.scan import CantoMention, LineMention, Scanner
 
 if TYPE_CHECKING:
@@ -184,9 +185,9 @@ def grammar_hash() -> str:
     from pathlib import Path
 
     here = Path(__file__).resolve().parent
-    parts = [
-        (here / name).read_bytes() for name in ("rules.py", "scan.py", "patterns.py", "grammar.py")
-    ]
+    names = ("rules.py", "scan.py", "patterns.py", "grammar.py", "locate.py", "numerals.py",
+             "group_names.py", "pattern_starts.py")  # fmt: skip
+    parts = [(here / name).read_bytes() for name in names]
     parts.append(g.GROUPS_PATH.read_bytes())
     return sha256_hex(b"\0".join(parts), 16)
 

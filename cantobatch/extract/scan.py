@@ -9,33 +9,39 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 from cantobatch.extract import grammar as g
-from cantobatch.extract.patterns import (
-    MAX_LINE_SPAN,
-    PLURAL_LINE_COUNT,
-    PREPOSITIONS,
-    RELATIVE_DIRECTIONS,
+from cantobatch.extract.group_names import (
+    group_index,
+    group_name_matches,
+    group_triggers,
+    marks_pattern,
+    triggers_in,
+)
+from cantobatch.extract.locate import (
     anchored,
     determiner_anchors,
-    group_index,
-    group_lower_patterns,
-    group_name_matches,
-    group_patterns,
-    group_triggers,
-    line_list,
-    marks_pattern,
     matches_at,
-    ordinal_position,
     ordinal_positions,
+    sentence_bounds,
+    sentence_index,
+    starts,
+)
+from cantobatch.extract.numerals import (
+    MAX_LINE_SPAN,
+    PLURAL_LINE_COUNT,
+    line_list,
+    ordinal_position,
     ordinal_slice,
     phrase_count,
     plausible_page,
     position_lines,
     roman_value,
+)
+from cantobatch.extract.patterns import (
+    PREPOSITIONS,
+    RELATIVE_DIRECTIONS,
+    group_lower_patterns,
+    group_patterns,
     rx,
-    sentence_bounds,
-    sentence_index,
-    starts,
-    triggers_in,
 )
 
 
