@@ -186,7 +186,8 @@ def grammar_hash() -> str:
 
     here = Path(__file__).resolve().parent
     names = ("rules.py", "scan.py", "patterns.py", "grammar.py", "locate.py", "numerals.py",
-             "group_names.py", "pattern_starts.py")  # fmt: skip
+             "group_names.py", "pattern_starts.py", "scan_state.py", "scan_numerals.py",
+             "scan_cantos.py", "scan_ordinals.py", "scan_lines.py")  # fmt: skip
     parts = [(here / name).read_bytes() for name in names]
     parts.append(g.GROUPS_PATH.read_bytes())
     return sha256_hex(b"\0".join(parts), 16)

@@ -1,0 +1,126 @@
+"""The scanner's stage for line references (``line_mentions``): "ll. 4-8", "line twelve",
+"the last three lines", "the penultimate line", "the following three lines".
+"""
+
+from __future__ import annotations
+
+from cantobatch.extract import grammar as g
+from cantobatch.extract.locate import anchored, matches_at, starts
+from cantobatch.extract.numerals import (
+    MAX_LINE_SPAN,
+    PLURAL_LINE_COUNT,
+    line_list,
+    ordinal_position,
+    position_lines,
+)
+from cantobatch.extract.patterns import RELATIVE_DIRECTIONS, rx
+from cantobatch.extract.scan_state import LineMention, ScanState
+
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+# Every way LINE_KW's keyword can end ("ll" and "ll." both, as "l." ends "ll.")
+_LINE_KEYWORDS = ("ll", "ll.", "l.", "line", "lines", "Line", "Lines", "LL.", "LINE", "LINES")
+_LINE_KEYWORD_ENDS = frozenset(kw[-1] for kw in _LINE_KEYWORDS)
+
+
+def _after_non_letter(text: str, positions: list[int]) -> list[int]:
+    """The positions where ``(?<![A-Za-z])`` holds."""
+    return [p for p in positions if p == 0 or text[p - 1] not in _LETTERS]
+
+
+class LineStages(ScanState):
+    """The stage that finds line references (attached to cantos later, by ``rules``)."""
+
+    def _line_keyword_starts(self) -> list[int]:
+        """Where ``LINE_KW`` can match in an ASCII text: a keyword ("ll.", "lines") ending where
+        the spaces before a run of digits start."""
+        text, out = self.text, []
+        for digits, _ in self.marks()[1]:
+            end = digits
+            while end and text[end - 1].isspace():
+                end -= 1
+            if text[end - 1 : end] in _LINE_KEYWORD_ENDS:
+                out += [
+                    end - len(kw) for kw in _LINE_KEYWORDS if text.startswith(kw, end - len(kw))
+                ]
+        return out
+
+    def line_mentions(self) -> None:
+        text = self.text
+        words = "line" in self.lower
+        if not (
+            words
+            or self.ordinal_positions
+            or "l." in self.lower
+            or "=" in text
+            or _after_non_letter(text, starts(text, "ll "))  # "ll 4-8", no full stop
+        ):
+            return
+        has_line = "line" in text  # all but COUNT_LINES below need the word, in lower case
+        for m in anchored(text, rx.PAIR_LINES, self.anchors) if has_line else ():
+            if self.free(m.start(), m.end()):
+                first = position_lines(m.group("w1"), m.group("c1"))
+                second = position_lines(m.group("w2"), m.group("c2"))
+                if first and second:
+                    self.add(LineMention(m.start(), m.end(), first + second, "first_last"))
+        for pattern in (rx.COUNT_LINES, rx.PLURAL_LINES) if has_line else (rx.COUNT_LINES,):
+            for m in anchored(text, pattern, self.anchors):
+                if self.free(m.start(), m.end()):
+                    count = m.group("count") if "count" in pattern.groupindex else None
+                    lines = position_lines(m.group("which"), count or str(PLURAL_LINE_COUNT))
+                    if lines:
+                        self.add(LineMention(m.start(), m.end(), lines, "first_last"))
+        for m in anchored(text, rx.ORDINAL_LINE, self.anchors) if has_line else ():
+            if self.free(m.start(), m.end()):
+                n = ordinal_position(m.group("ord"))
+                if n is not None and m.group("end"):
+                    n = -abs(n)
+                if n is not None and m.group("but"):
+                    n = (-2 if m.group("but") == "one" else -3) if n == -1 else None
+                if n:
+                    family = "first_last" if n in (1, -1) or n < 0 else "lines"
+                    self.add(LineMention(m.start(), m.end(), [n], family))
+        relative_at = (
+            [p for word in RELATIVE_DIRECTIONS for p in starts(text, word)] if has_line else []
+        )
+        for m in matches_at(rx.RELATIVE_LINES, text, relative_at):
+            if self.free(m.start(), m.end()):
+                count = g.count_value(m.group("count")) if m.group("count") else None
+                if count is None:
+                    if m.group("noun") == "lines":
+                        continue
+                    count = 1
+                sign = (
+                    1 if m.group("dir") in ("following", "next", "subsequent", "succeeding") else -1
+                )
+                self.add(LineMention(m.start(), m.end(), [], "relative", relative=sign * count))
+        line_word_at = starts(text, "ine", "Ll") if words else []
+        if text.isascii():  # then LINE_KW's numbers are ASCII digits, whose runs marks() has
+            line_kw_at = self._line_keyword_starts()
+        else:
+            line_kw_at = _after_non_letter(
+                text,
+                starts(text, "ll")
+                + starts(text, "l.")
+                + starts(text, "LL.")
+                + starts(text, "INE", "L"),
+            ) + (line_word_at if words else starts(text, "ine", "Ll"))
+        for pattern in (rx.LINE_KW, rx.GREEK_EQ):
+            if pattern is rx.GREEK_EQ and "=" not in text:
+                continue
+            found = (
+                pattern.finditer(text)
+                if pattern is rx.GREEK_EQ
+                else matches_at(pattern, text, line_kw_at)
+            )
+            for m in found:
+                if self.free(m.start(), m.end()):
+                    lines = line_list(m.group("lines"))
+                    if lines:
+                        self.add(LineMention(m.start(), m.end(), lines, "lines"))
+        for m in matches_at(rx.LINE_WORDS, text, line_word_at) if words else ():
+            if self.free(m.start(), m.end()):
+                a = g.count_value(m.group("a"))
+                b = g.count_value(m.group("b")) if m.group("b") else a
+                span = g.expand_range(a, b, MAX_LINE_SPAN) if a and b else None
+                if span:
+                    self.add(LineMention(m.start(), m.end(), span, "lines"))

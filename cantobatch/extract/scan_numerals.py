@@ -1,0 +1,198 @@
+"""Reading numerals where a stage found them: one numeral, a list, a range with its line or page
+suffix (``numbered``), numerals in parentheses (``parenthesised``), and whether a numeral is
+a canto of Pound's at all or another work's (``_blocked_bare``, ``_foreign``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from cantobatch.extract import grammar as g
+from cantobatch.extract.locate import matches_at, starts
+from cantobatch.extract.numerals import line_list, roman_value
+from cantobatch.extract.patterns import rx
+from cantobatch.extract.scan_state import CantoMention, ScanState
+
+_FAMILY_OF_KIND = {"low": "roman", "word": "arabic"}  # a numeral's kind → its family
+
+
+def _has_stop(s: str) -> bool:
+    return "." in s or "?" in s or "!" in s  # a sentence end (SENTENCE_END) needs one
+
+
+class NumeralReading(ScanState):
+    """What every canto stage uses to read the numerals it finds and to refuse other works'."""
+
+    def _numeral(self, pos: int, arabic: bool, words: bool) -> tuple[int, int, str] | None:
+        """(end, value, kind) of the numeral at ``pos``."""
+        head = self.text[pos : pos + 1]  # each pattern needs its kind of first character
+        m = rx.ROMAN_ANY.match(self.text, pos) if head and head in "IVXLCivxlc" else None
+        if m:
+            return m.end(), roman_value(m.group()), "roman" if m.group().isupper() else "low"
+        m = rx.ARABIC.match(self.text, pos) if arabic and head.isdecimal() else None
+        if m:
+            return m.end(), int(m.group()), "arabic"
+        m = rx.WORD_NUMBER.match(self.text, pos) if words else None
+        if m:
+            return m.end(), g.count_value(m.group()), "word"
+        return None
+
+    def numbered(
+        self,
+        pos: int,
+        start: int,
+        allow_list: bool,
+        arabic: bool,
+        words: bool = False,
+        range_words: bool = True,
+    ) -> list[CantoMention]:
+        """Parse numerals from ``pos`` (a list, ranges, suffixes); the mentions, not yet added."""
+        text, items, first_kind = self.text, [], None
+        while True:
+            num = self._numeral(pos, arabic, words)
+            if not num:
+                break
+            end, first, kind = num
+            if first_kind is None:
+                first_kind = kind
+            elif kind != first_kind:
+                break
+            if not g.valid_canto(first):
+                break
+            item_start, cantos = pos, [first]
+            family = _FAMILY_OF_KIND.get(kind, kind)
+            d = (rx.DASH if range_words else rx.DASH_SIGN).match(text, end)
+            second = self._numeral(d.end(), arabic, words) if d else None
+            if second and second[2] == kind:
+                span = g.expand_range(first, second[1]) if second[1] is not None else None
+                if span and g.valid_canto(span[-1]) and len(span) > 1:
+                    end, cantos, family = second[0], span, "range"
+            if items:  # (the 40 characters after it)
+                if text[pos:end] == "I" and rx.PRONOUN_AFTER.match(text, end, end + 40):
+                    break  # "Cantos XVI and I believe": the pronoun
+                if rx.COUNTED_AFTER.match(text, end, end + 40):
+                    break
+            lines, page = [], None
+            s = rx.SUFFIX_LINES.match(text, end) or (
+                rx.SUFFIX_DOT_LINE.match(text, end) if kind in ("roman", "low") else None
+            )
+            if s and len(cantos) == 1:
+                lines = line_list(s.group("lines"))
+                if lines:
+                    end, family = s.end(), "lines"
+            if not lines:
+                p = rx.SUFFIX_PAGE.match(text, end)
+                if p and len(cantos) == 1:
+                    page = next(x for x in p.groups() if x)
+                    end, family = p.end(), "page"
+            items.append(CantoMention(item_start, end, cantos, family, lines, page))
+            if not allow_list:
+                break
+            sep = rx.LIST_SEP.match(text, end)
+            if not sep:
+                break
+            pos = sep.end()
+        if len(items) > 1:
+            for item in items:
+                if item.family in ("roman", "arabic"):
+                    item.family = "list"
+        if items:
+            items[0].start = start
+        return items
+
+    def parenthesised(self, pos: int) -> bool:
+        """Numerals filling a parenthesis after a group or "Cantos": "China Cantos (52–61)"."""
+        m = rx.OPEN_PAREN.match(self.text, pos, pos + 12)
+        if not m:
+            return False
+        start = m.end()
+        items = self.numbered(start, start, allow_list=True, arabic=True)
+        if not items or not rx.CLOSE_PAREN.match(self.text, items[-1].end):
+            return False
+        for item in items:
+            self.add(item)
+        return True
+
+    def _continues_blocked_list(self, start: int) -> bool:
+        """ "Mauberley II and III", "Henry VII and VIII": a numeral listed after one that is not
+        a canto is not one either."""
+        while True:
+            if (
+                not self.text[max(0, start - 6) : start]
+                .rstrip()
+                .endswith((",", "and", "&", "or", ";"))
+            ):
+                return False
+            prev = rx.LISTED_BEFORE.search(self.text, max(0, start - 16), start)
+            if not prev:
+                return False
+            start = prev.start("num")
+            if self._blocked_bare(start, prev.end("num")):
+                return True
+
+    def _blocked_bare(self, start: int, end: int) -> bool:
+        text = self.text
+        before = text[max(0, start - 40) : start]
+        # LABEL_NOUN's match lies in the last two words ("the Dial"): search from there
+        words = before.rsplit(None, 2)
+        if rx.LABEL_NOUN.search(before, len(words[0]) if len(words) == 3 else 0):
+            return True
+        if before.rstrip().endswith(","):
+            if rx.WORK_COMMA_BEFORE.search(before):
+                return True  # "Lustra, II"
+            if rx.PAGE_COMMA_AFTER.match(text, end) and rx.TITLE_COMMA_BEFORE.search(before):
+                return True  # "Terrell, Companion, II, 521": a volume and its page
+        word = rx.NAME_BEFORE_FAST.search(before)
+        if word:
+            w = word.group(1)
+            if w[0].isupper() and w.lower() not in g.FUNCTION_WORDS and not rx.KEYWORD.fullmatch(w):
+                return True  # "Frederick II", "The Dial LXXI", "Inf. XVII", "John XIV:6"
+        if rx.COUNTED_NOUN.match(text[end : end + 30]):
+            return True  # "XVI Cantos", "XIX century"
+        if rx.OF_OTHER_WORK.match(text[end : end + 60]):
+            return True
+        return self._foreign(start, end)
+
+    def _foreign_before(self, start: int, end: int, hit: re.Match, between: str) -> bool:
+        """Whether the other work named just before (``hit``, then ``between``) owns the canto."""
+        text = self.text
+        # A bare "Dante" near "Canto XXXVI" is Pound writing about Dante; "Dante's canto" is not.
+        if text.startswith(("Canto", "CANTO"), start) and between not in ("'s ", "’s "):
+            if hit.group() in g.FOREIGN_POETS:
+                return False
+            # "Paradiso XXX in Canto LXXIV": the other poem already has its own numeral
+            if rx.NUMERAL_BETWEEN.search(between):
+                return False
+        # "Pound" between them, or the canto said to be his: "Pound's third canto", "… of Pound"
+        return not (
+            "Pound" in between
+            or text.startswith("Pound", start)
+            or rx.OF_POUND_AFTER.match(text, end, end + 16)
+        )
+
+    def _foreign(self, start: int, end: int) -> bool:
+        """True when a canto number belongs to another poem: "Purgatorio, Canto 26"."""
+        text = self.text
+        before = text[max(0, start - 40) : start]
+        if _has_stop(before):
+            # the last sentence end: SENTENCE_END opens on one of these
+            stops = starts(before, ".") + starts(before, "!") + starts(before, "?")
+            cut = [m.end() for m in matches_at(rx.SENTENCE_END, before, stops)]
+            if cut:
+                before = before[cut[-1] :]
+        # the last other work named (each name opens with a capital; most windows name none)
+        first = None if before.islower() else rx.FOREIGN_WORK.search(before)
+        if first:
+            *_, hit = rx.FOREIGN_WORK.finditer(before, first.start())
+            if self._foreign_before(start, end, hit, before[hit.end() :]):
+                return True
+        after = text[end : end + 60]
+        if rx.OF_FOREIGN_WORK.match(after):
+            return True
+        title = rx.TITLE_AFTER.match(after)
+        # "Canto I of The Rape of the Lock": a title that is not Pound's
+        return bool(
+            title
+            and not rx.POUND_TITLE.search(title.group(1))
+            and not rx.ROMAN_UP.fullmatch(title.group(1))
+        )
