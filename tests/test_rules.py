@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rules_helpers import cantos, refs, span
 
@@ -428,6 +430,47 @@ def test_identity_names_the_grammar():
     identity = RulesExtractor().identity()
     assert identity["extractor"] == "rules" and identity["method"] == "rules"
     assert len(identity["grammar"]) == 16
+
+
+def _extract_imports(module: str) -> set[str]:
+    """The cantobatch.extract modules that ``module`` (a name in that package) imports, anywhere
+    in its source (at the top, in a function, under TYPE_CHECKING)."""
+    import ast
+    import importlib.util
+
+    source = Path(importlib.util.find_spec(f"cantobatch.extract.{module}").origin)
+    found = set()
+    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            # "from cantobatch.extract import grammar" names modules; "from ….scan import X" one
+            names = [f"{node.module}.{alias.name}" for alias in node.names] + [node.module]
+        elif isinstance(node, ast.ImportFrom) and node.level == 1:  # "from .scan import X"
+            base = f"cantobatch.extract.{node.module}" if node.module else "cantobatch.extract"
+            names = [f"{base}.{alias.name}" for alias in node.names] + [base]
+        else:
+            continue
+        for name in names:
+            prefix, _, rest = name.partition("cantobatch.extract.")
+            sub = rest.split(".")[0]
+            if not prefix and sub and importlib.util.find_spec(f"cantobatch.extract.{sub}"):
+                found.add(sub)
+    return found
+
+
+def test_grammar_hash_covers_every_module_the_rules_import():
+    from cantobatch.extract.rules import GRAMMAR_MODULES
+
+    imported, todo = set(), ["rules"]
+    while todo:  # every cantobatch.extract module the rules import, directly or not
+        module = todo.pop()
+        if module not in imported:
+            imported.add(module)
+            todo.extend(_extract_imports(module))
+    missing = imported - set(GRAMMAR_MODULES)
+    assert not missing, f"add {sorted(missing)} to rules.GRAMMAR_MODULES (hashed by grammar_hash)"
+    assert len(set(GRAMMAR_MODULES)) == len(GRAMMAR_MODULES)
 
 
 # --- contexts that decide ------------------------------------------------------------------------
