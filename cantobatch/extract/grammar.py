@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypeGuard
 
 from cantobatch.errors import ConfigError
 from cantobatch.references import MAX_CANTO, MIN_CANTO, from_roman
@@ -152,7 +153,8 @@ def ordinal_value(s: str) -> int | None:
     return int(m.group(1)) if m else _ORD_NORM.get(_norm_words(s))
 
 
-def valid_canto(n: int | None) -> bool:
+def valid_canto(n: int | None) -> TypeGuard[int]:
+    """Whether ``n`` numbers a canto (so, for a type checker, is an int)."""
     return n is not None and MIN_CANTO <= n <= MAX_CANTO
 
 

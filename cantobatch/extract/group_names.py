@@ -9,6 +9,7 @@ tried only where a match can start (``group_name_matches``), which gives the sam
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 
 from cantobatch.extract import grammar as g
@@ -106,7 +107,7 @@ def group_name_anchors() -> tuple[tuple[tuple[str, int], ...] | None, ...]:
     """For each group name pattern, the (literal, non-space characters before it) pairs of
     ``literal_anchors`` (see there), or None; a pair is left out when another's literal starts
     its literal and allows as much before ("Pisan" finds every "Pisans")."""
-    out = []
+    out: list[tuple[tuple[str, int], ...] | None] = []
     for pattern in group_name_patterns():
         anchors = literal_anchors(pattern)
         if anchors is None:
@@ -130,7 +131,7 @@ def group_name_anchors() -> tuple[tuple[tuple[str, int], ...] | None, ...]:
     return tuple(out)
 
 
-def group_name_matches(index: int, text: str):
+def group_name_matches(index: int, text: str) -> Iterator[re.Match]:
     """``group_name_patterns()[index].finditer(text)``, tried only where a match can start when
     the engine cannot skip there itself ("(?<![A-Za-z])Pisans" made it try every position):
     around its literals (rare words) or, with more literals than first letters, after them."""

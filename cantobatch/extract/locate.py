@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from functools import cache
 
 from cantobatch.extract import grammar as g
@@ -31,13 +32,13 @@ def starts(text: str, needle: str, lead: str = "") -> list[int]:
     return out
 
 
-def matches_at(pattern: re.Pattern, text: str, positions: list[int]):
+def matches_at(pattern: re.Pattern, text: str, positions: list[int]) -> Iterator[re.Match]:
     """The matches ``pattern.finditer(text)`` gives, when every one starts at one of
     ``positions``: patterns that open with a look-behind scan a passage slowly."""
     return _matches_at(pattern, text, positions) if positions else iter(())
 
 
-def _matches_at(pattern: re.Pattern, text: str, positions: list[int]):
+def _matches_at(pattern: re.Pattern, text: str, positions: list[int]) -> Iterator[re.Match]:
     end = -1
     for pos in sorted(set(positions)):
         if pos >= end:
@@ -61,7 +62,9 @@ def determiner_anchors(text: str, positions: list[int]) -> list[tuple[int, list[
     return anchors
 
 
-def anchored(text: str, pattern: re.Pattern, anchors: list[tuple[int, list[int]]]):
+def anchored(
+    text: str, pattern: re.Pattern, anchors: list[tuple[int, list[int]]]
+) -> Iterator[re.Match]:
     """Matches of a determiner-led ordinal ``pattern``, tried only just before ordinal words.
 
     Running such patterns at every position costs milliseconds a passage; ordinal words are rare.

@@ -8,6 +8,19 @@ Without the parser (another Python), each returns None and the callers scan plai
 from __future__ import annotations
 
 import re
+from types import ModuleType
+from typing import Any
+
+
+def _parse(pattern: re.Pattern) -> tuple[Any, ModuleType] | None:
+    """``re``'s parse tree of ``pattern`` and the module of its opcodes, or None without them (the
+    parser is private to ``re``): then plain scans."""
+    try:
+        from re import _constants, _parser  # type: ignore[attr-defined]
+
+        return _parser.parse(pattern.pattern, pattern.flags), _constants
+    except (ImportError, AttributeError, re.error):
+        return None
 
 
 def literal_anchors(pattern: re.Pattern) -> tuple[tuple[tuple[str, ...], int], ...] | None:
@@ -21,13 +34,10 @@ def literal_anchors(pattern: re.Pattern) -> tuple[tuple[tuple[str, ...], int], .
     spaces before it, and the engine, which would try it at every position, is not needed to
     find where ("Pisan", "Draft" and "[Uu]sura" names cost a scan of every position).
     """
-    try:  # the parser is private to ``re``; without it, plain scans
-        from re import _constants as c
-        from re import _parser
-
-        tree = _parser.parse(pattern.pattern, pattern.flags)
-    except (ImportError, AttributeError, re.error):
+    parsed = _parse(pattern)
+    if parsed is None:
         return None
+    tree, c = parsed
     if tree.state.flags & re.IGNORECASE:
         return None
 
@@ -48,10 +58,11 @@ def literal_anchors(pattern: re.Pattern) -> tuple[tuple[tuple[str, ...], int], .
                     return None
                 total += inner
             elif op is c.BRANCH:
-                inner = [width(branch) for branch in av[1]]
-                if None in inner:
+                widths = [width(branch) for branch in av[1]]
+                bounded = [w for w in widths if w is not None]
+                if len(bounded) < len(widths):
                     return None
-                total += max(inner)
+                total += max(bounded)
             elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
                 if only_spaces(av[2]):
                     continue
@@ -97,7 +108,8 @@ def literal_anchors(pattern: re.Pattern) -> tuple[tuple[tuple[str, ...], int], .
         anchors = [anchor(list(branch)) for branch in branches]
     except (AttributeError, TypeError, IndexError):  # a parser of another shape: plain scans
         return None
-    return None if None in anchors else tuple(anchors)
+    found = [a for a in anchors if a is not None]
+    return tuple(found) if len(found) == len(anchors) else None
 
 
 def anchored_starts(text: str, anchors: tuple[tuple[str, int], ...]) -> list[int]:
@@ -133,13 +145,10 @@ def first_chars(pattern: re.Pattern) -> str | None:
     """The characters that every match of ``pattern`` starts with, when the engine would try it
     at every position (it opens with a look-behind, an optional part, a branch) and they are
     few and rare (no lower-case letters, no spaces); else None, and a plain scan is best."""
-    try:  # the parser is private to ``re``; without it, plain scans
-        from re import _constants as c
-        from re import _parser
-
-        tree = _parser.parse(pattern.pattern, pattern.flags)
-    except (ImportError, AttributeError, re.error):
+    parsed = _parse(pattern)
+    if parsed is None:
         return None
+    tree, c = parsed
     if tree.state.flags & re.IGNORECASE or not tree.data or tree.data[0][0] is c.LITERAL:
         return None  # case folding is not followed here; a literal start is already fast
 
@@ -168,8 +177,9 @@ def first_chars(pattern: re.Pattern) -> str | None:
                 parts, lowest = [av[2]], av[0]
             else:
                 return None
-            found = [first(part) for part in parts]
-            if any(f is None for f in found):
+            maybe = [first(part) for part in parts]
+            found = [f for f in maybe if f is not None]
+            if len(found) < len(maybe):
                 return None
             out.update(*(f[0] for f in found))
             if lowest and not any(f[1] for f in found):

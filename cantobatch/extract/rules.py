@@ -110,17 +110,19 @@ def extract_references(text: str) -> list[Reference]:
                 here = sentence_index(sentences, c.start)
                 if any(sentence_index(sentences, x.start) == here for x in inside):
                     continue
-        lines = tuple(c.lines)
-        rows.extend((c.start, c.end, n, lines, c.family, c.cited_page) for n in c.cantos)
+        canto_lines = tuple(c.lines)
+        rows.extend((c.start, c.end, n, canto_lines, c.family, c.cited_page) for n in c.cantos)
 
     out, seen = [], set()
-    for start, end, canto, lines, family, page in sorted(rows, key=itemgetter(0, 1)):
-        if (canto, lines, start, end) in seen:
+    for start, end, canto, row_lines, family, page in sorted(rows, key=itemgetter(0, 1)):
+        if (canto, row_lines, start, end) in seen:
             continue
-        seen.add((canto, lines, start, end))
+        seen.add((canto, row_lines, start, end))
         # canto, lines, evidence_start, evidence_end, evidence, method, family, cited_page, score
         # (by position: keywords cost a third more, and there are thousands)
-        out.append(Reference(canto, lines, start, end, text[start:end], "rules", family, page, 1.0))
+        out.append(
+            Reference(canto, row_lines, start, end, text[start:end], "rules", family, page, 1.0)
+        )
     return out
 
 

@@ -45,8 +45,13 @@ class CantoStages(NumeralReading):
             a, b = roman_value(m.group("a")), roman_value(m.group("b"))
             span = g.expand_range(a, b) if a and b else None
             same = m.group("a").isdigit() == m.group("b").isdigit()
-            ok = span and same and g.valid_canto(span[-1]) and self.free(m.start(), m.end())
-            if ok and not self._foreign(m.start(), m.end()):
+            if (
+                span
+                and same
+                and g.valid_canto(span[-1])
+                and self.free(m.start(), m.end())
+                and not self._foreign(m.start(), m.end())
+            ):
                 self.add(CantoMention(m.start(), m.end(), span, "range"))
         for m in matches_at(rx.KEYWORD, text, keyword_at):
             if not self.free(m.start(), m.end()):
@@ -231,9 +236,9 @@ class CantoStages(NumeralReading):
 
     def bare_arabic(self) -> None:
         """ "Canto 38 … repeated in 46.": an arabic numeral after "in", once cantos are arabic."""
-        at = [m.start() for m in rx.IN_DIGIT.finditer(self.text)]
-        at += [m.start() for m in rx.AND_DIGIT.finditer(self.text)]
-        for m in matches_at(rx.BARE_ARABIC, self.text, at):
+        scouted = [m.start() for m in rx.IN_DIGIT.finditer(self.text)]
+        scouted += [m.start() for m in rx.AND_DIGIT.finditer(self.text)]
+        for m in matches_at(rx.BARE_ARABIC, self.text, scouted):
             n = int(m.group(1))
             if (
                 g.valid_canto(n)

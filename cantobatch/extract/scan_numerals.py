@@ -23,8 +23,9 @@ def _has_stop(s: str) -> bool:
 class NumeralReading(ScanState):
     """What every canto stage uses to read the numerals it finds and to refuse other works'."""
 
-    def _numeral(self, pos: int, arabic: bool, words: bool) -> tuple[int, int, str] | None:
-        """(end, value, kind) of the numeral at ``pos``."""
+    def _numeral(self, pos: int, arabic: bool, words: bool) -> tuple[int, int | None, str] | None:
+        """(end, value, kind) of the numeral at ``pos``; the value is None for a numeral that
+        has none (callers check it with ``valid_canto``)."""
         head = self.text[pos : pos + 1]  # each pattern needs its kind of first character
         m = rx.ROMAN_ANY.match(self.text, pos) if head and head in "IVXLCivxlc" else None
         if m:
@@ -47,7 +48,9 @@ class NumeralReading(ScanState):
         range_words: bool = True,
     ) -> list[CantoMention]:
         """Parse numerals from ``pos`` (a list, ranges, suffixes); the mentions, not yet added."""
-        text, items, first_kind = self.text, [], None
+        text = self.text
+        items: list[CantoMention] = []
+        first_kind: str | None = None
         while True:
             num = self._numeral(pos, arabic, words)
             if not num:

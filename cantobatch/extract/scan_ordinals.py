@@ -26,12 +26,13 @@ class OrdinalStages(NumeralReading):
         for m in anchored(self.text, rx.ORDINAL_LIST, self.anchors):
             words = rx.ORDINAL_LIST_SEP.split(m.group("ords"))
             values = [g.ordinal_value(rx.WORD_SEP.sub(" ", w.lower())) for w in words]
+            cantos = [v for v in values if g.valid_canto(v)]
             if (
-                all(g.valid_canto(v) for v in values)
+                len(cantos) == len(values)
                 and self.free(m.start(), m.end())
                 and not self._foreign(m.start(), m.end())
             ):
-                self.add(CantoMention(m.start(), m.end(), values, "ordinal"))
+                self.add(CantoMention(m.start(), m.end(), cantos, "ordinal"))
 
     def ordinals(self, context: bool) -> None:
         self.ordinal_lists()
@@ -99,7 +100,8 @@ class OrdinalStages(NumeralReading):
         for i in self.triggered_groups():
             if any(m.end() == end for m in group_name_matches(i, self.text[:end])):
                 return i
-            if lower[i] and any(m.end() == end for m in lower[i].finditer(self.text[:end])):
+            lower_names = lower[i]
+            if lower_names and any(m.end() == end for m in lower_names.finditer(self.text[:end])):
                 return i
         return None
 
@@ -109,8 +111,9 @@ class OrdinalStages(NumeralReading):
         lower = group_lower_patterns() if self.has_keyword else ()
         for i in self.triggered_groups():
             found += [(m.start(), -m.end(), i, m) for m in group_name_matches(i, self.text)]
-            if lower and lower[i]:  # "the pisan cantos"
-                found += [(m.start(), -m.end(), i, m) for m in lower[i].finditer(self.text)]
+            lower_names = lower[i] if lower else None
+            if lower_names:  # "the pisan cantos"
+                found += [(m.start(), -m.end(), i, m) for m in lower_names.finditer(self.text)]
         for _, _, i, m in sorted(found, key=lambda x: x[:2]):
             if not self.free(m.start(), m.end()):
                 continue

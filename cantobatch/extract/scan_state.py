@@ -241,9 +241,12 @@ class ScanState:
 
     def add(self, mention: CantoMention | LineMention) -> None:
         self._take(mention.start, mention.end)
-        if isinstance(mention, CantoMention) and mention.explicit:
-            self._explicit_starts.append(mention.start)
-        (self.cantos if isinstance(mention, CantoMention) else self.lines).append(mention)
+        if isinstance(mention, CantoMention):
+            if mention.explicit:
+                self._explicit_starts.append(mention.start)
+            self.cantos.append(mention)
+        else:
+            self.lines.append(mention)
 
     def cites_explicitly(self, pos: int) -> bool:
         """The sentence holding ``pos`` holds an explicit canto added so far."""
