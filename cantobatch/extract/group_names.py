@@ -98,14 +98,14 @@ def triggers_in(
 
 @cache
 def group_name_starts() -> tuple[str | None, ...]:
-    """For each group name pattern, ``first_chars`` (see there), or None."""
+    """For each group name pattern, ``pattern_starts.first_chars``, or None."""
     return tuple(first_chars(p) for p in group_name_patterns())
 
 
 @cache
 def group_name_anchors() -> tuple[tuple[tuple[str, int], ...] | None, ...]:
     """For each group name pattern, the (literal, non-space characters before it) pairs of
-    ``literal_anchors`` (see there), or None; a pair is left out when another's literal starts
+    ``pattern_starts.literal_anchors``, or None; a pair is left out when another's literal starts
     its literal and allows as much before ("Pisan" finds every "Pisans")."""
     out: list[tuple[tuple[str, int], ...] | None] = []
     for pattern in group_name_patterns():

@@ -86,7 +86,7 @@ def ordinal_positions(
 ) -> list[int]:
     """Where ordinal words start ("first", "eighty-first", "81st", "last"): substring checks,
     because a regex over every passage for these rare words was the grammar's main cost.
-    ``digit_runs``: the (start, end) of every run of ASCII digits, when known (``marks``)."""
+    ``digit_runs``: the (start, end) of every run of ASCII digits, when known (``ScanState.marks``)."""
     positions = set()
     for needle in g.ORDINAL_NEEDLES:
         at = lower.find(needle)

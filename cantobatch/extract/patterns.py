@@ -207,7 +207,7 @@ BLOCK_HINT = (
     r"bel\s+canto|canto\s+f[ie]rmo|cantus\s+firmus|canto\s+general|canto\s+[jh]ondo"
     r"|gregorian\s+canto|ur(?<![a-z]ur)[-‐\s]?cant"
 )
-# Around "Canto(s)" and the numerals after it (scan.keywords, scan.numbered):
+# Around "Canto(s)" and the numerals after it (scan_cantos.keywords, scan_numerals.numbered):
 KEYWORD_GAP = (
     r"\s{1,3}(?:(?:numbered|[Nn]os?\.|[Nn]umbers?|(?P<from>from))\s*)?|\s*#\s*"
     r"|,\s*(?=[IVXLC]{2,}\b[,;)]?)"
