@@ -49,17 +49,24 @@ def sentences() -> list[str]:
 
 def make_passages(n: int, seed: int = 0, density: float = 0.35) -> list[str]:
     """~1,500-char passages; ``density`` is the share of parts that are labelled sentences."""
+    return make_counted_passages(n, seed, density)[0]
+
+
+def make_counted_passages(n: int, seed: int = 0, density: float = 0.35) -> tuple[list[str], int]:
+    """``make_passages`` and how many labelled (citing or distractor) sentences went in."""
     rng = random.Random(seed)
     pool = sentences()
-    passages = []
+    passages, labelled = [], 0
     for _ in range(n):
         parts: list[str] = []
         while sum(map(len, parts)) < 1500:
-            parts.append(
-                rng.choice(pool) if rng.random() < density else PROSE[: rng.randint(80, 500)]
-            )
+            if rng.random() < density:
+                parts.append(rng.choice(pool))
+                labelled += 1
+            else:
+                parts.append(PROSE[: rng.randint(80, 500)])
         passages.append(" ".join(parts)[:1500])
-    return passages
+    return passages, labelled
 
 
 def make_pdf(path: Path, text: str, pages: int) -> None:
@@ -238,7 +245,9 @@ def main() -> None:
         print(f"| ingest comparison | needs cantobatch.ingest ({exc}) | |")
         return
 
-    def compare(label: str, files: list, reader) -> None:
+    def compare(label: str, files: list, reader) -> float:
+        """Prints ingest beside the rules on ``files``; returns ingest's CPU s per 2,000 chars."""
+
         def ingest() -> list:
             return [p for f in files for p in split_document(reader.read(f))]
 
@@ -249,12 +258,13 @@ def main() -> None:
         row(f"ingest + split ({label}, {pages} pages)", i_wall / pages * 1000, i_cpu / pages * 1000)
         row("rules on those passages", r_wall / pages * 1000, r_cpu / pages * 1000)
         row(f"rules / ingest per page, {label} (goal < 0.10)", r_wall / i_wall, r_cpu / i_cpu, "")
+        return i_cpu / sum(len(p.text) for p in doc_passages) * 2000
 
     with tempfile.TemporaryDirectory(prefix="cb-bench-rules-") as tmp:
         root = Path(tmp)
         make_pdf(root / "doc.pdf", " ".join(texts[:200]), args.pages)  # the dense text
         with Reader(IngestConfig()) as reader:
-            compare("dense PDF", list(discover(root)), reader)
+            ingest_cpu_per_page = compare("dense PDF", list(discover(root)), reader)
         sys.path.insert(0, str(REPO / "bench"))
         from ingest import distinct_copies  # bench/ingest.py: copies with distinct bytes
 
@@ -270,6 +280,38 @@ def main() -> None:
     if corpus.is_dir() and any(corpus.glob("*.pdf")):
         with Reader(IngestConfig()) as reader:
             compare("corpora/pdf", list(discover(corpus)), reader)
+    density_sweep(ingest_cpu_per_page, args)
+
+
+def density_sweep(ingest_cpu_per_page: float, args: argparse.Namespace) -> None:
+    """The rules' CPU per 2,000-char page against how many labelled sentences (citations and
+    distractors) a page holds, beside ingest's CPU per 2,000-char page of the dense PDF (which
+    does not depend on what the text says): where the goal holds, and where it stops holding."""
+    from cantobatch.data import Passage
+
+    print()
+    print("| labelled sentences per 2,000-char page | rules CPU | rules / ingest (goal < 0.10) |")
+    print("|---|---|---|")
+    points = []
+    for density in (0.0, 0.02, 0.05, 0.1, 0.2, 0.35):
+        texts, labelled = make_counted_passages(args.passages // 2, seed=7, density=density)
+        passages = [Passage.from_text(t, passage_id=str(i)) for i, t in enumerate(texts)]
+        _, cpu, _ = time_rules(passages, args.repeat)
+        pages = sum(map(len, texts)) / 2000
+        per_page, per_page_sentences = cpu / pages, labelled / pages
+        points.append((per_page_sentences, per_page))
+        print(f"| {per_page_sentences:.2f} | {per_page * 1000:.3f} ms/page | "
+              f"{per_page / ingest_cpu_per_page:.3f} |")  # fmt: skip
+    # least squares: rules CPU per page = fixed + each × labelled sentences
+    n = len(points)
+    mean_x, mean_y = sum(x for x, _ in points) / n, sum(y for _, y in points) / n
+    each = sum((x - mean_x) * (y - mean_y) for x, y in points) / sum(
+        (x - mean_x) ** 2 for x, _ in points
+    )
+    fixed = mean_y - each * mean_x
+    print(f"| fit: {fixed * 1000:.3f} ms/page + {each * 1e6:.0f} µs per labelled sentence | "
+          f"ingest {ingest_cpu_per_page * 1000:.3f} ms/page | goal holds up to "
+          f"{(0.10 * ingest_cpu_per_page - fixed) / each:.2f} labelled sentences a page |")  # fmt: skip
 
 
 if __name__ == "__main__":
