@@ -285,3 +285,25 @@ def test_a_group_that_only_locates_a_smaller_group_is_not_expanded():
 def test_an_elliptic_small_ordinal_stays_in_its_sentence():
     text = "The thirty-sixth canto survives in two drafts. In the second, the canzone is complete."
     assert cantos(text) == [36]
+
+
+# --- a rank among the cantos a clause describes is not a canto's number ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The first canto to be written at Pisa looks back at the DTC tents.", []),
+        ("Which was the first canto to mention Jefferson by name?", []),
+        ("Canto CVI is the fifteenth and final canto to begin with that conjunction.", [106]),
+        # a group named inside the ranked phrase is not cited whole either
+        ("The last canto in Thrones to be drafted closes on the Coke material.", []),
+        ("In the last canto of Thrones to be drafted, CIX, the Coke material returns.", [109]),
+        # an ordinal with no clause after it still numbers a canto
+        ("From the first canto to the last, Odysseus keeps returning.", [1]),
+        ("The first Pisan canto opens on the hanged Mussolini.", [74]),
+        ("The seventeenth canto, to be sure, opens in a different light.", [17]),
+    ],
+)
+def test_a_rank_among_cantos_is_not_a_number(text, expected):
+    assert cantos(text) == expected

@@ -226,6 +226,12 @@ PAGE_REF_BEFORE = r"(?:\d[-/]|\b(?:pp?|vol|no)\.?\s*)$"
 ORDINAL_LIST_SEP = r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+"
 ELLIPTIC_AFTER = r"\s+[a-z]+s\b|\s*[,;:)]"
 OF_AFTER = r"\s+of\b"
+# "the first canto to be written at Pisa", "the fifteenth and final canto to begin with 'And'":
+# a rank among the cantos the clause describes, not a canto's number ("to the last" is not one)
+RANKING_AFTER = (
+    r"\s+to\s+(?!(?:the|a|an|this|that|these|those|his|her|its|their|our|my|your|one|which"
+    r"|what|whom|it|him|them|us|me)\b)[a-z]+\b"
+)
 INDEFINITE_BEFORE = r"\b(?:[Aa]n?|[Oo]ne\s+of\s+the|[Ss]ome\s+of\s+the)\s+[‘“\"']?$"
 LOWER_WORD_BEFORE = r"([a-z]+)\s+$"
 OPEN_BEFORE = r"[(/]\s*$"
@@ -325,6 +331,7 @@ rx = LazyPatterns(
     ORDINAL_LIST_SEP=ORDINAL_LIST_SEP,
     ELLIPTIC_AFTER=ELLIPTIC_AFTER,
     OF_AFTER=OF_AFTER,
+    RANKING_AFTER=RANKING_AFTER,
     INDEFINITE_BEFORE=INDEFINITE_BEFORE,
     LOWER_WORD_BEFORE=LOWER_WORD_BEFORE,
     OPEN_BEFORE=OPEN_BEFORE,

@@ -45,6 +45,11 @@ class OrdinalStages(NumeralReading):
             which = rx.WORD_SEP.sub(" ", m.group("ord").lower())
             count = phrase_count(m.group("count")) if m.group("count") else None
             kw = m.group("kw")
+            if kw and rx.RANKING_AFTER.match(self.text, m.end()):
+                # "the first canto to be written at Pisa": which one is not said, and a group
+                # named inside ("the last canto in Thrones to be drafted") is not cited whole
+                self._take(m.start(), m.end())
+                continue
             idx = gi if gi is not None else ai
             if idx is None and kw and self.text[m.start() - 2 : m.start()] in _POSSESSIVES:
                 idx = gi = self._group_ending_at(m.start() - 2)  # "Rock-Drill's first canto"
