@@ -307,3 +307,33 @@ def test_an_elliptic_small_ordinal_stays_in_its_sentence():
 )
 def test_a_rank_among_cantos_is_not_a_number(text, expected):
     assert cantos(text) == expected
+
+
+# --- a single canto known by a name: "the Seven Lakes canto" (Canto XLIX) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Most anthologies print the \u201cSeven Lakes\u201d canto and nothing later.", [49]),
+        ('Critics praise the "Seven Lakes" Canto for its stillness.', [49]),
+        ("The Seven Lakes canto comes from a painted screen.", [49]),
+        ("is the seven lakes canto japanese or chinese?", [49]),
+        # the name beside the canto's number: one canto, not two
+        ("Canto 49, the Seven Lakes canto, is the calm before LI.", [49, 51]),
+    ],
+)
+def test_the_seven_lakes_canto(text, expected):
+    assert cantos(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The seven lakes of the Hsiao and Hsiang are in Hunan.",
+        "A canto about seven lakes would bore the seminar.",
+        "Seven Lakes cantons lie along the border.",
+    ],
+)
+def test_seven_lakes_without_canto_after_refuses(text):
+    assert refs(text) == []
