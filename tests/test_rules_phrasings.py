@@ -337,3 +337,35 @@ def test_the_seven_lakes_canto(text, expected):
 )
 def test_seven_lakes_without_canto_after_refuses(text):
     assert refs(text) == []
+
+
+# --- "ff." / "f." after a line number, before the canto that owns it ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The rite, lines 12 ff. of Canto I, is Homeric.", [(1, [12])]),
+        ("The rite, line 12 ff. of Canto I, is Homeric.", [(1, [12])]),
+        ("Kenner reads ll. 40ff. of Canto LXXXI as a palinode.", [(81, [40])]),
+        ("See l. 7 f. in Canto XLV for the mason.", [(45, [7])]),
+        ("The storm, ll. 3-5 ff. of Canto XLIX, is a painting.", [(49, [3, 4, 5])]),
+        # as before: "ff." after lines that follow their canto
+        ("The descent is at Canto I, ll. 12ff., and its sacrifice follows.", [(1, [12])]),
+    ],
+)
+def test_ff_after_a_line_number_keeps_its_canto(text, expected):
+    assert refs(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # another text still owns the lines; and "ff." alone is no canto
+        "Compare lines 12 ff. of the Odyssey, Book XI.",
+        "The gloss runs to pp. 12 ff. of the Companion.",
+        "See ll. 12 ff. for the sacrifice.",
+    ],
+)
+def test_ff_after_a_line_number_refuses_without_a_canto(text):
+    assert refs(text) == []

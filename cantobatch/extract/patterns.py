@@ -192,7 +192,8 @@ THROUGH_ROMAN = rf"\s+(?:through|thru)\s+(?:{g.ROMAN})"  # " through XC" after o
 LISTED_ROMAN = rf"{g.LIST_SEP}(?!I\b)(?:{g.ROMAN})"  # ", XLV" / " and XLV" after one
 OF_POUND_AFTER = r"\s+(?:of|by)\s+Pound\b"  # "the third canto of Pound"
 GROUP_LINK_BEFORE = r"\s+(?:of|in|from|within)\s+(?:the\s+)?[‘“\"']?$"  # "… cantos of Thrones"
-LINE_OWNER = r"\s*(?:of|in|from)\s+(?:the\s+)?"  # "ll. 3-5 of (the) …": the canto that follows
+# "ll. 3-5 of (the) …", "ll. 12 ff. of …": the canto that follows
+LINE_OWNER = r"(?:\s*ff?\.|\s*ff(?![A-Za-z]))?\s*(?:of|in|from)\s+(?:the\s+)?"
 # Just before a line reference, another text that owns it: "Inferno XXVI, ll. 90-142", "Homer's
 # line 12" (then it is not the last canto's).
 LINES_OWNED_BEFORE = (
