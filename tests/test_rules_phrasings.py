@@ -369,3 +369,56 @@ def test_ff_after_a_line_number_keeps_its_canto(text, expected):
 )
 def test_ff_after_a_line_number_refuses_without_a_canto(text):
     assert refs(text) == []
+
+
+# --- Dante's canticles by their English names: Hell, Purgatory, Paradise ------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Arnaut speaks in Provençal in Canto XXVI of the Purgatory.",
+        "The simoniacs are in Canto XIX of Dante's Hell.",
+        "Cary translates Canto XXVIII, of Hell, line by line.",
+        "See Paradise Canto III for Piccarda.",
+        "In Dante's Hell, Canto V, the lovers are whirled about.",
+        "Dante's Paradise, Canto XXXIII, ends in the rose.",
+        "Purgatory, Canto XXVI, has the famous farewell.",
+    ],
+)
+def test_english_names_of_dantes_canticles_own_the_canto(text):
+    assert refs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Pound's own hell, paradise and purgatory stay his
+        ("Pound's Paradise, Canto XC, is a vision of light.", [90]),
+        ("Canto XIV of the Hell Cantos describes the bankers.", [14]),
+        ("In Canto XV, in Hell, the bankers wade in slime.", [15]),
+        ("Canto XC is the threshold of paradise.", [90]),
+        ("Paradise Lost, Book IX, is not the source of Canto XLVII.", [47]),
+        # Dante's canticle beside a canto of Pound's that has its own number
+        ("Purgatory XXVI gives Canto VII its Provençal.", [7]),
+    ],
+)
+def test_pounds_cantos_near_the_english_names_stay_his(text, expected):
+    assert cantos(text) == expected
+
+
+def test_lines_of_a_canticle_named_in_english_do_not_attach():
+    assert refs("Canto VII borrows from Purgatory XXVI, ll. 140-148.") == [(7, [])]
+    assert refs("Canto XLIX, as in the storm scene, ll. 1-4") == [(49, [1, 2, 3, 4])]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # no canto of Dante's passes 34: a higher number beside his canticle is Pound's
+        ("Like Dante's Purgatory, Canto LXXIV climbs toward light.", [74]),
+        ("Canto XC, of the Paradise Pound hoped to write, is light.", [90]),
+    ],
+)
+def test_a_canto_beyond_dantes_numbers_stays_pounds(text, expected):
+    assert cantos(text) == expected

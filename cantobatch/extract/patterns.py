@@ -182,6 +182,18 @@ OF_FOREIGN_WORK = (  # also "Canto XIX (Inferno)", "canto V dell'Inferno", "cant
     r"\s*(?:,?\s*(?:(?:of|in|from|del|della|di|de)\s+|dell['’]\s*)(?:[A-Z]\w+['’]s\s+|[Tt]he\s+|his\s+)*"
     r"|\(\s*)[‘“\"']?(?:" + g.FOREIGN_WORK + ")"
 )
+# Dante's canticles by their English names (Cary's Hell, Purgatory, Paradise) own the canto named
+# just after them ("Dante's Hell, Canto V", "See Paradise Canto III") or just before it ("Canto
+# XXVIII, of Hell"); "Pound's Paradise", "Paradise Lost" and "the Hell Cantos" are not Dante's.
+CANTICLE_BEFORE = (
+    r"(?:\bDante['’]s\s+(?:Hell|Purgatory|Paradise)"
+    r"|(?<!Pound's\s)(?<!Pound’s\s)(?<![Hh]is\s)\b(?:Purgatory|Paradise))[,.:]?\s*"
+    r"(?:[Cc]anto\s+)?$"  # (and the numeral after the keyword)
+)
+CANTICLE_AFTER = (
+    r"\s*,?\s*of\s+(?:Dante['’]s\s+|[Tt]he\s+)?(?:Hell|Purgatory|Paradise)(?![\w-])"
+    r"(?!\s+[Cc]antos?\b)"
+)
 RANGED_ROMAN = rf"{DASH_SIGN}(?:{g.ROMAN})"  # "–XLV" after a bare numeral
 LISTED_BEFORE = rf"(?P<num>{g.ROMAN}){g.LIST_SEP}$"  # "II and " before a bare numeral
 # "Terrell, Companion, II, 521": a volume between a title and a page
@@ -198,6 +210,7 @@ LINE_OWNER = r"(?:\s*ff?\.|\s*ff(?![A-Za-z]))?\s*(?:of|in|from)\s+(?:the\s+)?"
 # line 12" (then it is not the last canto's).
 LINES_OWNED_BEFORE = (
     rf"(?:(?:{g.FOREIGN_WORK}|{g.OTHER_WORK})(?:\s+(?:{g.ROMAN_ANY}|\d{{1,3}}))?[\s,.:]*"
+    rf"|\b(?:Hell|Purgatory|Paradise)\s+(?:{g.ROMAN_ANY}|\d{{1,3}})[\s,.:]*"
     r"|\b(?!Pound\b|Canto\b)[A-Z][a-z]+['’]s\s+)$"
 )
 WORD_FINAL_TH = r"th(?![a-z])"  # on lower-cased text: opens with a literal, so it scans fast
@@ -310,6 +323,8 @@ rx = LazyPatterns(
     COUNTED_AFTER=COUNTED_AFTER,
     OF_OTHER_WORK=OF_OTHER_WORK,
     OF_FOREIGN_WORK=OF_FOREIGN_WORK,
+    CANTICLE_BEFORE=CANTICLE_BEFORE,
+    CANTICLE_AFTER=CANTICLE_AFTER,
     RANGED_ROMAN=RANGED_ROMAN,
     THROUGH_ROMAN=THROUGH_ROMAN,
     LISTED_BEFORE=LISTED_BEFORE,

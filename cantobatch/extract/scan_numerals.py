@@ -14,6 +14,7 @@ from cantobatch.extract.patterns import rx
 from cantobatch.extract.scan_state import CantoMention, ScanState
 
 _FAMILY_OF_KIND = {"low": "roman", "word": "arabic"}  # a numeral's kind → its family
+DANTE_MAX_CANTO = 34  # the Inferno's cantos; the Purgatorio and the Paradiso have 33
 
 
 def _has_stop(s: str) -> bool:
@@ -173,6 +174,12 @@ class NumeralReading(ScanState):
             or rx.OF_POUND_AFTER.match(text, end, end + 16)
         )
 
+    def _dantes_numbers(self, start: int, end: int) -> bool:
+        """Every numeral in ``start:end`` could number a canto of Dante's (none has more than 34):
+        "Like Dante's Purgatory, Canto LXXIV climbs" is Pound's."""
+        values = [roman_value(n) for n in rx.NUMERAL_BETWEEN.findall(self.text, start, end)]
+        return bool(values) and all(v is not None and v <= DANTE_MAX_CANTO for v in values)
+
     def _foreign(self, start: int, end: int) -> bool:
         """True when a canto number belongs to another poem: "Purgatorio, Canto 26"."""
         text = self.text
@@ -189,8 +196,17 @@ class NumeralReading(ScanState):
             *_, hit = rx.FOREIGN_WORK.finditer(before, first.start())
             if self._foreign_before(start, end, hit, before[hit.end() :]):
                 return True
+        # Dante's canticles in English, just before: "Dante's Hell, Canto V", "Paradise Canto III"
+        if (
+            ("Purgatory" in before or "Paradise" in before or "Hell" in before)
+            and rx.CANTICLE_BEFORE.search(before)
+            and self._dantes_numbers(start, end)
+        ):
+            return True
         after = text[end : end + 60]
         if rx.OF_FOREIGN_WORK.match(after):
+            return True
+        if rx.CANTICLE_AFTER.match(after) and self._dantes_numbers(start, end):
             return True
         title = rx.TITLE_AFTER.match(after)
         # "Canto I of The Rape of the Lock": a title that is not Pound's
