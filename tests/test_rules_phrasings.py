@@ -418,6 +418,13 @@ def test_lines_of_a_canticle_named_in_english_do_not_attach():
         # no canto of Dante's passes 34: a higher number beside his canticle is Pound's
         ("Like Dante's Purgatory, Canto LXXIV climbs toward light.", [74]),
         ("Canto XC, of the Paradise Pound hoped to write, is light.", [90]),
+        ("Unlike the Inferno, Canto XLV names no sinners.", [45]),
+        ("After the Paradiso, Canto 90 rises into light.", [90]),
+        ("Canto CXVI (Paradiso) confesses the failure.", [116]),
+        # within Dante's numbers the canticle still owns it
+        ("Unlike the Inferno, Canto XXXIV ends on the ice.", []),
+        ("After the Paradiso, canto xxx has the river of light.", []),
+        ("Canto XXVI of the Purgatorio, ll. 140-148, is Arnaut's.", []),
     ],
 )
 def test_a_canto_beyond_dantes_numbers_stays_pounds(text, expected):

@@ -194,6 +194,8 @@ CANTICLE_AFTER = (
     r"\s*,?\s*of\s+(?:Dante['’]s\s+|[Tt]he\s+)?(?:Hell|Purgatory|Paradise)(?![\w-])"
     r"(?!\s+[Cc]antos?\b)"
 )
+# The first numeral in a mention's span: "Canto XXVI, ll. 140-8" → XXVI
+FIRST_NUMERAL = r"(?<![A-Za-z0-9])(?:[IVXLC]+|[ivxlc]+|\d{1,3})(?![A-Za-z0-9])"
 RANGED_ROMAN = rf"{DASH_SIGN}(?:{g.ROMAN})"  # "–XLV" after a bare numeral
 LISTED_BEFORE = rf"(?P<num>{g.ROMAN}){g.LIST_SEP}$"  # "II and " before a bare numeral
 # "Terrell, Companion, II, 521": a volume between a title and a page
@@ -325,6 +327,7 @@ rx = LazyPatterns(
     OF_FOREIGN_WORK=OF_FOREIGN_WORK,
     CANTICLE_BEFORE=CANTICLE_BEFORE,
     CANTICLE_AFTER=CANTICLE_AFTER,
+    FIRST_NUMERAL=FIRST_NUMERAL,
     RANGED_ROMAN=RANGED_ROMAN,
     THROUGH_ROMAN=THROUGH_ROMAN,
     LISTED_BEFORE=LISTED_BEFORE,

@@ -15,6 +15,9 @@ from cantobatch.extract.scan_state import CantoMention, ScanState
 
 _FAMILY_OF_KIND = {"low": "roman", "word": "arabic"}  # a numeral's kind → its family
 DANTE_MAX_CANTO = 34  # the Inferno's cantos; the Purgatorio and the Paradiso have 33
+# How FOREIGN_WORK's names of Dante's poem begin, and his canticles in English
+_DANTE_NAMES = ("Inf", "Purg", "Par", "Divin", "Commedia", "Dante")
+_CANTICLES = ("Hell", "Purgatory")
 
 
 def _has_stop(s: str) -> bool:
@@ -174,11 +177,12 @@ class NumeralReading(ScanState):
             or rx.OF_POUND_AFTER.match(text, end, end + 16)
         )
 
-    def _dantes_numbers(self, start: int, end: int) -> bool:
-        """Every numeral in ``start:end`` could number a canto of Dante's (none has more than 34):
-        "Like Dante's Purgatory, Canto LXXIV climbs" is Pound's."""
-        values = [roman_value(n) for n in rx.NUMERAL_BETWEEN.findall(self.text, start, end)]
-        return bool(values) and all(v is not None and v <= DANTE_MAX_CANTO for v in values)
+    def _beyond_dante(self, start: int, end: int) -> bool:
+        """The first numeral in ``start:end`` (the canto, before any line or page) is past every
+        canto of Dante's (the Inferno has 34): "Unlike the Inferno, Canto XLV …" is Pound's."""
+        first = rx.FIRST_NUMERAL.search(self.text, start, end)
+        value = roman_value(first.group()) if first else None
+        return value is not None and value > DANTE_MAX_CANTO
 
     def _foreign(self, start: int, end: int) -> bool:
         """True when a canto number belongs to another poem: "Purgatorio, Canto 26"."""
@@ -194,19 +198,23 @@ class NumeralReading(ScanState):
         first = None if before.islower() else rx.FOREIGN_WORK.search(before)
         if first:
             *_, hit = rx.FOREIGN_WORK.finditer(before, first.start())
-            if self._foreign_before(start, end, hit, before[hit.end() :]):
+            if self._foreign_before(start, end, hit, before[hit.end() :]) and not (
+                hit.group().startswith(_DANTE_NAMES) and self._beyond_dante(start, end)
+            ):
                 return True
         # Dante's canticles in English, just before: "Dante's Hell, Canto V", "Paradise Canto III"
         if (
             ("Purgatory" in before or "Paradise" in before or "Hell" in before)
             and rx.CANTICLE_BEFORE.search(before)
-            and self._dantes_numbers(start, end)
+            and not self._beyond_dante(start, end)
         ):
             return True
         after = text[end : end + 60]
-        if rx.OF_FOREIGN_WORK.match(after):
-            return True
-        if rx.CANTICLE_AFTER.match(after) and self._dantes_numbers(start, end):
+        owner = rx.OF_FOREIGN_WORK.match(after) or rx.CANTICLE_AFTER.match(after)
+        if owner and not (
+            any(name in owner.group() for name in _DANTE_NAMES + _CANTICLES)
+            and self._beyond_dante(start, end)
+        ):
             return True
         title = rx.TITLE_AFTER.match(after)
         # "Canto I of The Rape of the Lock": a title that is not Pound's
