@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from rules_helpers import cantos, refs, span
 
+from cantobatch.extract.rules import extract_references
+
 # --- another poem's canto beside Pound's ---------------------------------------------------------
 
 
@@ -429,3 +431,32 @@ def test_lines_of_a_canticle_named_in_english_do_not_attach():
 )
 def test_a_canto_beyond_dantes_numbers_stays_pounds(text, expected):
     assert cantos(text) == expected
+
+
+# --- a page far from where the canto is printed is another book's page -------------------------
+
+
+def _pages(text):
+    return [(r.canto, r.cited_page) for r in extract_references(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a journal's pages after the canto: the canto stays, the page is not its page
+        ("Paideuma 8.2 (Fall 1979), on Canto LXXXI, pp. 243-7.", [(81, None)]),
+        ("Kenner on Canto 4, pp. 412-15 of The Pound Era", [(4, None)]),
+        # pages where the canto is printed are kept
+        ("The ant is a centaur (Canto LXXXI, p. 520).", [(81, "520")]),
+        ("Sigismondo's post-bag (Canto 9, pp. 35-36)", [(9, "35-36")]),
+        ("(LXXIV/425)", [(74, "425")]),
+        ("the tower in III/12", [(3, "12")]),
+    ],
+)
+def test_a_page_suffix_far_from_the_canto_is_not_its_page(text, expected):
+    assert _pages(text) == expected
+
+
+def test_a_volume_and_its_page_are_not_a_canto_and_page():
+    assert refs("Terrell, Companion, II, p. 521") == []
+    assert refs("See Kenner, The Pound Era, XII, p. 340.") == []

@@ -53,6 +53,7 @@ SUFFIX_LINES = (
 )
 SUFFIX_DOT_LINE = rf"\.(?P<lines>{LINE_ITEM})"  # "I.23"
 PAGE = r"\d{1,4}(?:[-–]\d{1,4})?(?![\d/])"
+PAGE_FIRST = r"\d+"  # the first page of a PAGE
 SUFFIX_PAGE = (
     rf"\s*/\s*(?P<page>{PAGE})|\s+at\s+p(?:age|\.)\s*(?P<page2>{PAGE})"
     rf"|\s*\(\s*p(?:age|\.)\s*(?P<page3>{PAGE})\s*\)|\s*,\s*(?:pages?|pp?\.)\s*(?P<page4>{PAGE})"
@@ -283,6 +284,7 @@ rx = LazyPatterns(
     SUFFIX_LINES=SUFFIX_LINES,
     SUFFIX_DOT_LINE=SUFFIX_DOT_LINE,
     SUFFIX_PAGE=SUFFIX_PAGE,
+    PAGE_FIRST=PAGE_FIRST,
     ARABIC_PAGE=ARABIC_PAGE,
     C_PAGE=C_PAGE,
     LINE_KW=LINE_KW,

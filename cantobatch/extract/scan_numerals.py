@@ -9,7 +9,7 @@ import re
 
 from cantobatch.extract import grammar as g
 from cantobatch.extract.locate import matches_at, starts
-from cantobatch.extract.numerals import line_list, roman_value
+from cantobatch.extract.numerals import line_list, plausible_page, roman_value
 from cantobatch.extract.patterns import rx
 from cantobatch.extract.scan_state import CantoMention, ScanState
 
@@ -91,7 +91,12 @@ class NumeralReading(ScanState):
                 p = rx.SUFFIX_PAGE.match(text, end)
                 if p and len(cantos) == 1:
                     page = next(x for x in p.groups() if x)
-                    end, family = p.end(), "page"
+                    # a page far from where the canto is printed is another book's: "Paideuma
+                    # 8.2, on Canto LXXXI, pp. 243-7", "Terrell, Companion, II, p. 521"
+                    if plausible_page(cantos[0], int(rx.PAGE_FIRST.match(page).group())):
+                        end, family = p.end(), "page"
+                    else:
+                        page = None
             items.append(CantoMention(item_start, end, cantos, family, lines, page))
             if not allow_list:
                 break
