@@ -460,3 +460,22 @@ def test_a_page_suffix_far_from_the_canto_is_not_its_page(text, expected):
 def test_a_volume_and_its_page_are_not_a_canto_and_page():
     assert refs("Terrell, Companion, II, p. 521") == []
     assert refs("See Kenner, The Pound Era, XII, p. 340.") == []
+
+
+# --- a range over the whole poem is The Cantos as a whole ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pound, Ezra. The Cantos of Ezra Pound (Cantos I\u2013CXVII). New York, 1972.", []),
+        ("The word recurs across Cantos 1-117, most of all in Rock-Drill.", span(85, 95)),
+        ("the index covers cantos i-cxvii", []),
+        ("The 1970 edition (Cantos 1\u2013116) still lacks Canto 72.", [72]),
+        # a range from the first canto that stops short of the end is cited in full
+        ("Cantos 1-30 are the first draft.", span(1, 30)),
+        ("Cantos I\u2013XVI were printed in Paris.", span(1, 16)),
+    ],
+)
+def test_a_range_over_the_whole_poem_is_no_reference(text, expected):
+    assert cantos(text) == expected

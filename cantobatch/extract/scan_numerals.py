@@ -16,6 +16,8 @@ from cantobatch.extract.scan_state import CantoMention, ScanState
 _FAMILY_OF_KIND = {"low": "roman", "word": "arabic"}  # a numeral's kind → its family
 DANTE_MAX_CANTO = 34  # the Inferno's cantos; the Purgatorio and the Paradiso have 33
 # How FOREIGN_WORK's names of Dante's poem begin, and his canticles in English
+# A range from the first canto to this one or past it is the whole poem ("Cantos 1-117")
+WHOLE_POEM_FROM = 116
 _DANTE_NAMES = ("Inf", "Purg", "Par", "Divin", "Commedia", "Dante")
 _CANTICLES = ("Hell", "Purgatory")
 
@@ -74,6 +76,11 @@ class NumeralReading(ScanState):
                 span = g.expand_range(first, second[1]) if second[1] is not None else None
                 if span and g.valid_canto(span[-1]) and len(span) > 1:
                     end, cantos, family = second[0], span, "range"
+                if span and span[0] == 1 and span[-1] >= WHOLE_POEM_FROM:
+                    # "The Cantos (1-117)", "Cantos I–CXVII": the poem as a whole, which the
+                    # user's labels give no reference; taken, so that no stage reads its numerals
+                    self._take(item_start, second[0])
+                    break
             if items:  # (the 40 characters after it)
                 if text[pos:end] == "I" and rx.PRONOUN_AFTER.match(text, end, end + 40):
                     break  # "Cantos XVI and I believe": the pronoun
