@@ -479,3 +479,31 @@ def test_a_volume_and_its_page_are_not_a_canto_and_page():
 )
 def test_a_range_over_the_whole_poem_is_no_reference(text, expected):
     assert cantos(text) == expected
+
+
+# --- a line range with the keyword repeated: "from line 40 to line 52", "ll. 4 – l. 9" ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("From line 40 to line 52 of Canto LXXXI the voice turns.", [(81, span(40, 52))]),
+        ("Canto LXXXI, from l. 40 to l. 52, is the turn.", [(81, span(40, 52))]),
+        ("In Canto XLVII, line 12 through line 15 repeat the furrow.", [(47, span(12, 15))]),
+        ("Canto I, l. 4 \u2013 l. 9, is the ship.", [(1, span(4, 9))]),
+    ],
+)
+def test_a_line_range_with_the_keyword_repeated(text, expected):
+    assert refs(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "to" between two line references is a comparison unless "from" opens the range
+        ("In Canto XLV compare line 4 to line 12.", [(45, [4, 12])]),
+        ("Canto LXXXI sets line 40 against line 52.", [(81, [40, 52])]),
+    ],
+)
+def test_two_line_references_without_a_range_stay_two(text, expected):
+    assert refs(text) == expected

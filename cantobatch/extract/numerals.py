@@ -42,6 +42,8 @@ def line_list(s: str) -> list[int]:
     if dash and first.isdecimal() and last.isdecimal():
         span = g.expand_range(int(first), int(last), limit=MAX_LINE_SPAN)
         return span if span and span[0] >= 1 and span[-1] <= MAX_LINE else []
+    if "l" in s or "L" in s:  # the keyword repeated in a range: "4 – l. 9"
+        s = rx.LINE_KEYWORD_INSIDE.sub("", s)
     out: list[int] = []
     for item in rx.LINE_LIST_SEP.split(s.strip()):
         parts = rx.DASH.split(item.strip(), maxsplit=1)

@@ -46,7 +46,10 @@ DASH = g.DASH
 DASH_SIGN = r"\s*[-‐‑–—−]\s*"
 LIST_SEP = g.LIST_SEP
 LINE_NUM = r"\d{1,3}(?![\d])"
-LINE_ITEM = rf"{LINE_NUM}(?:{g.DASH}{LINE_NUM})?(?!\s*[:/]\s*\d)(?!\.\d)"
+# (a range may repeat the keyword after a dash or "through": "l. 4 – l. 9", "line 12 through line
+# 15"; not after "to", as in "compare line 4 to line 12", unless "from" opens it: LINE_FROM_TO)
+LINE_AGAIN = r"(?:\s*[-‐‑–—−]\s*|\s+(?:through|thru)\s+)(?:ll?\.|lines?)\s*"
+LINE_ITEM = rf"{LINE_NUM}(?:{g.DASH}{LINE_NUM}|{LINE_AGAIN}{LINE_NUM})?(?!\s*[:/]\s*\d)(?!\.\d)"
 LINE_LIST = rf"{LINE_ITEM}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*){LINE_ITEM})*"
 SUFFIX_LINES = (
     rf"(?:\s*:\s*(?:ll?\.\s*|lines?\s+)?|\s*,?\s*(?:ll?\.|ll\s|lines?\s)\s*)(?P<lines>{LINE_LIST})"
@@ -63,6 +66,11 @@ ARABIC_PAGE = (
 )
 C_PAGE = r"(?<![A-Za-z0-9])C(?P<canto>\d{1,3})[./](?P<page>\d{1,4})(?![\d/])"
 LINE_KW = rf"(?<![A-Za-z])(?:ll\.?|l\.|[Ll]ines?|LL\.|LINES?)\s*(?P<lines>{LINE_LIST})"
+LINE_FROM_TO = (  # "from line 40 to line 52" (found at the first keyword)
+    rf"(?<=[Ff]rom\s)(?:ll?\.|[Ll]ines?)\s*(?P<a>{LINE_NUM})\s+(?:to|till|until|through|thru)\s+"
+    rf"(?:ll?\.|lines?)\s*(?P<b>{LINE_NUM})"
+)
+LINE_KEYWORD_INSIDE = r"(?<![A-Za-z])(?:ll?\.|[Ll]ines?)\s*"  # "l." in "4 – l. 9"
 LINE_WORDS = (
     rf"(?<![A-Za-z])[Ll]ines?\s+(?P<a>{g.CARDINAL_WORD})(?:{g.DASH}(?P<b>{g.CARDINAL_WORD}))?"
 )
@@ -288,6 +296,8 @@ rx = LazyPatterns(
     ARABIC_PAGE=ARABIC_PAGE,
     C_PAGE=C_PAGE,
     LINE_KW=LINE_KW,
+    LINE_FROM_TO=LINE_FROM_TO,
+    LINE_KEYWORD_INSIDE=LINE_KEYWORD_INSIDE,
     LINE_WORDS=LINE_WORDS,
     GREEK_EQ=GREEK_EQ,
     ORDINAL_LINE=ORDINAL_LINE,

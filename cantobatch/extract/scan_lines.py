@@ -104,6 +104,12 @@ class LineStages(ScanState):
                 + starts(text, "LL.")
                 + starts(text, "INE", "L"),
             ) + (line_word_at if words else starts(text, "ine", "Ll"))
+        for m in matches_at(rx.LINE_FROM_TO, text, line_kw_at) if "rom" in text else ():
+            if self.free(m.start(), m.end()):
+                a, b = int(m.group("a")), int(m.group("b"))
+                span = g.expand_range(a, b, MAX_LINE_SPAN) if a else None
+                if span:
+                    self.add(LineMention(m.start(), m.end(), span, "lines"))
         for pattern in (rx.LINE_KW, rx.GREEK_EQ):
             if pattern is rx.GREEK_EQ and "=" not in text:
                 continue
