@@ -507,3 +507,22 @@ def test_a_line_range_with_the_keyword_repeated(text, expected):
 )
 def test_two_line_references_without_a_range_stay_two(text, expected):
     assert refs(text) == expected
+
+
+# --- a small roman numeral alone on its line is a section number, not a canto ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The early cantos are hard.\n\nIII\n\nPound began again in 1922.", []),
+        ("Pound wrote many cantos.\nVIII.\nThe second part turns to Canto LII.", [52]),
+        ("XII\n\nCanto XLV is a litany.", [45]),
+        # not alone on its line, or past a section's numbering: a canto as before
+        ("Pound began again in XVII.\nThe cantos after it are lighter.", [17]),
+        ("Glosses to the cantos follow.\n\nXLV\n\nWith usura hath no man a house of stone.", [45]),
+        ("CXVI\nAt line 10 Pound writes of the ball of crystal.", [116]),
+    ],
+)
+def test_a_section_number_alone_on_its_line_is_not_a_canto(text, expected):
+    assert cantos(text) == expected

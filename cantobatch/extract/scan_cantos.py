@@ -19,6 +19,9 @@ from cantobatch.extract.scan_state import CantoMention
 _NOT_WORD_HEADS = frozenset("IVXLCivxlc0123456789")
 _DIRECTIONS = ("next", "following", "succeeding", "preceding", "previous")  # RELATIVE_CANTO's
 _DIRECTION_ENDS = frozenset(w[-1] for w in _DIRECTIONS)
+# An essay numbers its sections I, II, III … on lines of their own: a numeral up to this one alone
+# on its line is a section's number; a higher one ("XLV" over its glosses) may head a canto's
+SECTION_NUMBER_MAX = 12
 
 
 class CantoStages(NumeralReading):
@@ -160,6 +163,8 @@ class CantoStages(NumeralReading):
             if self._blocked_bare(m.start(), m.end()) or self._continues_blocked_list(m.start()):
                 continue
             before, after = text[max(0, m.start() - 30) : m.start()], text[m.end() : m.end() + 40]
+            if value <= SECTION_NUMBER_MAX and self._alone_on_its_line(m):
+                continue  # "…\n\nIII\n\n…": an essay's section number
             if rx.OPEN_BEFORE.search(before) and rx.CLOSE_PAREN.match(after) and m.group() != "I":
                 self.add(CantoMention(m.start(), m.end(), [value], "roman", weak=True))
                 continue
@@ -209,6 +214,14 @@ class CantoStages(NumeralReading):
             for c in self.cantos
         ):
             self.bare_arabic()
+
+    def _alone_on_its_line(self, m: re.Match) -> bool:
+        """Nothing but spaces (and a full stop after it) shares the numeral's line."""
+        text = self.text
+        if not rx.LINE_END_AFTER.match(text, m.end()):
+            return False
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        return not text[line_start : m.start()].strip()
 
     def relative_cantos(self) -> None:
         """ "Canto LXXXI … In the next canto": one more (or less) than the last canto cited."""
