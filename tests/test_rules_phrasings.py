@@ -526,3 +526,17 @@ def test_two_line_references_without_a_range_stay_two(text, expected):
 )
 def test_a_section_number_alone_on_its_line_is_not_a_canto(text, expected):
     assert cantos(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a range of pages is the cited page, as after a roman numeral ("LXXIV/425–26")
+        ("The lynx chorus (79/484-92) is a hymn.", [(79, "484-92")]),
+        ("across two pages (74/425\u20136)", [(74, "425\u20136")]),
+        ("(LXXIV/425\u201326)", [(74, "425\u201326")]),
+        ("(76/452)", [(76, "452")]),
+    ],
+)
+def test_a_canto_page_range_keeps_every_page(text, expected):
+    assert _pages(text) == expected

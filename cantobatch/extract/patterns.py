@@ -62,7 +62,8 @@ SUFFIX_PAGE = (
     rf"|\s*\(\s*p(?:age|\.)\s*(?P<page3>{PAGE})\s*\)|\s*,\s*(?:pages?|pp?\.)\s*(?P<page4>{PAGE})"
 )
 ARABIC_PAGE = (
-    r"(?<![\w/.,:\-])(?P<canto>\d{1,3})(?P<slash> ?/ ?)(?P<page>\d{1,4})(?:[-–]\d{1,4})?(?![\d/])"
+    r"(?<![\w/.,:\-])(?P<canto>\d{1,3})(?P<slash> ?/ ?)(?P<page>(?P<first>\d{1,4})(?:[-–]\d{1,4})?)"
+    r"(?![\d/])"
 )
 C_PAGE = r"(?<![A-Za-z0-9])C(?P<canto>\d{1,3})[./](?P<page>\d{1,4})(?![\d/])"
 LINE_KW = rf"(?<![A-Za-z])(?:ll\.?|l\.|[Ll]ines?|LL\.|LINES?)\s*(?P<lines>{LINE_LIST})"

@@ -137,7 +137,9 @@ class CantoStages(NumeralReading):
             for m in matches_at(pattern, self.text, at):
                 if not self.free(m.start(), m.end()):
                     continue
-                canto, page = int(m.group("canto")), int(m.group("page"))
+                # (a range of pages is cited whole, "79/484-92", and checked by its first)
+                first = m.groupdict().get("first") or m.group("page")
+                canto, page = int(m.group("canto")), int(first)
                 if not g.valid_canto(canto) or not plausible_page(canto, page):
                     continue
                 cited = rx.CITED_BEFORE.search(self.text[max(0, m.start() - 12) : m.start()])
