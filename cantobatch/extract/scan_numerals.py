@@ -14,10 +14,10 @@ from cantobatch.extract.patterns import rx
 from cantobatch.extract.scan_state import CantoMention, ScanState
 
 _FAMILY_OF_KIND = {"low": "roman", "word": "arabic"}  # a numeral's kind → its family
-DANTE_MAX_CANTO = 34  # the Inferno's cantos; the Purgatorio and the Paradiso have 33
-# How FOREIGN_WORK's names of Dante's poem begin, and his canticles in English
 # A range from the first canto to this one or past it is the whole poem ("Cantos 1-117")
 WHOLE_POEM_FROM = 116
+DANTE_MAX_CANTO = 34  # the Inferno's cantos; the Purgatorio and the Paradiso have 33
+# How FOREIGN_WORK's names of Dante's poem begin, and his canticles in English
 _DANTE_NAMES = ("Inf", "Purg", "Par", "Divin", "Commedia", "Dante")
 _CANTICLES = ("Hell", "Purgatory")
 
