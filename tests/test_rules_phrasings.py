@@ -540,3 +540,177 @@ def test_a_section_number_alone_on_its_line_is_not_a_canto(text, expected):
 )
 def test_a_canto_page_range_keeps_every_page(text, expected):
     assert _pages(text) == expected
+
+
+# --- "Canto #45": the number sign between the keyword and its numeral ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Canto #45 opens with usura.", [45]),
+        ("Canto # 45 opens with usura.", [45]),
+        ("Cantos #74-84 are the Pisan sequence.", span(74, 84)),
+        ("Canto No. 45 and Canto no. 46 stand together.", [45, 46]),
+    ],
+)
+def test_a_number_sign_after_the_keyword(text, expected):
+    assert cantos(text) == expected
+
+
+def test_a_number_sign_evidence_holds_the_keyword():
+    (ref,) = extract_references("See Canto #XLV on usura.")
+    assert (ref.canto, ref.evidence) == (45, "Canto #XLV")
+
+
+# --- the Italian verb "canto" before an elided word is not a canto's numeral -------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Canto l\'arme pietose" opens the Gerusalemme.',
+        "Canto c\u2019era una volta, the song begins.",
+        "Io canto l\u2019amore.",
+    ],
+)
+def test_an_elided_italian_word_after_canto_is_no_numeral(text):
+    assert refs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a possessive still follows a canto's numeral
+        ("Canto L's opening is Sienese banking.", [50]),
+        ("Canto XLV\u2019s litany is famous.", [45]),
+        ("The ants of LXXXI's close are Pisan.", [81]),
+    ],
+)
+def test_a_possessive_after_a_numeral_stays_a_canto(text, expected):
+    assert cantos(text) == expected
+
+
+# --- "et seq." / "sqq." after a line number, before the canto that owns it ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The rite, line 3 et seq. of Canto II, is Ovid's.", [(2, [3])]),
+        ("Kenner reads ll. 40 sqq. of Canto LXXXI as a palinode.", [(81, [40])]),
+        ("The storm, lines 3-5 seqq. of Canto XLIX, is a painting.", [(49, [3, 4, 5])]),
+    ],
+)
+def test_et_seq_after_a_line_number_keeps_its_canto(text, expected):
+    assert refs(text) == expected
+
+
+def test_et_seq_with_no_canto_after_gives_nothing():
+    assert refs("Homer's line 3 et seq. of the Nekuia is the source.") == []
+
+
+# --- positions from the end in more words: "second last", "next-to-last" ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The next-to-last line of Canto CXVI speaks of the crystal.", [(116, [-2])]),
+        ("the next to last line of Canto I", [(1, [-2])]),
+        ("The second last line of Canto LXXXI names the hall.", [(81, [-2])]),
+        ("the third last line of Canto XLVII", [(47, [-3])]),
+        # group ordinals read the same words
+        ("The next-to-last Pisan canto returns to Mount Taishan.", [(83, [])]),
+        ("the second last canto of Thrones", [(108, [])]),
+        # "but one" after the canto counts back from the last too
+        ("The last Pisan canto but one returns to Mount Taishan.", [(83, [])]),
+        ("the last canto but one of Thrones", [(108, [])]),
+    ],
+)
+def test_positions_from_the_end_in_more_words(text, expected):
+    assert refs(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "next" and "second" alone keep their old readings
+        ("Canto I, line 12; the next line answers it.", [(1, [12, 13])]),
+        ("The second line of Canto XLV names the mason.", [(45, [2])]),
+        ("the first Pisan canto but one", []),
+        # "the last canto but one" of no group: of what is not said
+        ("The last canto but one is lost.", []),
+    ],
+)
+def test_next_and_second_alone_keep_their_readings(text, expected):
+    assert refs(text) == expected
+
+
+# --- counts of lines in more words: "the two last lines", "half a dozen", "couplet" ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the count before the word (British usage) is the count, not five "last lines"
+        ("The two last lines of Canto I break off.", [(1, [-2, -1])]),
+        ("the three first lines of Canto II", [(2, [1, 2, 3])]),
+        ("the two final lines of Canto LXXXI", [(81, [-2, -1])]),
+        # dozens
+        ("The first half-dozen lines of Canto II are about Browning.", [(2, span(1, 6))]),
+        ("the first half a dozen lines of Canto II", [(2, span(1, 6))]),
+        ("the last dozen lines of Canto XLVII", [(47, span(-12, -1))]),
+        # a stanza named by its size
+        ("The closing couplet of Canto XLV is a curse.", [(45, [-2, -1])]),
+        ("Canto XLIX's first quatrain is a painting.", [(49, [1, 2, 3, 4])]),
+        ("the opening tercet of Canto I", [(1, [1, 2, 3])]),
+    ],
+)
+def test_counts_of_lines_in_more_words(text, expected):
+    assert refs(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # vague or plural stanzas give the canto alone
+        ("The last few lines of Canto XLIX are calm.", [(49, [])]),
+        ("The couplets of Canto XLV rhyme on usura.", [(45, [])]),
+        ("the last couplets of Canto XLV", [(45, [])]),
+        ("the two lines of Canto I", [(1, [])]),
+        # and no canto, no lines
+        ("The closing couplet of the sonnet is weak.", []),
+    ],
+)
+def test_vague_counts_and_stanzas_give_no_lines(text, expected):
+    assert refs(text) == expected
+
+
+# --- a poem in books of cantos is not Pound's: "Book III, canto vi" ----------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In Book III, canto vi, Spenser describes the Garden of Adonis.",
+        "Book II, Canto XII is the Bower of Bliss.",
+        "In book 2, canto 12, Guyon destroys the Bower.",
+        "Bk. II, canto vii: the cave of Mammon.",
+    ],
+)
+def test_a_canto_inside_a_book_is_another_poems(text):
+    assert refs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a book of another work ends its sentence or its clause before Pound's canto
+        ("The Nekuia is Odyssey Book XI. Canto I follows it closely.", [1]),
+        ("Homer's Book XI and Canto I.", [1]),
+        ("In the Book of Rites, Canto LII finds its calendar.", [52]),
+    ],
+)
+def test_a_book_elsewhere_leaves_pounds_canto(text, expected):
+    assert cantos(text) == expected

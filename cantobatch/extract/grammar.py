@@ -24,7 +24,9 @@ GROUPS_PATH = Path(__file__).resolve().parents[1] / "resources" / "groups.toml"
 ROMAN_UP = r"(?:C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))"
 ROMAN_LOW = r"(?:c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))"
 _NB = r"(?<![A-Za-z0-9’'])"  # no letter/digit (or apostrophe, as in "I’ve") before
-_NA = r"(?![A-Za-z0-9])"  # no letter/digit after
+# No letter/digit after, nor an elided word ("Canto l'arme pietose", "canto c'era": the Italian
+# verb), though a possessive may follow ("LXXXI's", "XLV’s").
+_NA = r"(?![A-Za-z0-9])(?![’'](?!s\b)[^\W\d_])"
 ROMAN = rf"{_NB}(?=[IVXLC])(?:{ROMAN_UP}){_NA}"
 ROMAN_ANY = rf"{_NB}(?=[IVXLCivxlc])(?:{ROMAN_UP}|{ROMAN_LOW}){_NA}"
 ARABIC = r"(?<![\d.,/])\d{1,3}(?![\d])"

@@ -27,6 +27,8 @@ def phrase_count(s: str) -> int | None:
     low = s.lower()
     if low.startswith(("couple", "pair")):
         return 2
+    if low.endswith("dozen"):  # "dozen", "half-dozen", "half a dozen"
+        return 6 if low.startswith("half") else 12
     return g.count_value(s)
 
 
@@ -71,8 +73,8 @@ def ordinal_position(word: str) -> int | None:
     if w in fixed:
         return fixed[w]
     m = rx.NTH_FROM_LAST.fullmatch(w)
-    if m:
-        return -(2 if m.group(1) == "second" else 3)
+    if m and (m.group(1) != "next" or " to " in w):  # "next to last", not "next last"
+        return -(3 if m.group(1) == "third" else 2)
     return g.ordinal_value(w)
 
 

@@ -77,8 +77,9 @@ LINE_WORDS = (
 )
 GREEK_EQ = rf"=\s*(?P<lines>{LINE_NUM}(?:\s*(?:[-–]|\.\.)\s*{LINE_NUM}))"
 
-ORD_SPECIAL = (
-    r"(?:second|third)[-\s]+(?:to|from)[-\s]+(?:the[-\s]+)?last|last[-\s]+but[-\s]+one|"
+ORD_SPECIAL = (  # (also "second last", "next-to-last": NTH_FROM_LAST)
+    r"(?:second|third)[-\s]+(?:(?:to|from)[-\s]+(?:the[-\s]+)?)?last|last[-\s]+but[-\s]+one|"
+    r"next[-\s]+to[-\s]+(?:the[-\s]+)?last|"
     r"penultimate|antepenultimate|last|final|opening|closing"
 )
 ORD = rf"(?:{ORD_SPECIAL}|{g.ORDINAL_WORD}|{g.ORDINAL_NUM})"
@@ -92,11 +93,21 @@ ORDINAL_LINE = (
     rf"{LINE_DET}\s+{ADJ}(?P<ord>{ORD})\s+line\b(?!s)"
     r"(?:\s+from\s+the\s+(?P<end>end|bottom)|\s+but\s+(?P<but>one|two))?"
 )
-COUNT = rf"(?:{g.COUNT}|couple\s+of|pair\s+of)"
+COUNT = rf"(?:{g.COUNT}|couple\s+of|pair\s+of|(?:half[-\s]+(?:a[-\s]+)?)?dozen)"
 COUNT_LINES = (
     rf"{LINE_DET}\s+{ADJ}(?P<which>first|last|opening|closing|final)\s+(?P<count>{COUNT})"
     r"(?:\s+lines?\b|(?=\s+(?:of|in)\b))"
 )
+# The count before the word: "the two last lines", "the three first lines" (British usage)
+COUNT_FIRST_LINES = (
+    rf"{LINE_DET}\s+(?P<count>{COUNT})\s+(?P<which>first|last|opening|closing|final)\s+lines\b"
+)
+# A stanza's lines by its name: "the closing couplet" (-2, -1), "the first quatrain" (1-4)
+STANZA_LINES = (
+    rf"{LINE_DET}\s+{ADJ}(?P<which>first|last|opening|closing|final)\s+"
+    r"(?P<unit>couplet|tercet|quatrain)\b(?!s)"
+)
+STANZA_SIZES = {"couplet": 2, "tercet": 3, "quatrain": 4}
 PAIR_LINES = (
     rf"{LINE_DET}\s+(?P<w1>first|last|opening|closing|final)(?:\s+(?P<c1>{COUNT}))?\s+and\s+"
     rf"(?:the\s+)?(?P<w2>first|last|closing|final)(?:\s+(?P<c2>{COUNT}))?\s+lines?\b"
@@ -200,6 +211,11 @@ CANTICLE_BEFORE = (
     r"|(?<!Pound's\s)(?<!Pound’s\s)(?<![Hh]is\s)\b(?:Purgatory|Paradise))[,.:]?\s*"
     r"(?:[Cc]anto\s+)?$"  # (and the numeral after the keyword)
 )
+# A poem in books of cantos is not Pound's (his has no books): "Book III, canto vi" (Spenser,
+# Ariosto's imitators), "book 2, canto 12"
+BOOK_BEFORE = (
+    rf"\b(?:[Bb]ook|BOOK|[Bb]k\.)\s*(?:{g.ROMAN_ANY}|\d{{1,2}})\s*[,:]?\s*(?:[Cc]anto\s+)?$"
+)
 CANTICLE_AFTER = (
     r"\s*,?\s*of\s+(?:Dante['’]s\s+|[Tt]he\s+)?(?:Hell|Purgatory|Paradise)(?![\w-])"
     r"(?!\s+[Cc]antos?\b)"
@@ -216,8 +232,11 @@ THROUGH_ROMAN = rf"\s+(?:through|thru)\s+(?:{g.ROMAN})"  # " through XC" after o
 LISTED_ROMAN = rf"{g.LIST_SEP}(?!I\b)(?:{g.ROMAN})"  # ", XLV" / " and XLV" after one
 OF_POUND_AFTER = r"\s+(?:of|by)\s+Pound\b"  # "the third canto of Pound"
 GROUP_LINK_BEFORE = r"\s+(?:of|in|from|within)\s+(?:the\s+)?[‘“\"']?$"  # "… cantos of Thrones"
-# "ll. 3-5 of (the) …", "ll. 12 ff. of …": the canto that follows
-LINE_OWNER = r"(?:\s*ff?\.|\s*ff(?![A-Za-z]))?\s*(?:of|in|from)\s+(?:the\s+)?"
+# "ll. 3-5 of (the) …", "ll. 12 ff. of …", "line 3 et seq. of …": the canto that follows
+LINE_OWNER = (
+    r"(?:\s*ff?\.|\s*ff(?![A-Za-z])|,?\s*(?:et\s+)?seqq?\.|,?\s*sqq\.)?"
+    r"\s*(?:of|in|from)\s+(?:the\s+)?"
+)
 # Just before a line reference, another text that owns it: "Inferno XXVI, ll. 90-142", "Homer's
 # line 12" (then it is not the last canto's).
 LINES_OWNED_BEFORE = (
@@ -234,8 +253,8 @@ BLOCK_HINT = (
     r"|gregorian\s+canto|ur(?<![a-z]ur)[-‐\s]?cant"
 )
 # Around "Canto(s)" and the numerals after it (scan_cantos.keywords, scan_numerals.numbered):
-KEYWORD_GAP = (
-    r"\s{1,3}(?:(?:numbered|[Nn]os?\.|[Nn]umbers?|(?P<from>from))\s*)?|\s*#\s*"
+KEYWORD_GAP = (  # ("#" first: the spaces alone would match before "Canto #45" reached it)
+    r"\s*#\s*|\s{1,3}(?:(?:numbered|[Nn]os?\.|[Nn]umbers?|(?P<from>from))\s*)?"
     r"|,\s*(?=[IVXLC]{2,}\b[,;)]?)"
 )
 VAGUE_BEFORE = r"\b(?:[Aa]n?|[Ee]ach|[Ee]very|[Aa]ny|[Aa]nother|[Ww]hich|[Ww]hat|[Oo]ne)\s+$"
@@ -280,7 +299,7 @@ NAME_BEFORE_FAST = r"(?<![A-Za-z])([A-Za-z][\w.’']*+)[ \t\u00a0]+$"
 NUMERAL_BETWEEN = r"\b(?:[IVXLC]+|\d{1,3})\b"
 TITLE_AFTER = r"\s*(?:of|in)\s+(?:[Tt]he\s+)?[‘“\"']?([A-Z][\w’']*(?:\s+[A-Z\d][\w’']*)*)"
 LINE_LIST_SEP = r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*"
-NTH_FROM_LAST = r"(second|third) (?:to|from) (?:the )?last"
+NTH_FROM_LAST = r"(second|third|next) (?:(?:to|from) (?:the )?)?last"
 
 rx = LazyPatterns(
     KEYWORD=KEYWORD,
@@ -305,6 +324,8 @@ rx = LazyPatterns(
     ORDINAL_LINE=ORDINAL_LINE,
     COUNT_LINES=COUNT_LINES,
     PAIR_LINES=PAIR_LINES,
+    COUNT_FIRST_LINES=COUNT_FIRST_LINES,
+    STANZA_LINES=STANZA_LINES,
     PLURAL_LINES=PLURAL_LINES,
     RELATIVE_LINES=RELATIVE_LINES,
     RELATIVE_CANTO=RELATIVE_CANTO,
@@ -341,6 +362,7 @@ rx = LazyPatterns(
     OF_FOREIGN_WORK=OF_FOREIGN_WORK,
     CANTICLE_BEFORE=CANTICLE_BEFORE,
     CANTICLE_AFTER=CANTICLE_AFTER,
+    BOOK_BEFORE=BOOK_BEFORE,
     FIRST_NUMERAL=FIRST_NUMERAL,
     RANGED_ROMAN=RANGED_ROMAN,
     THROUGH_ROMAN=THROUGH_ROMAN,
@@ -409,6 +431,7 @@ def group_patterns() -> tuple[re.Pattern, re.Pattern]:
         r"(?=(?:last|final)\b))?"
         rf"(?P<ord>{ORD})(?:\s+(?P<count>{COUNT}))?"
         rf"(?:\s+(?:{adjectives}))?(?:\s+(?P<kw>[Cc]antos?)(?![A-Za-z]))?"
+        r"(?:\s+but\s+(?P<but>one|two)\b)?"  # "the last Pisan canto but one"
         rf"(?:(?:\s+(?:in|of|from|among)\s+(?:[Tt]he\s+)?(?:(?:Pound|his)['’]?s?\s+)?"
         rf"(?:{g.COUNT}\s+)?|\s+)[‘“\"']?(?:{names})"
         rf"|\s+of\s+(?P<whole>(?:Pound['’]s|his|the)\s+[Cc]antos)(?![A-Za-z]))?"

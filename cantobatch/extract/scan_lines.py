@@ -13,7 +13,7 @@ from cantobatch.extract.numerals import (
     ordinal_position,
     position_lines,
 )
-from cantobatch.extract.patterns import RELATIVE_DIRECTIONS, rx
+from cantobatch.extract.patterns import RELATIVE_DIRECTIONS, STANZA_SIZES, rx
 from cantobatch.extract.scan_state import LineMention, ScanState
 
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
@@ -62,13 +62,21 @@ class LineStages(ScanState):
                 second = position_lines(m.group("w2"), m.group("c2"))
                 if first and second:
                     self.add(LineMention(m.start(), m.end(), first + second, "first_last"))
-        for pattern in (rx.COUNT_LINES, rx.PLURAL_LINES) if has_line else (rx.COUNT_LINES,):
+        line_counts = (rx.COUNT_LINES, rx.COUNT_FIRST_LINES, rx.PLURAL_LINES)
+        for pattern in line_counts if has_line else (rx.COUNT_LINES,):
             for m in anchored(text, pattern, self.anchors):
                 if self.free(m.start(), m.end()):
                     count = m.group("count") if "count" in pattern.groupindex else None
                     lines = position_lines(m.group("which"), count or str(PLURAL_LINE_COUNT))
                     if lines:
                         self.add(LineMention(m.start(), m.end(), lines, "first_last"))
+        lower = self.lower
+        stanzas = "couplet" in lower or "tercet" in lower or "quatrain" in lower
+        for m in anchored(text, rx.STANZA_LINES, self.anchors) if stanzas else ():
+            if self.free(m.start(), m.end()):
+                size = str(STANZA_SIZES[m.group("unit")])
+                lines = position_lines(m.group("which"), size)
+                self.add(LineMention(m.start(), m.end(), lines, "first_last"))
         for m in anchored(text, rx.ORDINAL_LINE, self.anchors) if has_line else ():
             if self.free(m.start(), m.end()):
                 n = ordinal_position(m.group("ord"))

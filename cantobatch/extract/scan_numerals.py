@@ -221,6 +221,11 @@ class NumeralReading(ScanState):
             and not self._beyond_dante(start, end)
         ):
             return True
+        window = text[max(0, start - 24) : start]  # (not cut at "Bk. II")
+        if ("ook" in window or "Bk" in window or "BOOK" in window) and rx.BOOK_BEFORE.search(
+            window
+        ):
+            return True  # "Book III, canto vi": a poem in books of cantos
         after = text[end : end + 60]
         owner = rx.OF_FOREIGN_WORK.match(after) or rx.CANTICLE_AFTER.match(after)
         if owner and not (

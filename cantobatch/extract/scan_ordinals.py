@@ -43,6 +43,10 @@ class OrdinalStages(NumeralReading):
                 continue
             gi, ai = group_index(m, "g"), group_index(m, "a")
             which = rx.WORD_SEP.sub(" ", m.group("ord").lower())
+            if m.group("but"):  # "the last canto but one" counts back from the last
+                if which not in ("last", "final"):
+                    continue
+                which = "second to last" if m.group("but") == "one" else "third to last"
             count = phrase_count(m.group("count")) if m.group("count") else None
             kw = m.group("kw")
             if kw and rx.RANKING_AFTER.match(self.text, m.end()):
@@ -58,7 +62,7 @@ class OrdinalStages(NumeralReading):
                     continue  # "the first Pisan" with no noun: not enough
                 grp = groups[idx]
                 cantos = ordinal_slice(which, count, grp.first, grp.last)
-                end = m.end() if gi is not None else m.end("kw")
+                end = m.end() if gi is not None else m.end("but" if m.group("but") else "kw")
                 family = "group_ordinal"
             elif kw or m.group("whole"):
                 if count is None and kw and kw.lower() == "cantos":
