@@ -714,3 +714,40 @@ def test_a_canto_inside_a_book_is_another_poems(text):
 )
 def test_a_book_elsewhere_leaves_pounds_canto(text, expected):
     assert cantos(text) == expected
+
+
+# --- some of a group's cantos, not which: "several of the Pisan Cantos", "two Adams cantos" -----
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Several of the Pisan Cantos mention the ants.",
+        "Several Pisan cantos mention the ants.",
+        "Most of the Adams cantos paraphrase the letters.",
+        "Few of the China cantos are read aloud.",
+        "Any of the Pisan Cantos would serve as an example.",
+        "The censor cut two Pisan cantos.",
+        "Two of the China cantos draw on Mailla.",
+        "Some Hell cantos circulated in typescript.",
+    ],
+)
+def test_some_of_a_groups_cantos_is_no_reference(text):
+    assert refs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the whole group, counted or not
+        ("The two Hell cantos are scatological.", span(14, 15)),
+        ("Ten Adams cantos followed in 1940.", span(62, 71)),
+        ("the eleven Pisan Cantos", span(74, 84)),
+        ("All the Pisan Cantos were written in pencil.", span(74, 84)),
+        ("Each of the Pisan Cantos has its own weather.", span(74, 84)),
+        # digits before a group's name end a line reference, not a count
+        ("Canto XIV:1-3 Thrones appeared in 1959.", [14] + span(96, 109)),
+    ],
+)
+def test_a_whole_group_counted_or_quantified_is_expanded(text, expected):
+    assert cantos(text) == expected

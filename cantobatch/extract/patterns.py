@@ -277,7 +277,25 @@ RANKING_AFTER = (
     r"\s+to\s+(?!(?:the|a|an|this|that|these|those|his|her|its|their|our|my|your|one|which"
     r"|what|whom|it|him|them|us|me)\b)[a-z]+\b"
 )
-INDEFINITE_BEFORE = r"\b(?:[Aa]n?|[Oo]ne\s+of\s+the|[Ss]ome\s+of\s+the)\s+[‘“\"']?$"
+# Before a group's name, words that pick out some of its cantos, not which: "a Pisan canto", "one
+# of the Adams cantos", "several of the Pisan Cantos", "some Pisan cantos" (but "all the Pisan
+# Cantos", "each of the Pisan Cantos" are the whole group)
+_SOME = (
+    r"[Oo]ne|[Ss]ome|[Ss]everal|[Mm]any|[Mm]ost|(?:[Aa]\s+)?[Ff]ew|[Aa]ny|[Nn]one|[Ee]ither|"
+    r"[Nn]either|[Ww]hich"
+)
+INDEFINITE_BEFORE = (
+    rf"\b(?:[Aa]n?|(?:{_SOME})\s+of\s+(?:the|these|those)"
+    r"|(?<!\b[Tt]he\s)(?<!\b[Aa]ll\s)(?<![Tt]hese\s)(?<![Tt]hose\s)(?<!\b[Ii]ts\s)"
+    r"(?:[Ss]ome|[Ss]everal|[Mm]any|[Mm]ost|[Ff]ew|[Vv]arious|[Cc]ertain|[Oo]ther))\s+[‘“\"']?$"
+)
+# A count in words before a group's name, fewer than it has ("two Pisan cantos", "two of the
+# Pisan Cantos": which two is not said; "ten Adams cantos" are all ten; "the two Hell cantos";
+# digits there end a line reference: "XIV:1-3 Thrones")
+COUNT_BEFORE_GROUP = (
+    r"(?<!\b[Tt]he\s)(?<!\b[Aa]ll\s)(?<![Tt]hese\s)(?<![Tt]hose\s)(?<!\b[Ii]ts\s)"
+    rf"(?P<count>{g.CARDINAL_WORD})(?:\s+of\s+(?:the|these|those))?\s+[‘“\"']?$"
+)
 LOWER_WORD_BEFORE = r"([a-z]+)\s+$"
 OPEN_BEFORE = r"[(/]\s*$"
 # The word before a bare numeral, searched as NAME_BEFORE_FAST is (see there): the leftmost
@@ -388,6 +406,7 @@ rx = LazyPatterns(
     OF_AFTER=OF_AFTER,
     RANKING_AFTER=RANKING_AFTER,
     INDEFINITE_BEFORE=INDEFINITE_BEFORE,
+    COUNT_BEFORE_GROUP=COUNT_BEFORE_GROUP,
     LOWER_WORD_BEFORE=LOWER_WORD_BEFORE,
     OPEN_BEFORE=OPEN_BEFORE,
     WORD_BEFORE=WORD_BEFORE,

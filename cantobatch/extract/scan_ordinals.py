@@ -126,9 +126,12 @@ class OrdinalStages(NumeralReading):
         for _, _, i, m in sorted(found, key=lambda x: x[:2]):
             if not self.free(m.start(), m.end()):
                 continue
-            before = self.text[max(0, m.start() - 16) : m.start()]
+            before = self.text[max(0, m.start() - 24) : m.start()]
             if rx.INDEFINITE_BEFORE.search(before):
                 continue  # "a Pisan canto", "one of the Pisan Cantos": which one is not said
+            counted = rx.COUNT_BEFORE_GROUP.search(before) if before[-1:].isspace() else None
+            if counted and (g.count_value(counted.group("count")) or 0) < len(groups[i].cantos):
+                continue  # "two Pisan cantos": which two is not said
             word = rx.LOWER_WORD_BEFORE.search(before)
             if word and word.group(1) in g.ORDINAL_TOKENS and m.group().lower().endswith("canto"):
                 continue  # "the eleventh Pisan canto" that no ordinal pattern read: one canto
