@@ -751,3 +751,38 @@ def test_some_of_a_groups_cantos_is_no_reference(text):
 )
 def test_a_whole_group_counted_or_quantified_is_expanded(text, expected):
     assert cantos(text) == expected
+
+
+# --- a line reference's neighbours in more words: "line 12 and the two after it" ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the noun left out just after a line reference
+        ("Canto XLVII, line 12 and the two after it are the furrow.", [(47, [12, 13, 14])]),
+        ("Canto XLVII, line 12 and the next two are the furrow.", [(47, [12, 13, 14])]),
+        ("In Canto I, ll. 4-5 and the three following, the ship sails.", [(1, span(4, 8))]),
+        ("Canto LXXXI, l. 40, and the two preceding lines", [(81, [38, 39, 40])]),
+        # the noun, then the direction
+        ("Canto XLVII, line 12; the two lines after it answer.", [(47, [12, 13, 14])]),
+        ("Canto XLVII, line 12; the line that follows answers.", [(47, [12, 13])]),
+        ("In Canto II, line 40, and the line before it, Acoetes speaks.", [(2, [39, 40])]),
+    ],
+)
+def test_a_line_references_neighbours_in_more_words(text, expected):
+    assert refs(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # how many is not said, or no line was cited before
+        ("Canto XLVII, line 12; the lines after it answer.", [(47, [12])]),
+        ("Canto XLVII and the two after it are agrarian.", [(47, [])]),
+        ("In Canto II the line after it is missing.", [(2, [])]),
+        ("The two lines after it are lost.", []),
+    ],
+)
+def test_neighbours_need_a_count_and_a_cited_line(text, expected):
+    assert refs(text) == expected

@@ -120,6 +120,20 @@ RELATIVE_LINES = (
     rf"\b(?P<dir>{'|'.join(RELATIVE_DIRECTIONS)})\s+"
     rf"(?:(?P<count>{g.COUNT})\s+)?(?P<noun>lines?)\b"
 )
+# The direction after the noun: "the two lines after it", "the line that follows" (the determiner
+# and count before it: THE_COUNT_BEFORE)
+LINES_AFTER_IT = (
+    r"(?P<noun>lines?)\s+(?:(?P<dir>after|before|following|preceding)\s+(?:it|this|that|them|"
+    r"these|those)|(?:that|which)\s+(?P<verb>follows?|precedes?))\b"
+)
+THE_COUNT_BEFORE = rf"\b[Tt]he\s+(?:(?P<count>{g.COUNT})\s+)?$"
+# Just after a line reference, its neighbours with the noun left out: "line 12 and the two after
+# it", "ll. 4-8 and the next three", "line 12 and the two following (lines)"
+ELLIPTIC_RELATIVE = (
+    rf",?\s+and\s+(?P<the>the)\s+(?:(?P<dir>next|following|preceding|previous)\s+(?P<count>{g.COUNT})"
+    rf"|(?P<count2>{g.COUNT})\s+(?P<dir2>following|preceding|next|previous|(?:after|before)\s+"
+    r"(?:it|them|that|this)))\b(?:\s+lines\b)?"
+)
 CONTEXT = r"(?i)(?<![a-z])cantos?(?![a-z])|(?<![A-Za-z])(?:ll?\.\s*\d|lines?\b)"
 # Not after an abbreviation: "the Pisan Cantos, esp. LXXXI", "cf. XLV", "St. Elizabeths"
 SENTENCE_END = (
@@ -346,6 +360,9 @@ rx = LazyPatterns(
     STANZA_LINES=STANZA_LINES,
     PLURAL_LINES=PLURAL_LINES,
     RELATIVE_LINES=RELATIVE_LINES,
+    LINES_AFTER_IT=LINES_AFTER_IT,
+    THE_COUNT_BEFORE=THE_COUNT_BEFORE,
+    ELLIPTIC_RELATIVE=ELLIPTIC_RELATIVE,
     RELATIVE_CANTO=RELATIVE_CANTO,
     CONTEXT=CONTEXT,
     SENTENCE_END=SENTENCE_END,

@@ -20,6 +20,8 @@ _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 # Every way LINE_KW's keyword can end ("ll" and "ll." both, as "l." ends "ll.")
 _LINE_KEYWORDS = ("ll", "ll.", "l.", "line", "lines", "Line", "Lines", "LL.", "LINE", "LINES")
 _LINE_KEYWORD_ENDS = frozenset(kw[-1] for kw in _LINE_KEYWORDS)
+# Every match of LINES_AFTER_IT holds one of these
+_AFTER_IT_WORDS = (" after ", " before ", "ollow", "recede")
 
 
 def _after_non_letter(text: str, positions: list[int]) -> list[int]:
@@ -101,6 +103,8 @@ class LineStages(ScanState):
                     1 if m.group("dir") in ("following", "next", "subsequent", "succeeding") else -1
                 )
                 self.add(LineMention(m.start(), m.end(), [], "relative", relative=sign * count))
+        if has_line and any(word in text for word in _AFTER_IT_WORDS):
+            self._lines_after_it()
         line_word_at = starts(text, "ine", "Ll") if words else []
         if text.isascii():  # then LINE_KW's numbers are ASCII digits, whose runs marks() has
             line_kw_at = self._line_keyword_starts()
@@ -138,3 +142,40 @@ class LineStages(ScanState):
                 span = g.expand_range(a, b, MAX_LINE_SPAN) if a and b else None
                 if span:
                     self.add(LineMention(m.start(), m.end(), span, "lines"))
+        if " and the " in text:
+            self._elliptic_relatives()
+
+    def _lines_after_it(self) -> None:
+        """ "the two lines after it", "the line that follows": after (or before) the line last
+        cited."""
+        text = self.text
+        for m in rx.LINES_AFTER_IT.finditer(text):
+            det = rx.THE_COUNT_BEFORE.search(text, max(0, m.start() - 24), m.start())
+            if not det or not self.free(det.start(), m.end()):
+                continue
+            count = g.count_value(det.group("count")) if det.group("count") else None
+            plural = m.group("noun") == "lines"
+            if plural != (count is not None and count > 1):
+                continue  # "the lines after it": how many is not said
+            word = m.group("dir") or m.group("verb")
+            sign = 1 if word.startswith(("after", "follow")) else -1
+            self.add(
+                LineMention(det.start(), m.end(), [], "relative", relative=sign * (count or 1))
+            )
+
+    def _elliptic_relatives(self) -> None:
+        """ "line 12 and the two after it": the noun left out, just after a line reference."""
+        text = self.text
+        ends = [c.end for c in self.cantos if c.lines] + [
+            x.end for x in self.lines if x.lines and not x.relative
+        ]
+        for end in sorted(ends):
+            m = rx.ELLIPTIC_RELATIVE.match(text, end)
+            if not m or not self.free(m.start(), m.end()):
+                continue
+            count = g.count_value(m.group("count") or m.group("count2"))
+            word = m.group("dir") or m.group("dir2")
+            if not count or count > MAX_LINE_SPAN:
+                continue
+            sign = 1 if word.startswith(("next", "follow", "after")) else -1
+            self.add(LineMention(m.start("the"), m.end(), [], "relative", relative=sign * count))
