@@ -786,3 +786,25 @@ def test_a_line_references_neighbours_in_more_words(text, expected):
 )
 def test_neighbours_need_a_count_and_a_cited_line(text, expected):
     assert refs(text) == expected
+
+
+# --- book.canto.stanza of another poem: "II.vii.3-5" (The Faerie Queene) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Canto XLV descends from Mammon's cave (II.vii.3-5).", [45]),
+        ("Canto XLV recalls the Garden of Adonis, III.vi.42.", [45]),
+        ("In Canto XLV, as at II.x.71, history is a chronicle.", [45]),
+        ("Canto LI and the cave of Mammon, II.vii, share a curse.", [51]),
+    ],
+)
+def test_a_book_and_lower_case_canto_is_another_poems(text, expected):
+    assert cantos(text) == expected
+
+
+def test_a_numeral_with_a_dot_and_digits_is_still_a_canto():
+    # an upper-case numeral with lines, or ending a sentence, is read as before
+    assert refs("Canto XLV opens as II.12 closes.") == [(2, [12]), (45, [])]
+    assert cantos("Canto XLV echoes II. It is the same sea.") == [2, 45]

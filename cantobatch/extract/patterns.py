@@ -230,6 +230,11 @@ CANTICLE_BEFORE = (
 BOOK_BEFORE = (
     rf"\b(?:[Bb]ook|BOOK|[Bb]k\.)\s*(?:{g.ROMAN_ANY}|\d{{1,2}})\s*[,:]?\s*(?:[Cc]anto\s+)?$"
 )
+# Book and canto of another poem, the canto in lower case: "II.vii.3-5", "III.vi.42" (Spenser's
+# Faerie Queene); a canto of Pound's is never written after a book
+BOOK_DOT_CANTO_AFTER = (
+    r"\.(?=[ivxlc])(?:" + g.ROMAN_LOW + r")(?![A-Za-z0-9])(?:\.\d{1,3}(?:[-–]\d{1,3})?)?"
+)
 CANTICLE_AFTER = (
     r"\s*,?\s*of\s+(?:Dante['’]s\s+|[Tt]he\s+)?(?:Hell|Purgatory|Paradise)(?![\w-])"
     r"(?!\s+[Cc]antos?\b)"
@@ -398,6 +403,7 @@ rx = LazyPatterns(
     CANTICLE_BEFORE=CANTICLE_BEFORE,
     CANTICLE_AFTER=CANTICLE_AFTER,
     BOOK_BEFORE=BOOK_BEFORE,
+    BOOK_DOT_CANTO_AFTER=BOOK_DOT_CANTO_AFTER,
     FIRST_NUMERAL=FIRST_NUMERAL,
     RANGED_ROMAN=RANGED_ROMAN,
     THROUGH_ROMAN=THROUGH_ROMAN,

@@ -151,6 +151,11 @@ class NumeralReading(ScanState):
 
     def _blocked_bare(self, start: int, end: int) -> bool:
         text = self.text
+        if text.startswith(".", end):
+            book = rx.BOOK_DOT_CANTO_AFTER.match(text, end)
+            if book:  # "II.vii.3-5": a book and its canto, another poem's; no stage reads it
+                self._take(start, book.end())
+                return True
         before = text[max(0, start - 40) : start]
         # LABEL_NOUN's match lies in the last two words ("the Dial"): search from there
         words = before.rsplit(None, 2)
