@@ -808,3 +808,44 @@ def test_a_numeral_with_a_dot_and_digits_is_still_a_canto():
     # an upper-case numeral with lines, or ending a sentence, is read as before
     assert refs("Canto XLV opens as II.12 closes.") == [(2, [12]), (45, [])]
     assert cantos("Canto XLV echoes II. It is the same sea.") == [2, 45]
+
+
+# --- another poem's cantos named with the keyword stay its own, numerals and all ---------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cantos III-V of Don Juan appeared in 1821.",
+        "Cantos XVI and XVII of Don Juan are Aurora Raby's.",
+        "Cantos IX and X of the Lusiads hold the Isle of Love.",
+    ],
+)
+def test_another_poems_cantos_numerals_are_not_read_again(text):
+    assert refs(text) == []
+
+
+# --- another poem named in the sentence before does not own the canto that opens the next -------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Astolfo reaches the moon in Orlando Furioso. Cantos I\u2013XVI came later.",
+            [(n, []) for n in span(1, 16)],
+        ),
+        ("Farinata rises in the tenth canto of the Inferno. Canto 22 is Gibraltar.", [(22, [])]),
+        (
+            "Belinda dresses in Canto I of The Rape of the Lock. Canto 2, ll. 4-6, is Acoetes.",
+            [(2, [4, 5, 6])],
+        ),
+    ],
+)
+def test_a_poem_named_in_the_sentence_before_does_not_own_the_canto(text, expected):
+    assert refs(text) == expected
+
+
+def test_the_canto_after_another_poems_sentence_keeps_its_keyword_in_evidence():
+    text = "Astolfo reaches the moon in Orlando Furioso. Canto XII is the Baldy Bacon canto."
+    assert [(r.canto, r.evidence) for r in extract_references(text)] == [(12, "Canto XII")]

@@ -86,6 +86,8 @@ class CantoStages(NumeralReading):
             ):
                 items = []  # "the cantos I have read"
             if items and self._foreign(m.start(), items[-1].end):
+                # the other poem's numerals: no later stage reads them ("Cantos III-V of Don Juan")
+                self._take(m.start(), items[-1].end)
                 continue
             if items:
                 for item in items:

@@ -208,7 +208,10 @@ class NumeralReading(ScanState):
         if _has_stop(before):
             # the last sentence end: SENTENCE_END opens on one of these
             stops = starts(before, ".") + starts(before, "!") + starts(before, "?")
-            cut = [m.end() for m in matches_at(rx.SENTENCE_END, before, stops)]
+            # (with the mention's first character, which SENTENCE_END looks ahead to: "Orlando
+            # Furioso. Cantos I–XVI" ends a sentence just before the mention)
+            ahead = text[max(0, start - 40) : start + 1]
+            cut = [m.end() for m in matches_at(rx.SENTENCE_END, ahead, stops)]
             if cut:
                 before = before[cut[-1] :]
         # the last other work named (each name opens with a capital; most windows name none)
