@@ -849,3 +849,30 @@ def test_a_poem_named_in_the_sentence_before_does_not_own_the_canto(text, expect
 def test_the_canto_after_another_poems_sentence_keeps_its_keyword_in_evidence():
     text = "Astolfo reaches the moon in Orlando Furioso. Canto XII is the Baldy Bacon canto."
     assert [(r.canto, r.evidence) for r in extract_references(text)] == [(12, "Canto XII")]
+
+
+# --- a poet's possessive before a quoted canto title: "Neruda's “Canto XII”" --------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Neruda\'s "Canto XII" climbs to Macchu Picchu.',
+        "Byron\u2019s \u201cCanto XI\u201d mocks Keats.",
+        "Tasso's 'Canto XVI' has Armida's garden.",
+    ],
+)
+def test_a_poets_possessive_before_a_quoted_canto_owns_it(text):
+    assert refs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the poet alone, or Pound's own possessive, leaves the canto Pound's
+        ('Dante presides over "Canto XXXVI".', [36]),
+        ('Pound\'s "Canto XLV" is a litany.', [45]),
+    ],
+)
+def test_a_quoted_canto_without_another_poets_possessive_stays_pounds(text, expected):
+    assert cantos(text) == expected

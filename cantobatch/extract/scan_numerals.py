@@ -181,7 +181,9 @@ class NumeralReading(ScanState):
         """Whether the other work named just before (``hit``, then ``between``) owns the canto."""
         text = self.text
         # A bare "Dante" near "Canto XXXVI" is Pound writing about Dante; "Dante's canto" is not.
-        if text.startswith(("Canto", "CANTO"), start) and between not in ("'s ", "’s "):
+        # (a quotation mark may open the title after the possessive: "Neruda's “Canto XII”")
+        possessive = between.rstrip(" \"“‘'") in ("'s", "’s")
+        if text.startswith(("Canto", "CANTO"), start) and not possessive:
             if hit.group() in g.FOREIGN_POETS:
                 return False
             # "Paradiso XXX in Canto LXXIV": the other poem already has its own numeral
