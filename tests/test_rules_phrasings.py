@@ -876,3 +876,39 @@ def test_a_poets_possessive_before_a_quoted_canto_owns_it(text):
 )
 def test_a_quoted_canto_without_another_poets_possessive_stays_pounds(text, expected):
     assert cantos(text) == expected
+
+
+# --- lines from the start or the end in more words: "concluding", "initial", "from the end" ----
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The concluding line of Canto CXVI asks for pardon.", [(116, [-1])]),
+        ("the concluding two lines of Canto CXVI", [(116, [-2, -1])]),
+        ("The initial line of Canto I begins with 'And'.", [(1, [1])]),
+        ("the concluding Pisan canto", [(84, [])]),
+        # a line number counted from the end, after the canto or before it
+        ("Canto I, line 3 from the end, names Andreas Divus.", [(1, [-3])]),
+        ("Line 3 from the end of Canto I names Andreas Divus.", [(1, [-3])]),
+        ("The fifth line from the top of Canto I is the sheep.", [(1, [5])]),
+    ],
+)
+def test_lines_from_the_start_or_end_in_more_words(text, expected):
+    assert refs(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # vague: which lines is not said
+        ("The concluding cantos of Thrones are legal.", []),
+        ("The last cantos of Thrones are legal.", []),
+        ("the first Pisan cantos", []),
+        # with a count they are said
+        ("The last two cantos of Thrones are legal.", [(108, []), (109, [])]),
+        ("In Canto I, line 3 from Divus is quoted.", [(1, [3])]),
+    ],
+)
+def test_lines_from_the_start_or_end_keep_their_refusals(text, expected):
+    assert refs(text) == expected

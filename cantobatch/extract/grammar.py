@@ -115,9 +115,11 @@ _ORD_SINGLE = set(_ORD_UNITS + _ORD_TEENS + _ORD_TENS + ["hundredth"]) - {""}
 ORDINAL_TOKENS = frozenset(
     {w for phrase in ORDINAL_WORDS for w in re.split(r"[-\s]+", phrase) if w in _ORD_SINGLE}
     | {"last", "final", "penultimate", "antepenultimate", "opening", "closing"}
+    | {"initial", "concluding"}
 )
 # Every ordinal token either holds one of these or ends in "th" (found by one scan instead).
-ORDINAL_NEEDLES = ("first", "second", "third", "last", "final", "opening", "closing", "penultimate")
+ORDINAL_NEEDLES = ("first", "second", "third", "last", "final", "opening", "closing", "penultimate",
+                   "initial", "concluding")  # fmt: skip
 assert all(t.endswith("th") or any(n in t for n in ORDINAL_NEEDLES) for t in ORDINAL_TOKENS)
 COUNT = rf"(?:\d{{1,3}}|{CARDINAL_WORD})"
 

@@ -68,8 +68,8 @@ def line_list(s: str) -> list[int]:
 def ordinal_position(word: str) -> int | None:
     """1-based position from the start, or negative from the end: "penultimate" → -2."""
     w = rx.WORD_SEP.sub(" ", word.lower())
-    fixed = {"last": -1, "final": -1, "closing": -1, "opening": 1, "penultimate": -2,
-             "antepenultimate": -3, "last but one": -2}  # fmt: skip
+    fixed = {"last": -1, "final": -1, "closing": -1, "concluding": -1, "opening": 1, "initial": 1,
+             "penultimate": -2, "antepenultimate": -3, "last but one": -2}  # fmt: skip
     if w in fixed:
         return fixed[w]
     m = rx.NTH_FROM_LAST.fullmatch(w)
@@ -82,7 +82,7 @@ def position_lines(which: str, count: str | None) -> list[int]:
     n = phrase_count(count) if count else 1
     if not n or n > MAX_LINE_SPAN:
         return []
-    if which.lower() in ("first", "opening"):
+    if which.lower() in ("first", "opening", "initial"):
         return list(range(1, n + 1))
     return list(range(-n, 0))
 

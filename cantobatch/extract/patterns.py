@@ -80,7 +80,7 @@ GREEK_EQ = rf"=\s*(?P<lines>{LINE_NUM}(?:\s*(?:[-–]|\.\.)\s*{LINE_NUM}))"
 ORD_SPECIAL = (  # (also "second last", "next-to-last": NTH_FROM_LAST)
     r"(?:second|third)[-\s]+(?:(?:to|from)[-\s]+(?:the[-\s]+)?)?last|last[-\s]+but[-\s]+one|"
     r"next[-\s]+to[-\s]+(?:the[-\s]+)?last|"
-    r"penultimate|antepenultimate|last|final|opening|closing"
+    r"penultimate|antepenultimate|last|final|opening|closing|initial|concluding"
 )
 ORD = rf"(?:{ORD_SPECIAL}|{g.ORDINAL_WORD}|{g.ORDINAL_NUM})"
 # One optional lowercase word between the determiner and the ordinal: "the very last line".
@@ -91,28 +91,30 @@ DETERMINER = (
 LINE_DET = r"(?:\b(?:[Tt]he|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)|(?<=['’]s))"
 ORDINAL_LINE = (
     rf"{LINE_DET}\s+{ADJ}(?P<ord>{ORD})\s+line\b(?!s)"
-    r"(?:\s+from\s+the\s+(?P<end>end|bottom)|\s+but\s+(?P<but>one|two))?"
+    r"(?:\s+from\s+the\s+(?:(?P<end>end|bottom)|top|beginning|start)|\s+but\s+(?P<but>one|two))?"
 )
+# After a line number, counting from the end: "line 3 from the end" (-3)
+FROM_THE_END = r"\s+from\s+the\s+(?:end|bottom)\b"
 COUNT = rf"(?:{g.COUNT}|couple\s+of|pair\s+of|(?:half[-\s]+(?:a[-\s]+)?)?dozen)"
+# The words that pick lines from the start or the end: "the first three", "the concluding lines"
+WHICH = r"(?:first|last|opening|closing|final|initial|concluding)"
 COUNT_LINES = (
-    rf"{LINE_DET}\s+{ADJ}(?P<which>first|last|opening|closing|final)\s+(?P<count>{COUNT})"
+    rf"{LINE_DET}\s+{ADJ}(?P<which>{WHICH})\s+(?P<count>{COUNT})"
     r"(?:\s+lines?\b|(?=\s+(?:of|in)\b))"
 )
 # The count before the word: "the two last lines", "the three first lines" (British usage)
-COUNT_FIRST_LINES = (
-    rf"{LINE_DET}\s+(?P<count>{COUNT})\s+(?P<which>first|last|opening|closing|final)\s+lines\b"
-)
+COUNT_FIRST_LINES = rf"{LINE_DET}\s+(?P<count>{COUNT})\s+(?P<which>{WHICH})\s+lines\b"
 # A stanza's lines by its name: "the closing couplet" (-2, -1), "the first quatrain" (1-4)
 STANZA_LINES = (
-    rf"{LINE_DET}\s+{ADJ}(?P<which>first|last|opening|closing|final)\s+"
+    rf"{LINE_DET}\s+{ADJ}(?P<which>{WHICH})\s+"
     r"(?P<unit>couplet|tercet|quatrain)\b(?!s)"
 )
 STANZA_SIZES = {"couplet": 2, "tercet": 3, "quatrain": 4}
 PAIR_LINES = (
-    rf"{LINE_DET}\s+(?P<w1>first|last|opening|closing|final)(?:\s+(?P<c1>{COUNT}))?\s+and\s+"
-    rf"(?:the\s+)?(?P<w2>first|last|closing|final)(?:\s+(?P<c2>{COUNT}))?\s+lines?\b"
+    rf"{LINE_DET}\s+(?P<w1>{WHICH})(?:\s+(?P<c1>{COUNT}))?\s+and\s+"
+    rf"(?:the\s+)?(?P<w2>first|last|closing|final|concluding)(?:\s+(?P<c2>{COUNT}))?\s+lines?\b"
 )
-PLURAL_LINES = rf"{LINE_DET}\s+{ADJ}(?P<which>first|last|opening|closing|final)\s+lines\b"
+PLURAL_LINES = rf"{LINE_DET}\s+{ADJ}(?P<which>{WHICH})\s+lines\b"
 RELATIVE_DIRECTIONS = ("following", "next", "subsequent", "succeeding", "preceding", "previous")
 # "Canto LXXXI … In the next canto": the canto after (or before) the one last cited
 RELATIVE_CANTO = r"\b(?P<dir>next|following|succeeding|preceding|previous)\s+[Cc]anto(?![A-Za-z])"
@@ -359,6 +361,7 @@ rx = LazyPatterns(
     LINE_WORDS=LINE_WORDS,
     GREEK_EQ=GREEK_EQ,
     ORDINAL_LINE=ORDINAL_LINE,
+    FROM_THE_END=FROM_THE_END,
     COUNT_LINES=COUNT_LINES,
     PAIR_LINES=PAIR_LINES,
     COUNT_FIRST_LINES=COUNT_FIRST_LINES,

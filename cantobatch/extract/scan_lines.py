@@ -132,9 +132,12 @@ class LineStages(ScanState):
             )
             for m in found:
                 if self.free(m.start(), m.end()):
-                    lines = line_list(m.group("lines"))
+                    lines, end = line_list(m.group("lines")), m.end()
+                    from_end = rx.FROM_THE_END.match(text, end) if len(lines) == 1 else None
+                    if from_end:  # "line 3 from the end"
+                        lines, end = [-lines[0]], from_end.end()
                     if lines:
-                        self.add(LineMention(m.start(), m.end(), lines, "lines"))
+                        self.add(LineMention(m.start(), end, lines, "lines"))
         for m in matches_at(rx.LINE_WORDS, text, line_word_at) if words else ():
             if self.free(m.start(), m.end()):
                 a = g.count_value(m.group("a"))

@@ -94,6 +94,9 @@ class NumeralReading(ScanState):
                 lines = line_list(s.group("lines"))
                 if lines:
                     end, family = s.end(), "lines"
+                    from_end = rx.FROM_THE_END.match(text, end) if len(lines) == 1 else None
+                    if from_end:  # "Canto I, line 3 from the end"
+                        lines, end = [-lines[0]], from_end.end()
             if not lines:
                 p = rx.SUFFIX_PAGE.match(text, end)
                 if p and len(cantos) == 1:

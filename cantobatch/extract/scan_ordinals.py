@@ -60,6 +60,11 @@ class OrdinalStages(NumeralReading):
             if idx is not None:
                 if ai is not None and gi is None and not kw:
                     continue  # "the first Pisan" with no noun: not enough
+                if count is None and kw and kw.lower() == "cantos":
+                    # "the last cantos of Thrones": how many is not said, and the group only
+                    # says where they sit
+                    self._take(m.start(), m.end())
+                    continue
                 grp = groups[idx]
                 cantos = ordinal_slice(which, count, grp.first, grp.last)
                 end = m.end() if gi is not None else m.end("but" if m.group("but") else "kw")
