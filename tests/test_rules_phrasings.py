@@ -912,3 +912,39 @@ def test_lines_from_the_start_or_end_in_more_words(text, expected):
 )
 def test_lines_from_the_start_or_end_keep_their_refusals(text, expected):
     assert refs(text) == expected
+
+
+# --- one canto of a group, not said which: "this Pisan canto", "a canto of Thrones" ------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Another Pisan canto mentions the ants.",
+        "This Adams canto is drier than the last.",
+        "The Pisan canto with the ants is the most quoted.",
+        "Which China canto tells of the Tang?",
+        "A late Pisan canto returns to Taishan.",
+        "No Pisan canto mentions the Bank.",
+        "A canto of Thrones is given to the Sacred Edict.",
+        "One canto in Rock-Drill is all Chinese.",
+    ],
+)
+def test_one_canto_of_a_group_not_said_which_is_no_reference(text):
+    assert refs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # each and every canto of the group, or a group of one canto, or the group's cantos
+        ("Every Pisan canto has its weather.", span(74, 84)),
+        ("Each Adams canto paraphrases a letter.", span(62, 71)),
+        ("The Usura canto is a litany.", [45]),
+        ("The cantos of Thrones are legal.", span(96, 109)),
+        ("The first Pisan canto opens on the hanged Mussolini.", [74]),
+        ("Canto LXXX, the longest Pisan canto, is elegiac.", [80]),
+    ],
+)
+def test_every_canto_of_a_group_or_a_group_of_one_is_cited(text, expected):
+    assert cantos(text) == expected

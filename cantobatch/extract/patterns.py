@@ -310,6 +310,13 @@ INDEFINITE_BEFORE = (
     r"|(?<!\b[Tt]he\s)(?<!\b[Aa]ll\s)(?<![Tt]hese\s)(?<![Tt]hose\s)(?<!\b[Ii]ts\s)"
     r"(?:[Ss]ome|[Ss]everal|[Mm]any|[Mm]ost|[Ff]ew|[Vv]arious|[Cc]ertain|[Oo]ther))\s+[‘“\"']?$"
 )
+# "each Pisan canto", "every Adams canto": one canto at a time, but all of them
+EVERY_BEFORE = r"\b(?:[Ee]ach|[Ee]very)\s+[‘“\"']?$"
+# Before a group's name, a canto not said which: "a canto of Thrones", "one late canto in Rock-Drill"
+VAGUE_CANTO_OF_BEFORE = (
+    r"\b(?:[Aa]n?|[Oo]ne|[Aa]nother|[Ss]ome|[Aa]ny|[Tt]his|[Tt]hat)\s+(?:[a-z]+\s+)?[Cc]anto\s+"
+    r"(?:of|in|from)\s+(?:the\s+)?[‘“\"']?$"
+)
 # A count in words before a group's name, fewer than it has ("two Pisan cantos", "two of the
 # Pisan Cantos": which two is not said; "ten Adams cantos" are all ten; "the two Hell cantos";
 # digits there end a line reference: "XIV:1-3 Thrones")
@@ -433,6 +440,8 @@ rx = LazyPatterns(
     RANKING_AFTER=RANKING_AFTER,
     INDEFINITE_BEFORE=INDEFINITE_BEFORE,
     COUNT_BEFORE_GROUP=COUNT_BEFORE_GROUP,
+    EVERY_BEFORE=EVERY_BEFORE,
+    VAGUE_CANTO_OF_BEFORE=VAGUE_CANTO_OF_BEFORE,
     LOWER_WORD_BEFORE=LOWER_WORD_BEFORE,
     OPEN_BEFORE=OPEN_BEFORE,
     WORD_BEFORE=WORD_BEFORE,

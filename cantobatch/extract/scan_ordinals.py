@@ -137,10 +137,17 @@ class OrdinalStages(NumeralReading):
             counted = rx.COUNT_BEFORE_GROUP.search(before) if before[-1:].isspace() else None
             if counted and (g.count_value(counted.group("count")) or 0) < len(groups[i].cantos):
                 continue  # "two Pisan cantos": which two is not said
-            word = rx.LOWER_WORD_BEFORE.search(before)
-            if word and word.group(1) in g.ORDINAL_TOKENS and m.group().lower().endswith("canto"):
-                continue  # "the eleventh Pisan canto" that no ordinal pattern read: one canto
             grp = groups[i]
+            if (
+                len(grp.cantos) > 1
+                and m.group().lower().endswith("canto")
+                and not rx.EVERY_BEFORE.search(before)
+            ):
+                # "the Pisan canto with the ants", "this Adams canto", "the eleventh Pisan canto"
+                # that no ordinal pattern read: one canto of the group, which is not said
+                continue
+            if rx.VAGUE_CANTO_OF_BEFORE.search(before):
+                continue  # "a canto of Thrones": the group only says where one canto sits
             if self.parenthesised(m.end()):
                 continue
             self.add(CantoMention(m.start(), m.end(), grp.cantos, "group", explicit=False))
