@@ -948,3 +948,18 @@ def test_one_canto_of_a_group_not_said_which_is_no_reference(text):
 )
 def test_every_canto_of_a_group_or_a_group_of_one_is_cited(text, expected):
     assert cantos(text) == expected
+
+
+# --- the early "Three Cantos" with their numerals after a closing quotation mark ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"Three Cantos" I-III appeared in Poetry in 1917.', []),
+        ("\u201cThree Cantos\u201d II and Canto II differ.", [2]),
+        ('The "Ur-Cantos" I and II were cut.', []),
+    ],
+)
+def test_three_cantos_numerals_after_a_closing_quote_are_not_pounds_cantos(text, expected):
+    assert cantos(text) == expected

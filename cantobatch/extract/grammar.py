@@ -252,12 +252,14 @@ OTHER_WORK = (  # capitals only, as FOREIGN_WORK
     r"\b(?=[A-Z])(?:Mauberley|Personae|Cathay|Lustra|Propertius|Ripostes|Canzoni|Exultations|Odyssey|"
     r"Iliad|Aeneid|Metamorphoses|Odes?|Analects|Confucius|Ta\s+Hio|Bible|Genesis|Exodus|Psalms?)\b"
 )
-# Spans that look like canto citations and are not: music, Neruda, the early "Three Cantos".
+# Spans that look like canto citations and are not: music, Neruda, the early "Three Cantos" (their
+# numerals too, after a closing quotation mark: '"Three Cantos" I-III').
 BLOCKED = (
     r"(?i:\bbel\s+canto\b|\bcanto\s+f[ie]rmo\b|\bcantus\s+firmus\b|\bcanto\s+general\b|"
     r"\bcanto\s+jondo\b|\bcanto\s+hondo\b|\bgregorian\s+canto\b)|"
-    r"\bThree\s+Cantos\b(?:\s*(?:I{1,3}|[123])\b(?:\s*(?:[-–,]|and)\s*(?:I{1,3}|[123])\b)*)?|"
-    r"(?i:\bUr[-‐\s]?Cantos?\b)(?:\s*(?:I{1,3}|[123])\b(?:\s*(?:[-–,]|and)\s*(?:I{1,3}|[123])\b)*)?"
+    r"\bThree\s+Cantos\b(?:[”\"’']?\s*(?:I{1,3}|[123])\b(?:\s*(?:[-–,]|and)\s*(?:I{1,3}|[123])\b)*)?|"
+    r"(?i:\bUr[-‐\s]?Cantos?\b)"
+    r"(?:[”\"’']?\s*(?:I{1,3}|[123])\b(?:\s*(?:[-–,]|and)\s*(?:I{1,3}|[123])\b)*)?"
 )
 # Nouns that number something other than a canto: "Chapter IV", "Vol. II", "World War II".
 # A final "?" marks an optional last letter; as a trie, the 126 words cost little to try.
