@@ -620,6 +620,8 @@ def test_et_seq_with_no_canto_after_gives_nothing():
         ("the next to last line of Canto I", [(1, [-2])]),
         ("The second last line of Canto LXXXI names the hall.", [(81, [-2])]),
         ("the third last line of Canto XLVII", [(47, [-3])]),
+        ("what is the 2nd-to-last line of canto 4", [(4, [-2])]),
+        ("the 3rd from last line of Canto IV", [(4, [-3])]),
         # group ordinals read the same words
         ("The next-to-last Pisan canto returns to Mount Taishan.", [(83, [])]),
         ("the second last canto of Thrones", [(108, [])]),

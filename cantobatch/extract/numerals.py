@@ -74,7 +74,7 @@ def ordinal_position(word: str) -> int | None:
         return fixed[w]
     m = rx.NTH_FROM_LAST.fullmatch(w)
     if m and (m.group(1) != "next" or " to " in w):  # "next to last", not "next last"
-        return -(3 if m.group(1) == "third" else 2)
+        return -(3 if m.group(1) in ("third", "3rd") else 2)
     return g.ordinal_value(w)
 
 

@@ -78,7 +78,7 @@ LINE_WORDS = (
 GREEK_EQ = rf"=\s*(?P<lines>{LINE_NUM}(?:\s*(?:[-–]|\.\.)\s*{LINE_NUM}))"
 
 ORD_SPECIAL = (  # (also "second last", "next-to-last": NTH_FROM_LAST)
-    r"(?:second|third)[-\s]+(?:(?:to|from)[-\s]+(?:the[-\s]+)?)?last|last[-\s]+but[-\s]+one|"
+    r"(?:second|third|2nd|3rd)[-\s]+(?:(?:to|from)[-\s]+(?:the[-\s]+)?)?last|last[-\s]+but[-\s]+one|"
     r"next[-\s]+to[-\s]+(?:the[-\s]+)?last|"
     r"penultimate|antepenultimate|last|final|opening|closing|initial|concluding"
 )
@@ -345,7 +345,7 @@ NAME_BEFORE_FAST = r"(?<![A-Za-z])([A-Za-z][\w.’']*+)[ \t\u00a0]+$"
 NUMERAL_BETWEEN = r"\b(?:[IVXLC]+|\d{1,3})\b"
 TITLE_AFTER = r"\s*(?:of|in)\s+(?:[Tt]he\s+)?[‘“\"']?([A-Z][\w’']*(?:\s+[A-Z\d][\w’']*)*)"
 LINE_LIST_SEP = r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*"
-NTH_FROM_LAST = r"(second|third|next) (?:(?:to|from) (?:the )?)?last"
+NTH_FROM_LAST = r"(second|third|next|2nd|3rd) (?:(?:to|from) (?:the )?)?last"
 
 rx = LazyPatterns(
     KEYWORD=KEYWORD,
