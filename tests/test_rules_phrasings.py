@@ -965,3 +965,19 @@ def test_every_canto_of_a_group_or_a_group_of_one_is_cited(text, expected):
 )
 def test_three_cantos_numerals_after_a_closing_quote_are_not_pounds_cantos(text, expected):
     assert cantos(text) == expected
+
+
+# --- a group name that is also an ordinary word needs a passage about Pound: "the Pisans" -------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Pisans fought Genoa at Meloria in 1284.", []),
+        ("The Pisans and the Florentines were old rivals.", []),
+        ("In the Pisans Pound remembers London.", span(74, 84)),
+        ("The Pisans are the most quoted of the cantos.", span(74, 84)),
+    ],
+)
+def test_the_pisans_are_the_cantos_only_in_a_passage_about_pound(text, expected):
+    assert cantos(text) == expected

@@ -185,6 +185,9 @@ class Group:
     adjective: tuple[str, ...]
     triggers: tuple[str, ...] = ()  # substrings every name contains: skip the regex without one
     lower: tuple[str, ...] = ()  # lower-case names, tried only where "cant" occurs
+    # names that are also ordinary words ("the Pisans", the people of Pisa): cited only in a
+    # passage that speaks of cantos or of Pound
+    context_only: frozenset[str] = frozenset()
 
     @property
     def cantos(self) -> list[int]:
@@ -209,6 +212,7 @@ def load_groups(path: Path = GROUPS_PATH) -> tuple[Group, ...]:
             adjective=tuple(item.get("adjective", ())),
             triggers=tuple(item.get("triggers", ())),
             lower=tuple(item.get("lower", ())),
+            context_only=frozenset(item.get("context_only", ())),
         )
         if not (valid_canto(group.first) and valid_canto(group.last) and group.first <= group.last):
             raise ConfigError(f"{path}: group {group.name!r} has an invalid canto range")

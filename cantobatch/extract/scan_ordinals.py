@@ -138,6 +138,8 @@ class OrdinalStages(NumeralReading):
             if counted and (g.count_value(counted.group("count")) or 0) < len(groups[i].cantos):
                 continue  # "two Pisan cantos": which two is not said
             grp = groups[i]
+            if m.group() in grp.context_only and not (self.has_keyword or "Pound" in self.text):
+                continue  # "The Pisans fought Genoa": the people, in a passage not about Pound
             if (
                 len(grp.cantos) > 1
                 and m.group().lower().endswith("canto")
