@@ -981,3 +981,23 @@ def test_three_cantos_numerals_after_a_closing_quote_are_not_pounds_cantos(text,
 )
 def test_the_pisans_are_the_cantos_only_in_a_passage_about_pound(text, expected):
     assert cantos(text) == expected
+
+
+# --- another poet's cantos named like a group of Pound's: "Dante's hell cantos" ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dante's hell cantos are crowded with Florentines.", []),
+        ("Byron's Italian cantos were written in Ravenna.", []),
+        ("The Italian cantos of Childe Harold end at Rome.", []),
+        ("The Hell cantos of the Inferno descend by circles.", []),
+        # Pound's, whatever poet is named near them
+        ("The Hell Cantos, in Dante's manner, are scatological.", span(14, 15)),
+        ("Like Dante, the Hell cantos punish the usurers.", span(14, 15)),
+        ("Pound's Italian cantos were written in 1944.", span(72, 73)),
+    ],
+)
+def test_another_poets_cantos_named_like_a_pound_group(text, expected):
+    assert cantos(text) == expected

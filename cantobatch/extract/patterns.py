@@ -310,6 +310,10 @@ INDEFINITE_BEFORE = (
     r"|(?<!\b[Tt]he\s)(?<!\b[Aa]ll\s)(?<![Tt]hese\s)(?<![Tt]hose\s)(?<!\b[Ii]ts\s)"
     r"(?:[Ss]ome|[Ss]everal|[Mm]any|[Mm]ost|[Ff]ew|[Vv]arious|[Cc]ertain|[Oo]ther))\s+[‘“\"']?$"
 )
+# Another poet's cantos named like a group of Pound's: "Dante's hell cantos", "Byron's Italian
+# cantos", "the Hell Cantos of the Inferno" ("… of Dante's kind" is not the owner)
+POET_OWNS_BEFORE = rf"\b(?:{'|'.join(sorted(g.FOREIGN_POETS))})['’]s\s+$"
+FOREIGN_OWNS_AFTER = rf"\s+(?:of|in|from)\s+(?:[Tt]he\s+)?(?:{g.FOREIGN_WORK})(?!['’]s)"
 # "each Pisan canto", "every Adams canto": one canto at a time, but all of them
 EVERY_BEFORE = r"\b(?:[Ee]ach|[Ee]very)\s+[‘“\"']?$"
 # Before a group's name, a canto not said which: "a canto of Thrones", "one late canto in Rock-Drill"
@@ -441,6 +445,8 @@ rx = LazyPatterns(
     INDEFINITE_BEFORE=INDEFINITE_BEFORE,
     COUNT_BEFORE_GROUP=COUNT_BEFORE_GROUP,
     EVERY_BEFORE=EVERY_BEFORE,
+    POET_OWNS_BEFORE=POET_OWNS_BEFORE,
+    FOREIGN_OWNS_AFTER=FOREIGN_OWNS_AFTER,
     VAGUE_CANTO_OF_BEFORE=VAGUE_CANTO_OF_BEFORE,
     LOWER_WORD_BEFORE=LOWER_WORD_BEFORE,
     OPEN_BEFORE=OPEN_BEFORE,

@@ -150,6 +150,10 @@ class OrdinalStages(NumeralReading):
                 continue
             if rx.VAGUE_CANTO_OF_BEFORE.search(before):
                 continue  # "a canto of Thrones": the group only says where one canto sits
+            if ("'s" in before or "’s" in before) and rx.POET_OWNS_BEFORE.search(before):
+                continue  # "Dante's hell cantos": another poet's
+            if rx.FOREIGN_OWNS_AFTER.match(self.text, m.end(), m.end() + 48):
+                continue  # "the Hell Cantos of the Inferno"
             if self.parenthesised(m.end()):
                 continue
             self.add(CantoMention(m.start(), m.end(), grp.cantos, "group", explicit=False))
