@@ -1001,3 +1001,20 @@ def test_the_pisans_are_the_cantos_only_in_a_passage_about_pound(text, expected)
 )
 def test_another_poets_cantos_named_like_a_pound_group(text, expected):
     assert cantos(text) == expected
+
+
+# --- line numbers in words, listed: "lines one and two" ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Lines one and two of Canto I set the ship on the sea.", [(1, [1, 2])]),
+        ("In Canto I, lines one, two and five carry the spondees.", [(1, [1, 2, 5])]),
+        ("lines two to four of Canto I", [(1, [2, 3, 4])]),
+        # "line" in the singular takes one number
+        ("Canto I, line one and two others", [(1, [1])]),
+    ],
+)
+def test_line_numbers_in_words_listed(text, expected):
+    assert refs(text) == expected

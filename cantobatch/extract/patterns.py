@@ -72,8 +72,9 @@ LINE_FROM_TO = (  # "from line 40 to line 52" (found at the first keyword)
     rf"(?:ll?\.|lines?)\s*(?P<b>{LINE_NUM})"
 )
 LINE_KEYWORD_INSIDE = r"(?<![A-Za-z])(?:ll?\.|[Ll]ines?)\s*"  # "l." in "4 – l. 9"
-LINE_WORDS = (
-    rf"(?<![A-Za-z])[Ll]ines?\s+(?P<a>{g.CARDINAL_WORD})(?:{g.DASH}(?P<b>{g.CARDINAL_WORD}))?"
+LINE_WORDS = (  # "line twelve", "lines two to four", "lines one and two" (a list after "lines")
+    rf"(?<![A-Za-z])[Ll]ines?\s+(?P<a>{g.CARDINAL_WORD})(?:{g.DASH}(?P<b>{g.CARDINAL_WORD})"
+    rf"|(?P<more>(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){g.CARDINAL_WORD})+))?"
 )
 GREEK_EQ = rf"=\s*(?P<lines>{LINE_NUM}(?:\s*(?:[-–]|\.\.)\s*{LINE_NUM}))"
 

@@ -143,8 +143,15 @@ class LineStages(ScanState):
                 a = g.count_value(m.group("a"))
                 b = g.count_value(m.group("b")) if m.group("b") else a
                 span = g.expand_range(a, b, MAX_LINE_SPAN) if a and b else None
+                end = m.end()
+                if span and m.group("more"):
+                    if text[m.start() : m.start("a")].rstrip().endswith(("s", "S")):
+                        more = rx.WORD_NUMBER.findall(m.group("more"))
+                        span += [n for n in map(g.count_value, more) if n]
+                    else:  # "line one and two pages later": one line
+                        end = m.end("a")
                 if span:
-                    self.add(LineMention(m.start(), m.end(), span, "lines"))
+                    self.add(LineMention(m.start(), end, span, "lines"))
         if " and the " in text:
             self._elliptic_relatives()
 
