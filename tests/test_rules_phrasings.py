@@ -1018,3 +1018,22 @@ def test_another_poets_cantos_named_like_a_pound_group(text, expected):
 )
 def test_line_numbers_in_words_listed(text, expected):
     assert refs(text) == expected
+
+
+# --- positions listed before "lines": "the first and second lines" -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The first and second lines of Canto I are one sentence.", [(1, [1, 2])]),
+        ("the first, third and fifth lines of Canto I", [(1, [1, 3, 5])]),
+        ("The penultimate and last lines of Canto CXVI plead.", [(116, [-2, -1])]),
+        ("the second and the third lines of Canto XLV", [(45, [2, 3])]),
+        # as before
+        ("the first and last lines of Canto I", [(1, [1, -1])]),
+        ("The first and second lines are iambic.", []),
+    ],
+)
+def test_positions_listed_before_lines(text, expected):
+    assert refs(text) == expected

@@ -115,6 +115,10 @@ PAIR_LINES = (
     rf"{LINE_DET}\s+(?P<w1>{WHICH})(?:\s+(?P<c1>{COUNT}))?\s+and\s+"
     rf"(?:the\s+)?(?P<w2>first|last|closing|final|concluding)(?:\s+(?P<c2>{COUNT}))?\s+lines?\b"
 )
+# "the first and second lines", "the penultimate and last lines": positions listed
+ORDINAL_LINES_LIST = (
+    rf"{LINE_DET}\s+(?P<ords>{ORD}(?:\s*,\s*{ORD})*\s*,?\s+and\s+(?:the\s+)?{ORD})\s+lines\b"
+)
 PLURAL_LINES = rf"{LINE_DET}\s+{ADJ}(?P<which>{WHICH})\s+lines\b"
 RELATIVE_DIRECTIONS = ("following", "next", "subsequent", "succeeding", "preceding", "previous")
 # "Canto LXXXI … In the next canto": the canto after (or before) the one last cited
@@ -379,6 +383,7 @@ rx = LazyPatterns(
     COUNT_FIRST_LINES=COUNT_FIRST_LINES,
     STANZA_LINES=STANZA_LINES,
     PLURAL_LINES=PLURAL_LINES,
+    ORDINAL_LINES_LIST=ORDINAL_LINES_LIST,
     RELATIVE_LINES=RELATIVE_LINES,
     LINES_AFTER_IT=LINES_AFTER_IT,
     THE_COUNT_BEFORE=THE_COUNT_BEFORE,

@@ -64,6 +64,14 @@ class LineStages(ScanState):
                 second = position_lines(m.group("w2"), m.group("c2"))
                 if first and second:
                     self.add(LineMention(m.start(), m.end(), first + second, "first_last"))
+        for m in anchored(text, rx.ORDINAL_LINES_LIST, self.anchors) if has_line else ():
+            if self.free(m.start(), m.end()):
+                listed = rx.ORDINAL_LIST_SEP.split(m.group("ords"))
+                found = [ordinal_position(w.strip().removeprefix("the ")) for w in listed]
+                if found and all(found):
+                    # (the families ORDINAL_LINE gives its positions)
+                    family = "first_last" if all(n == 1 or n < 0 for n in found) else "lines"
+                    self.add(LineMention(m.start(), m.end(), list(dict.fromkeys(found)), family))
         line_counts = (rx.COUNT_LINES, rx.COUNT_FIRST_LINES, rx.PLURAL_LINES)
         for pattern in line_counts if has_line else (rx.COUNT_LINES,):
             for m in anchored(text, pattern, self.anchors):
