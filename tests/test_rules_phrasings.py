@@ -1037,3 +1037,21 @@ def test_line_numbers_in_words_listed(text, expected):
 )
 def test_positions_listed_before_lines(text, expected):
     assert refs(text) == expected
+
+
+# --- a name's possessive before an ordinal canto: "Pope's second canto" is not Pound's ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pope's second canto brings on the sylphs.", []),
+        ("Milton's first canto", []),
+        # Pound's own, or no one's name
+        ("Pound's second canto is Sordello's.", [2]),
+        ("His second canto is Sordello's.", [2]),
+        ("The poem's second canto is Sordello's.", [2]),
+    ],
+)
+def test_a_names_possessive_before_an_ordinal_canto(text, expected):
+    assert cantos(text) == expected

@@ -319,6 +319,8 @@ INDEFINITE_BEFORE = (
 # cantos", "the Hell Cantos of the Inferno" ("… of Dante's kind" is not the owner)
 POET_OWNS_BEFORE = rf"\b(?:{'|'.join(sorted(g.FOREIGN_POETS))})['’]s\s+$"
 FOREIGN_OWNS_AFTER = rf"\s+(?:of|in|from)\s+(?:[Tt]he\s+)?(?:{g.FOREIGN_WORK})(?!['’]s)"
+# A name's possessive just before an ordinal canto, not Pound's: "Pope's second canto"
+OTHER_POSSESSOR_BEFORE = r"(?<![\w’'-])(?!Pound|Ezra|EP\b)[A-Z][a-z]+(?:-[A-Z][a-z]+)?['’]s$"
 # "each Pisan canto", "every Adams canto": one canto at a time, but all of them
 EVERY_BEFORE = r"\b(?:[Ee]ach|[Ee]very)\s+[‘“\"']?$"
 # Before a group's name, a canto not said which: "a canto of Thrones", "one late canto in Rock-Drill"
@@ -451,6 +453,7 @@ rx = LazyPatterns(
     INDEFINITE_BEFORE=INDEFINITE_BEFORE,
     COUNT_BEFORE_GROUP=COUNT_BEFORE_GROUP,
     EVERY_BEFORE=EVERY_BEFORE,
+    OTHER_POSSESSOR_BEFORE=OTHER_POSSESSOR_BEFORE,
     POET_OWNS_BEFORE=POET_OWNS_BEFORE,
     FOREIGN_OWNS_AFTER=FOREIGN_OWNS_AFTER,
     VAGUE_CANTO_OF_BEFORE=VAGUE_CANTO_OF_BEFORE,

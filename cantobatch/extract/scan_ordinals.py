@@ -106,6 +106,12 @@ class OrdinalStages(NumeralReading):
             # A group's name makes the canto Pound's, whatever poem the sentence named before.
             if family != "group_ordinal" and self._foreign(m.start(), end):
                 continue
+            if (
+                family == "ordinal"
+                and self.text[m.start() - 2 : m.start()] in _POSSESSIVES
+                and rx.OTHER_POSSESSOR_BEFORE.search(self.text, max(0, m.start() - 24), m.start())
+            ):
+                continue  # "Pope's second canto": another poet's (not "Pound's", "his")
             self.add(CantoMention(m.start(), end, cantos, family))
 
     def _group_ending_at(self, end: int) -> int | None:
