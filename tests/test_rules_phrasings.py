@@ -1055,3 +1055,20 @@ def test_positions_listed_before_lines(text, expected):
 )
 def test_a_names_possessive_before_an_ordinal_canto(text, expected):
     assert cantos(text) == expected
+
+
+# --- an ordinal in a compound adjective is no canto: "the twentieth-century reader" -------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("In the cantos, the twentieth-century document replaces the hero.", []),
+        ("The twentieth-century reader of the cantos is lost without notes.", []),
+        ("The eightieth-birthday tributes ignored the cantos.", []),
+        # an ordinal alone in a canto context is read as before
+        ("Of the cantos, the eighty-first is the most lyrical.", [81]),
+    ],
+)
+def test_an_ordinal_in_a_compound_adjective_is_no_canto(text, expected):
+    assert cantos(text) == expected

@@ -187,6 +187,7 @@ CANTO_THROUGH = (
     rf"[Cc]anto\s+(?P<b>{g.ROMAN_ANY}|\d{{1,3}})\b"
 )
 KEYWORD_THE_ORDINAL = rf"\s+the\s+(?P<ord>{g.ORDINAL_WORD})(?![\w-])"  # "Canto the Seventeenth"
+COMPOUND_AFTER = r"[-‐‑](?![Cc]anto)[A-Za-z]"  # "twentieth-century", "first-rate" after an ordinal
 ORDINAL_TAIL_NOUN = (
     r"\s+(?:centur(?:y|ies)|years?|birthday|anniversary|days?|times?|street|regiment|division|"
     r"congress|psalm|dynasty|parallel|floor|minutes?|per\s*cent|percent|pages?|chapters?|lines?|"
@@ -399,6 +400,7 @@ rx = LazyPatterns(
     CANTO_THROUGH=CANTO_THROUGH,
     KEYWORD_THE_ORDINAL=KEYWORD_THE_ORDINAL,
     ORDINAL_TAIL_NOUN=ORDINAL_TAIL_NOUN,
+    COMPOUND_AFTER=COMPOUND_AFTER,
     ORDINAL_NUMERIC=ORDINAL_NUMERIC,
     ORDINAL_NUMERIC_ASCII=ORDINAL_NUMERIC_ASCII,
     ROMAN_RUN=ROMAN_RUN,

@@ -100,6 +100,8 @@ class OrdinalStages(NumeralReading):
                         continue
                 if rx.ORDINAL_TAIL_NOUN.match(tail) or rx.OF_AFTER.match(tail):
                     continue
+                if rx.COMPOUND_AFTER.match(tail):
+                    continue  # "the twentieth-century reader": a compound adjective
                 cantos, end, family = [n], m.end("ord"), "ordinal"
             if not cantos or not all(g.valid_canto(c) for c in cantos):
                 continue
