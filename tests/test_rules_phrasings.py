@@ -784,6 +784,9 @@ def test_a_line_references_neighbours_in_more_words(text, expected):
         ("Canto XLVII and the two after it are agrarian.", [(47, [])]),
         ("In Canto II the line after it is missing.", [(2, [])]),
         ("The two lines after it are lost.", []),
+        # another noun after the count: not lines
+        ("Canto XLV, l. 12, and the next two cantos", [(45, [12])]),
+        ("Canto I, line 12 and the two following pages", [(1, [12])]),
     ],
 )
 def test_neighbours_need_a_count_and_a_cited_line(text, expected):

@@ -140,6 +140,7 @@ ELLIPTIC_RELATIVE = (
     rf",?\s+and\s+(?P<the>the)\s+(?:(?P<dir>next|following|preceding|previous)\s+(?P<count>{g.COUNT})"
     rf"|(?P<count2>{g.COUNT})\s+(?P<dir2>following|preceding|next|previous|(?:after|before)\s+"
     r"(?:it|them|that|this)))\b(?:\s+lines\b)?"
+    r"(?!\s+[a-z]+s\b)"  # not "the next two cantos", "the two following pages"
 )
 CONTEXT = r"(?i)(?<![a-z])cantos?(?![a-z])|(?<![A-Za-z])(?:ll?\.\s*\d|lines?\b)"
 # Not after an abbreviation: "the Pisan Cantos, esp. LXXXI", "cf. XLV", "St. Elizabeths"
