@@ -1075,3 +1075,25 @@ def test_a_names_possessive_before_an_ordinal_canto(text, expected):
 )
 def test_an_ordinal_in_a_compound_adjective_is_no_canto(text, expected):
     assert cantos(text) == expected
+
+
+# --- other poems named without capitals in a passage typed without them -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("compare canto 26 of the inferno with canto 47", [47]),
+        ("what is in dante's canto 5", []),
+        ("what does pound borrow from paradiso canto 30?", []),
+        ("canto xi of don juan mocks keats", []),
+        # Pound's: past Dante's numbers, or the other poem has its own numeral, or a poet alone
+        ("paradiso 30 and canto 91", [91]),
+        ("unlike the inferno, canto 45 has no guide", [45]),
+        ("dante presides over canto 36", [36]),
+        # a passage with capitals keeps the capitalised names only ("inferno" is a common noun)
+        ("In the inferno of Canto XIV the usurers squat.", [14]),
+    ],
+)
+def test_other_poems_named_without_capitals(text, expected):
+    assert cantos(text) == expected

@@ -240,6 +240,15 @@ FOREIGN_WORK = (
     r"Dunciad|Hudibras|Lady\s+of\s+the\s+Lake|Revolt\s+of\s+Islam|Beppo|Mazeppa|"
     r"In\s+Memoriam|Tennyson|Queen\s+Mab|Shelley|Rokeby|Araucana|Ercilla|Mart[ií]n\s+Fierro)"
 )
+# The most distinctive of those names as a passage typed without capitals has them ("compare
+# canto 26 of the inferno with canto 47"): tried only in such passages, where "inferno" cannot be
+# the common noun's capital-less twin of a title.
+FOREIGN_WORK_LOWER = (
+    r"\b(?:inferno|purgatorio|paradiso|(?:inf|purg)\.|divin[ae]\s+comm?edia|divine\s+comedy|"
+    r"commedia|dante|don\s+juan|childe\s+harold|fa(?:e|ë)rie\s+queene|spenser|tasso|gerusalemme|"
+    r"ariosto|orlando\s+(?:furioso|innamorato)|furioso|lusiads|lusíadas|camões|camoens|byron|"
+    r"neruda|rape\s+of\s+the\s+lock)(?![a-z])"
+)
 # The poets alone: near "Canto N" Pound may be writing about them ("Dante dominates Canto XXXVI").
 FOREIGN_POETS = frozenset(
     ["Dante", "Byron", "Tasso", "Ariosto", "Spenser", "Neruda", "Leopardi", "Camões", "Camoens"]

@@ -226,6 +226,11 @@ OF_FOREIGN_WORK = (  # also "Canto XIX (Inferno)", "canto V dell'Inferno", "cant
     r"\s*(?:,?\s*(?:(?:of|in|from|del|della|di|de)\s+|dell['’]\s*)(?:[A-Z]\w+['’]s\s+|[Tt]he\s+|his\s+)*"
     r"|\(\s*)[‘“\"']?(?:" + g.FOREIGN_WORK + ")"
 )
+OF_FOREIGN_WORK_LOWER = (  # the same in a passage typed without capitals (FOREIGN_WORK_LOWER)
+    r"\s*(?:,?\s*(?:(?:of|in|from)\s+)(?:[a-z]+['’]s\s+|the\s+|his\s+)*|\(\s*)[‘“\"']?"
+    rf"(?:{g.FOREIGN_WORK_LOWER})"
+)
+NUMERAL_BETWEEN_LOWER = r"\b(?:[ivxlc]{2,}|[vxlc]|\d{1,3})\b"  # (not "i", the pronoun)
 # Dante's canticles by their English names (Cary's Hell, Purgatory, Paradise) own the canto named
 # just after them ("Dante's Hell, Canto V", "See Paradise Canto III") or just before it ("Canto
 # XXVIII, of Hell"); "Pound's Paradise", "Paradise Lost" and "the Hell Cantos" are not Dante's.
@@ -425,6 +430,9 @@ rx = LazyPatterns(
     COUNTED_AFTER=COUNTED_AFTER,
     OF_OTHER_WORK=OF_OTHER_WORK,
     OF_FOREIGN_WORK=OF_FOREIGN_WORK,
+    FOREIGN_WORK_LOWER=g.FOREIGN_WORK_LOWER,
+    OF_FOREIGN_WORK_LOWER=OF_FOREIGN_WORK_LOWER,
+    NUMERAL_BETWEEN_LOWER=NUMERAL_BETWEEN_LOWER,
     CANTICLE_BEFORE=CANTICLE_BEFORE,
     CANTICLE_AFTER=CANTICLE_AFTER,
     BOOK_BEFORE=BOOK_BEFORE,

@@ -20,6 +20,8 @@ DANTE_MAX_CANTO = 34  # the Inferno's cantos; the Purgatorio and the Paradiso ha
 # How FOREIGN_WORK's names of Dante's poem begin, and his canticles in English
 _DANTE_NAMES = ("Inf", "Purg", "Par", "Divin", "Commedia", "Dante")
 _CANTICLES = ("Hell", "Purgatory")
+_DANTE_LOWER = tuple(name.lower() for name in _DANTE_NAMES)
+_OWNER_NAMES_LOWER = _DANTE_LOWER + tuple(name.lower() for name in _CANTICLES)
 
 
 def _has_stop(s: str) -> bool:
@@ -183,14 +185,16 @@ class NumeralReading(ScanState):
     def _foreign_before(self, start: int, end: int, hit: re.Match, between: str) -> bool:
         """Whether the other work named just before (``hit``, then ``between``) owns the canto."""
         text = self.text
+        lower = self.is_lower_case()  # (a passage typed without capitals: "dante", "canto")
         # A bare "Dante" near "Canto XXXVI" is Pound writing about Dante; "Dante's canto" is not.
         # (a quotation mark may open the title after the possessive: "Neruda's “Canto XII”")
         possessive = between.rstrip(" \"“‘'") in ("'s", "’s")
-        if text.startswith(("Canto", "CANTO"), start) and not possessive:
-            if hit.group() in g.FOREIGN_POETS:
+        keyword = ("Canto", "CANTO", "canto") if lower else ("Canto", "CANTO")
+        if text.startswith(keyword, start) and not possessive:
+            if hit.group().capitalize() in g.FOREIGN_POETS:
                 return False
             # "Paradiso XXX in Canto LXXIV": the other poem already has its own numeral
-            if rx.NUMERAL_BETWEEN.search(between):
+            if (rx.NUMERAL_BETWEEN_LOWER if lower else rx.NUMERAL_BETWEEN).search(between):
                 return False
         # "Pound" between them, or the canto said to be his: "Pound's third canto", "… of Pound"
         return not (
@@ -219,12 +223,15 @@ class NumeralReading(ScanState):
             cut = [m.end() for m in matches_at(rx.SENTENCE_END, ahead, stops)]
             if cut:
                 before = before[cut[-1] :]
-        # the last other work named (each name opens with a capital; most windows name none)
-        first = None if before.islower() else rx.FOREIGN_WORK.search(before)
+        # the last other work named (each name opens with a capital; most windows name none),
+        # or in a passage typed without capitals, its name without them
+        lower = self.is_lower_case()
+        works = rx.FOREIGN_WORK_LOWER if lower else rx.FOREIGN_WORK
+        first = None if before.islower() and not lower else works.search(before)
         if first:
-            *_, hit = rx.FOREIGN_WORK.finditer(before, first.start())
+            *_, hit = works.finditer(before, first.start())
             if self._foreign_before(start, end, hit, before[hit.end() :]) and not (
-                hit.group().startswith(_DANTE_NAMES) and self._beyond_dante(start, end)
+                hit.group().lower().startswith(_DANTE_LOWER) and self._beyond_dante(start, end)
             ):
                 return True
         # Dante's canticles in English, just before: "Dante's Hell, Canto V", "Paradise Canto III"
@@ -240,9 +247,13 @@ class NumeralReading(ScanState):
         ):
             return True  # "Book III, canto vi": a poem in books of cantos
         after = text[end : end + 60]
-        owner = rx.OF_FOREIGN_WORK.match(after) or rx.CANTICLE_AFTER.match(after)
+        owner = (
+            rx.OF_FOREIGN_WORK.match(after)
+            or rx.CANTICLE_AFTER.match(after)
+            or (rx.OF_FOREIGN_WORK_LOWER.match(after) if lower else None)
+        )
         if owner and not (
-            any(name in owner.group() for name in _DANTE_NAMES + _CANTICLES)
+            any(name in owner.group().lower() for name in _OWNER_NAMES_LOWER)
             and self._beyond_dante(start, end)
         ):
             return True

@@ -115,6 +115,7 @@ class ScanState:
         self._groups: list[int] | None = None
         self._context: bool | None = None
         self._keyword_at: list[int] | None = None
+        self._lower_case: bool | None = None
         self.cantos: list[CantoMention] = []
         self.lines: list[LineMention] = []
 
@@ -130,6 +131,12 @@ class ScanState:
         if self._anchors is None:
             self._anchors = determiner_anchors(self.text, self.ordinal_positions)
         return self._anchors
+
+    def is_lower_case(self) -> bool:
+        """The passage has no capital letters (typed so: "compare canto 26 of the inferno")."""
+        if self._lower_case is None:
+            self._lower_case = self.lower == self.text
+        return self._lower_case
 
     def may_cite(self) -> bool:
         """False when no stage could find anything: no "canto", no group name, no canto/page
