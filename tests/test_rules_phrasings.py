@@ -1097,3 +1097,16 @@ def test_an_ordinal_in_a_compound_adjective_is_no_canto(text, expected):
 )
 def test_other_poems_named_without_capitals(text, expected):
     assert cantos(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("canto 47 echoes inferno 26, lines 90-142", [(47, [])]),
+        ("canto 47 echoes dante's lines 90-93", [(47, [])]),
+        # Pound's lines still attach to his canto
+        ("canto 47 echoes dante; lines 3-5 repeat the furrow", [(47, [3, 4, 5])]),
+    ],
+)
+def test_lines_of_another_poem_named_without_capitals_do_not_attach(text, expected):
+    assert refs(text) == expected

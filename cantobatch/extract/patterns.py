@@ -277,6 +277,9 @@ LINES_OWNED_BEFORE = (
     rf"|\b(?:Hell|Purgatory|Paradise)\s+(?:{g.ROMAN_ANY}|\d{{1,3}})[\s,.:]*"
     r"|\b(?!Pound\b|Canto\b)[A-Z][a-z]+['’]s\s+)$"
 )
+LINES_OWNED_BEFORE_LOWER = (  # the same in a passage typed without capitals: "inferno 26, lines"
+    rf"(?:{g.FOREIGN_WORK_LOWER})(?:['’]s)?(?:\s+(?:[ivxlc]+|\d{{1,3}}))?[\s,.:]*$"
+)
 WORD_FINAL_TH = r"th(?![a-z])"  # on lower-cased text: opens with a literal, so it scans fast
 # Each blocked phrase but "Three Cantos", lower-cased and without its word boundaries: where
 # BLOCKED may match ("in general", "four cantos" are not blocked phrases, so not looked at).
@@ -422,6 +425,7 @@ rx = LazyPatterns(
     GROUP_LINK_BEFORE=GROUP_LINK_BEFORE,
     OF_POUND_AFTER=OF_POUND_AFTER,
     LINES_OWNED_BEFORE=LINES_OWNED_BEFORE,
+    LINES_OWNED_BEFORE_LOWER=LINES_OWNED_BEFORE_LOWER,
     KEYWORD_GAP=KEYWORD_GAP,
     VAGUE_BEFORE=VAGUE_BEFORE,
     OPEN_PAREN=OPEN_PAREN,

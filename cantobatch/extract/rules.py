@@ -173,8 +173,11 @@ def _target(
             nearest = first
     if len(nearest.cantos) != 1:
         return None
-    if rx.LINES_OWNED_BEFORE.search(text, max(nearest.end, mention.start - 48), mention.start):
+    window = max(nearest.end, mention.start - 48), mention.start
+    if rx.LINES_OWNED_BEFORE.search(text, *window):
         return None  # "Canto LXXXI. Compare Inferno XXVI, ll. 90-142": Dante's lines
+    if scan.is_lower_case() and rx.LINES_OWNED_BEFORE_LOWER.search(text, *window):
+        return None  # "canto 47 echoes inferno 26, lines 90-142"
     return nearest, nearest.cantos[0]
 
 
