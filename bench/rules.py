@@ -1,6 +1,6 @@
 """Rules-extractor benchmark: passages/s, and its cost per page beside ingest's, in one run.
 
-    .venv/bin/python bench/rules.py [--passages 3000] [--pages 60]
+    .venv/bin/python bench/rules.py [--passages 3000] [--pages 240]
 
 Builds realistic passages (~1,500 chars, the default split size) from the project's labelled
 sentences (training/*.jsonl) interleaved with citation-free scholarly prose, times
@@ -204,10 +204,10 @@ def import_costs() -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passages", type=int, default=3000)
-    parser.add_argument("--pages", type=int, default=60, help="pages of the PDF ingest reads")
+    parser.add_argument("--pages", type=int, default=240, help="pages of the PDF ingest reads")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the fastest counts")
     parser.add_argument(
-        "--index-copies", type=int, default=16, help="copies of the dense PDF the index runs read"
+        "--index-copies", type=int, default=4, help="copies of the dense PDF the index runs read"
     )
     args = parser.parse_args()
 
@@ -262,7 +262,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="cb-bench-rules-") as tmp:
         root = Path(tmp)
-        make_pdf(root / "doc.pdf", " ".join(texts[:200]), args.pages)  # the dense text
+        make_pdf(root / "doc.pdf", " ".join(texts[: args.pages * 3]), args.pages)  # the dense text
         with Reader(IngestConfig()) as reader:
             ingest_cpu_per_page = compare("dense PDF", list(discover(root)), reader)
         sys.path.insert(0, str(REPO / "bench"))
