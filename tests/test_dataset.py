@@ -85,3 +85,49 @@ def test_split_rule_is_by_id_number(checker):
         "train",
         "train",
     ]
+
+
+def test_heldout_test2_passes_its_checks(checker, shared_data):
+    training = REPO / "training"
+    report = checker.check_heldout(
+        training / "test2.jsonl",
+        [training / "dev.jsonl", training / "train.jsonl", training / "test.jsonl"],
+        shared_data / "poundtech101.jsonl",
+    )
+    assert report.problems == []
+    counts = report.counts["test2.jsonl"]
+    total = sum(counts.values())
+    refusals = sum(n for kind, n in counts.items() if kind.endswith("_neg"))
+    assert total >= 150 and 0.4 <= refusals / total <= 0.6
+
+
+def test_heldout_checker_catches_faults(checker, tmp_path):
+    other = _write(
+        tmp_path / "dev.jsonl",
+        [_rec("Canto IV", [{"canto": 4, "lines": []}], "roman-001", "roman")],
+    )
+    held = _write(
+        tmp_path / "test2.jsonl",
+        [
+            {
+                **_rec(
+                    "canto  iv",
+                    [{"canto": 4, "lines": []}],
+                    "test2-group_foreign-001",
+                    "group_foreign",
+                ),
+                "source": "x",
+            },
+            {
+                **_rec("Inf. V", [{"canto": 5, "lines": []}], "test2-owned_neg-001", "owned_neg"),
+                "source": "x",
+            },
+            _rec("Cantos pisanos", [], "test2-group_foreign-003", "group_foreign"),
+        ],
+    )
+    text = "\n".join(checker.check_heldout(held, [other]).problems)
+    assert "group_foreign-001): same input as dev.jsonl line 1" in text
+    assert "owned_neg-001): a refusal kind (*_neg) must have no references" in text
+    assert "group_foreign-003): needs a 'source'" in text
+    assert "group_foreign-003): a positive kind needs at least one reference" in text
+    assert "ids of kind 'group_foreign' are not numbered 1..n in order" in text
