@@ -10,6 +10,9 @@ Checks (a failure exits 1 and says which record is wrong):
   - at least 30% negatives overall and in each file; every kind present in both files;
   - no input appears twice, and none appears in the user's file (compared after normalising
     case, Unicode form, quotes, dashes and whitespace).
+``--hard`` (default training/hard.jsonl, when present) checks the router's hard set alone: ids
+``hard-<kind>-NNN`` with a kind from HARD_KINDS, a ``source`` on every record, no references on
+``hard_negative``, and no input found in dev, train, test or the user's file.
 It also prints warnings for a human to read: an explicit "Canto N" (roman or arabic) in a positive
 example whose N is not among the gold cantos. These are prompts for a second look, not errors.
 """
@@ -57,6 +60,17 @@ NEGATIVE_KINDS = (
     "neg_lines",
 )
 KINDS = POSITIVE_KINDS + NEGATIVE_KINDS
+# training/hard.jsonl (the router's measure): kinds a grammar cannot settle from the surface
+HARD_KINDS = (
+    "description",
+    "nickname",
+    "quote_not_canto1",
+    "foreign",
+    "refwork_no_keyword",
+    "other_poem_far",
+    "hard_negative",
+)
+_HARD_ID_RE = re.compile(r"^hard-(?P<kind>[a-z_0-9]+)-\d{3}$")
 MIN_NEGATIVE_SHARE = 0.30
 DEV_RESIDUES = (1, 2, 3)  # id number % 5 in these → dev; otherwise train
 _ID_RE = re.compile(r"^(?P<kind>[a-z_]+)-(?P<num>\d{3})$")
@@ -170,6 +184,38 @@ def check(dev_path: Path, train_path: Path, seed_path: Path | None = None) -> Re
     return report
 
 
+def check_hard(path: Path, others: list[Path]) -> Report:
+    """The hard set alone: format, ids, kinds, sources, and no input copied from ``others``."""
+    report = Report()
+    bad: list[BadLine] = []
+    examples = read_examples(path, bad)
+    report.problems.extend(f"{path}:{b.line_no}: {b.reason}" for b in bad)
+    report.counts["hard"] = Counter(ex.kind for ex in examples)
+    seen: dict[str, str] = {}
+    for other in others:
+        seen.update(
+            {normalise(ex.text): f"{other.name}:{ex.line_no}" for ex in read_examples(other)}
+        )
+    ids: set[str] = set()
+    for ex in examples:
+        where = f"{path.name}:{ex.line_no} ({ex.id})"
+        m = _HARD_ID_RE.match(ex.id or "")
+        if ex.kind not in HARD_KINDS or m is None or m["kind"] != ex.kind:
+            report.problems.append(f"{where}: needs a kind from HARD_KINDS and id hard-<kind>-NNN")
+        if ex.id in ids:
+            report.problems.append(f"{where}: duplicate id")
+        ids.add(ex.id)
+        if not str(ex.extra.get("source") or "").strip():
+            report.problems.append(f"{where}: needs a source (where the form was found)")
+        if ex.kind == "hard_negative" and ex.references:
+            report.problems.append(f"{where}: a hard_negative must have no references")
+        key = normalise(ex.text)
+        if key in seen:
+            report.problems.append(f"{where}: same input as {seen[key]}")
+        seen[key] = f"{path.name}:{ex.line_no}"
+    return report
+
+
 def summary(report: Report) -> str:
     rows = ["| kind | dev | train | all |", "|---|---:|---:|---:|"]
     dev, train = report.counts.get("dev", Counter()), report.counts.get("train", Counter())
@@ -190,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--seed", type=Path, default=REPO.parent / "shared" / "data" / "poundtech101.jsonl"
     )
+    parser.add_argument("--hard", type=Path, default=REPO / "training" / "hard.jsonl")
     args = parser.parse_args(argv)
     seed = args.seed if args.seed.exists() else None
     if seed is None:
@@ -198,6 +245,13 @@ def main(argv: list[str] | None = None) -> int:
     print(summary(report))
     for w in report.warnings:
         print(f"warning: {w}")
+    if args.hard.exists():
+        test = args.dev.with_name("test.jsonl")
+        others = [f for f in (args.dev, args.train, test, seed) if f is not None and f.exists()]
+        hard = check_hard(args.hard, others)
+        counts = ", ".join(f"{k} {n}" for k, n in sorted(hard.counts["hard"].items()))
+        print(f"{args.hard.name}: {sum(hard.counts['hard'].values())} examples ({counts})")
+        report.problems.extend(hard.problems)
     for p in report.problems:
         print(f"PROBLEM: {p}")
     print("OK" if report.ok else f"{len(report.problems)} problem(s)")

@@ -85,3 +85,43 @@ def test_split_rule_is_by_id_number(checker):
         "train",
         "train",
     ]
+
+
+def test_hard_set_passes_its_checks(checker, shared_data):
+    training = REPO / "training"
+    others = [training / f for f in ("dev.jsonl", "train.jsonl", "test.jsonl")]
+    report = checker.check_hard(
+        training / "hard.jsonl", others + [shared_data / "poundtech101.jsonl"]
+    )
+    assert report.problems == []
+    counts = report.counts["hard"]
+    assert sum(counts.values()) >= 80
+    assert set(counts) == set(checker.HARD_KINDS)
+
+
+def test_hard_checker_reports_kind_source_negative_and_copies(checker, tmp_path):
+    dev = _write(
+        tmp_path / "dev.jsonl",
+        [_rec("Canto IV", [{"canto": 4, "lines": []}], "roman-001", "roman")],
+    )
+    ok = {"source": "Terrell"}
+    hard = _write(
+        tmp_path / "hard.jsonl",
+        [
+            _rec("canto  iv", [{"canto": 4, "lines": []}], "hard-nickname-001", "nickname") | ok,
+            _rec("The Usura canto", [{"canto": 45, "lines": []}], "hard-usura-001", "usura") | ok,
+            _rec("the Hanno canto", [{"canto": 40, "lines": []}], "hard-nickname-002", "nickname"),
+            _rec(
+                "Epstein's Rock Drill",
+                [{"canto": 85, "lines": []}],
+                "hard-hard_negative-001",
+                "hard_negative",
+            )
+            | ok,
+        ],
+    )
+    text = "\n".join(checker.check_hard(hard, [dev]).problems)
+    assert "(hard-nickname-001): same input as dev.jsonl:1" in text
+    assert "(hard-usura-001): needs a kind from HARD_KINDS" in text
+    assert "(hard-nickname-002): needs a source" in text
+    assert "(hard-hard_negative-001): a hard_negative must have no references" in text
