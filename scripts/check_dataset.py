@@ -175,11 +175,42 @@ def check(dev_path: Path, train_path: Path, seed_path: Path | None = None) -> Re
     return report
 
 
-_HELDOUT_ID_RE = re.compile(r"^test2-(?P<kind>[a-z_]+)-(?P<num>\d{3})$")
+# training/hard.jsonl (the router's measure): kinds a grammar cannot settle from the surface
+HARD_KINDS = (
+    "description",
+    "nickname",
+    "quote_not_canto1",
+    "foreign",
+    "refwork_no_keyword",
+    "other_poem_far",
+    "hard_negative",
+)
 
 
-def check_heldout(path: Path, others: list[Path], seed_path: Path | None = None) -> Report:
-    """Check the held-out ``test2.jsonl``: its kinds are its own (families of issue #18)."""
+def _test2_refusal(kind: str) -> bool | None:
+    return kind.endswith("_neg")
+
+
+def _hard_refusal(kind: str) -> bool | None:
+    # other_poem_far holds both: another poem's canto alone, or beside one of Pound's
+    return True if kind == "hard_negative" else None if kind == "other_poem_far" else False
+
+
+def check_heldout(
+    path: Path,
+    others: list[Path],
+    seed_path: Path | None = None,
+    *,
+    prefix: str = "test2",
+    kinds: tuple[str, ...] | None = None,
+    refusal=_test2_refusal,
+) -> Report:
+    """Check a held-out set with kinds of its own (``test2.jsonl``: the families of issue #18;
+    ``hard.jsonl``: ``prefix="hard", kinds=HARD_KINDS, refusal=_hard_refusal``).
+
+    ``refusal(kind)`` says whether the kind's examples must have no references (True), must have
+    some (False), or may have either (None)."""
+    id_re = re.compile(rf"^{prefix}-(?P<kind>[a-z_0-9]+)-(?P<num>\d{{3}})$")
     report = Report()
     bad: list[BadLine] = []
     examples = read_examples(path, bad)
@@ -194,20 +225,22 @@ def check_heldout(path: Path, others: list[Path], seed_path: Path | None = None)
     numbers: dict[str, list[int]] = {}
     for ex in examples:
         where = f"{path.name}:{ex.line_no} ({ex.id})"
-        m = _HELDOUT_ID_RE.match(ex.id or "")
+        if kinds is not None and ex.kind not in kinds:
+            report.problems.append(f"{where}: kind {ex.kind!r} is not one of {', '.join(kinds)}")
+        m = id_re.match(ex.id or "")
         if m is None or m["kind"] != ex.kind:
-            report.problems.append(f"{where}: id must be 'test2-{ex.kind}-NNN'")
+            report.problems.append(f"{where}: id must be '{prefix}-{ex.kind}-NNN'")
         else:
             numbers.setdefault(ex.kind, []).append(int(m["num"]))
         if ex.id in seen_ids:
             report.problems.append(f"{where}: duplicate id")
         seen_ids.add(ex.id)
-        if not ex.extra.get("source"):
+        if not str(ex.extra.get("source") or "").strip():
             report.problems.append(f"{where}: needs a 'source' (where the form was read)")
-        refusal = (ex.kind or "").endswith("_neg")
-        if refusal and ex.references:
-            report.problems.append(f"{where}: a refusal kind (*_neg) must have no references")
-        if not refusal and not ex.references:
+        must_refuse = refusal(ex.kind or "")
+        if must_refuse and ex.references:
+            report.problems.append(f"{where}: a refusal kind ({ex.kind}) must have no references")
+        if must_refuse is False and not ex.references:
             report.problems.append(f"{where}: a positive kind needs at least one reference")
         key = normalise(ex.text)
         if key in seen_text:
@@ -243,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--seed", type=Path, default=REPO.parent / "shared" / "data" / "poundtech101.jsonl"
     )
+    parser.add_argument("--hard", type=Path, default=REPO / "training" / "hard.jsonl")
     args = parser.parse_args(argv)
     seed = args.seed if args.seed.exists() else None
     if seed is None:
@@ -259,6 +293,17 @@ def main(argv: list[str] | None = None) -> int:
         counts = held.counts[test2.name]
         refusals = sum(n for kind, n in counts.items() if kind.endswith("_neg"))
         print(f"\n{test2.name}: {sum(counts.values())} examples, {refusals} refusals")
+        for p in held.problems:
+            print(f"PROBLEM: {p}")
+        report.problems.extend(held.problems)
+    if args.hard.exists():
+        others = [args.dev, args.train, REPO / "training" / "test.jsonl"]
+        held = check_heldout(
+            args.hard, others, seed, prefix="hard", kinds=HARD_KINDS, refusal=_hard_refusal
+        )
+        counts = held.counts[args.hard.name]
+        detail = ", ".join(f"{k} {n}" for k, n in sorted(counts.items()))
+        print(f"\n{args.hard.name}: {sum(counts.values())} examples ({detail})")
         for p in held.problems:
             print(f"PROBLEM: {p}")
         report.problems.extend(held.problems)
