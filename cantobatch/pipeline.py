@@ -31,10 +31,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from cantobatch import index
-from cantobatch.config import Config
+from cantobatch.config import LLM_EXTRACTORS, Config
 from cantobatch.data import Document, Extraction, Passage, sha256_hex
 from cantobatch.errors import CantobatchError, IngestError, RunLockedError
-from cantobatch.extract.base import Extractor, build_extractor, identity_hash
+from cantobatch.extract.base import Extractor
+from cantobatch.extract.registry import build_extractor, identity_hash
 from cantobatch.progress import progress
 from cantobatch.split import settings_id as split_settings_id
 from cantobatch.split import split_document
@@ -176,7 +177,7 @@ def run_index(
             cite_id = sha256_hex(f"{ingest_id}:{identity_hash(identity)}", 12)
             units = _plan(discover(corpus), ingest_id, cite_id, show_progress)
             batch_limit = batch_size or (
-                config.llm.batch_size if config.extractor in ("llm", "hybrid") else RULES_BATCH
+                config.llm.batch_size if config.extractor in LLM_EXTRACTORS else RULES_BATCH
             )
             pending: list[tuple[_Unit, list[Passage]]] = []
 

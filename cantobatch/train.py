@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cantobatch.config import PROMPT_FORMATS
 from cantobatch.errors import ConfigError, DataError, MissingDependency
 from cantobatch.examples import Example, read_examples
 from cantobatch.mine import normalise_text
@@ -64,7 +65,7 @@ class TrainConfig:
     quantize: str = "auto"  # "auto": 4-bit on CUDA when bitsandbytes is there; "none"; "4bit"
 
     def __post_init__(self) -> None:
-        if self.prompt_format not in ("chat", "poundtech"):
+        if self.prompt_format not in PROMPT_FORMATS:
             raise ConfigError(
                 f"prompt format must be chat or poundtech, not {self.prompt_format!r}"
             )
