@@ -61,7 +61,7 @@ def ground(text: str, canto: int) -> tuple[int, int, str] | None:
 
 def _ordinal_match(text: str, canto: int) -> tuple[int, int, str] | None:
     try:
-        from cantobatch.extract.grammar import ordinal_value
+        from cantobatch.extract.grammar.lexicon import ordinal_value
     except ImportError:  # the grammar module is optional for grounding
         return None
     for m in re.finditer(r"[A-Za-z]+(?:-[a-z]+)?", text):
@@ -72,7 +72,7 @@ def _ordinal_match(text: str, canto: int) -> tuple[int, int, str] | None:
 
 def _groups():
     try:
-        from cantobatch.extract.grammar import load_groups
+        from cantobatch.extract.grammar.lexicon import load_groups
 
         return load_groups()
     except Exception:  # noqa: BLE001 - no group table, no group grounding

@@ -58,7 +58,7 @@ class HybridExtractor:
     ):
         self.policy = config.merge.policy
         if rules is None:
-            from cantobatch.extract.rules import RulesExtractor
+            from cantobatch.extract.grammar.rules import RulesExtractor
 
             rules = RulesExtractor(config)
         if llm is None:

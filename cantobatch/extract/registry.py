@@ -20,7 +20,7 @@ def identity_hash(identity: dict[str, str]) -> str:
 def build_extractor(name: str, config: Config) -> Extractor:
     """Construct an extractor from its name and the run's config alone (so a Ray worker can too)."""
     if name == "rules":
-        from cantobatch.extract.rules import RulesExtractor
+        from cantobatch.extract.grammar.rules import RulesExtractor
 
         extractor: Extractor = RulesExtractor(config)
     elif name == "llm":

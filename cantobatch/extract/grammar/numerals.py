@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from cantobatch.extract import grammar as g
-from cantobatch.extract.patterns import rx
+from cantobatch.extract.grammar import lexicon as g
+from cantobatch.extract.grammar.patterns import rx
 
 MAX_LINE = 999
 MAX_LINE_SPAN = 400

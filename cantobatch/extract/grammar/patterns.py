@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from cantobatch.extract import grammar as g
+from cantobatch.extract.grammar import lexicon as g
 
 
 class LazyPatterns:
@@ -369,7 +369,7 @@ LINE_LIST_SEP = r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*"
 NTH_FROM_LAST = r"(second|third|next|2nd|3rd) (?:(?:to|from) (?:the )?)?last"
 
 # ``rx.NAME`` is NAME above compiled, on first use: every upper-case string of this module (the
-# pieces that only build others are never used, so never compiled) and grammar.py's patterns.
+# pieces that only build others are never used, so never compiled) and lexicon's patterns.
 rx = LazyPatterns(
     FOREIGN_WORK=g.FOREIGN_WORK,
     FOREIGN_WORK_LOWER=g.FOREIGN_WORK_LOWER,

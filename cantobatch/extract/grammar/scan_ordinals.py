@@ -5,13 +5,13 @@ groups, "the Pisan Cantos" (``groups``).
 
 from __future__ import annotations
 
-from cantobatch.extract import grammar as g
-from cantobatch.extract.group_names import group_index, group_name_matches
-from cantobatch.extract.locate import anchored, sentence_index
-from cantobatch.extract.numerals import ordinal_slice, phrase_count
-from cantobatch.extract.patterns import group_lower_patterns, group_patterns, rx
-from cantobatch.extract.scan_numerals import NumeralReading
-from cantobatch.extract.scan_state import CantoMention
+from cantobatch.extract.grammar import lexicon as g
+from cantobatch.extract.grammar.group_names import group_index, group_name_matches
+from cantobatch.extract.grammar.locate import anchored, sentence_index
+from cantobatch.extract.grammar.numerals import ordinal_slice, phrase_count
+from cantobatch.extract.grammar.patterns import group_lower_patterns, group_patterns, rx
+from cantobatch.extract.grammar.scan_numerals import NumeralReading
+from cantobatch.extract.grammar.scan_state import CantoMention
 
 _POSSESSIVES = ("'s", "’s", "s'", "s’")  # before "first canto": whose canto
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 
-from cantobatch.extract import grammar as g
-from cantobatch.extract.locate import matches_at, starts
-from cantobatch.extract.numerals import line_list, plausible_page, roman_value
-from cantobatch.extract.patterns import rx
-from cantobatch.extract.scan_state import CantoMention, ScanState
+from cantobatch.extract.grammar import lexicon as g
+from cantobatch.extract.grammar.locate import matches_at, starts
+from cantobatch.extract.grammar.numerals import line_list, plausible_page, roman_value
+from cantobatch.extract.grammar.patterns import rx
+from cantobatch.extract.grammar.scan_state import CantoMention, ScanState
 
 _FAMILY_OF_KIND = {"low": "roman", "word": "arabic"}  # a numeral's kind → its family
 # A range from the first canto to this one or past it is the whole poem ("Cantos 1-117")

@@ -1,6 +1,6 @@
 """Building blocks of the citation grammar: numerals, ordinal words, the group table, word lists.
 
-The scanner that uses them is ``cantobatch.extract.scan``. Everything here is data or a pure
+The scanner that uses them is ``cantobatch.extract.grammar.scan``. Everything here is data or a pure
 function; the regex sources here are compiled on first use by ``patterns.rx``.
 """
 
@@ -16,7 +16,7 @@ from typing import TypeGuard
 from cantobatch.errors import ConfigError
 from cantobatch.references import MAX_CANTO, MIN_CANTO, from_roman
 
-GROUPS_PATH = Path(__file__).resolve().parents[1] / "resources" / "groups.toml"
+GROUPS_PATH = Path(__file__).resolve().parent / "groups.toml"
 
 # --- numerals -------------------------------------------------------------------------------
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 
-from cantobatch.extract import grammar as g
-from cantobatch.extract.locate import matches_at, starts
-from cantobatch.extract.numerals import plausible_page, roman_value
-from cantobatch.extract.patterns import PREPOSITIONS, rx
-from cantobatch.extract.scan_numerals import NumeralReading
-from cantobatch.extract.scan_state import CantoMention
+from cantobatch.extract.grammar import lexicon as g
+from cantobatch.extract.grammar.locate import matches_at, starts
+from cantobatch.extract.grammar.numerals import plausible_page, roman_value
+from cantobatch.extract.grammar.patterns import PREPOSITIONS, rx
+from cantobatch.extract.grammar.scan_numerals import NumeralReading
+from cantobatch.extract.grammar.scan_state import CantoMention
 
 # The first characters of a roman or arabic numeral, which no number word starts with.
 _NOT_WORD_HEADS = frozenset("IVXLCivxlc0123456789")

@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from cantobatch.extract import grammar as g
-from cantobatch.extract.locate import matches_at, starts
-from cantobatch.extract.pattern_starts import anchored_starts, first_chars, literal_anchors
-from cantobatch.extract.patterns import group_name_patterns
+from cantobatch.extract.grammar import lexicon as g
+from cantobatch.extract.grammar.locate import matches_at, starts
+from cantobatch.extract.grammar.pattern_starts import anchored_starts, first_chars, literal_anchors
+from cantobatch.extract.grammar.patterns import group_name_patterns
 
 
 @cache

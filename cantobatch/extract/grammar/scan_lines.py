@@ -4,17 +4,17 @@
 
 from __future__ import annotations
 
-from cantobatch.extract import grammar as g
-from cantobatch.extract.locate import anchored, matches_at, starts
-from cantobatch.extract.numerals import (
+from cantobatch.extract.grammar import lexicon as g
+from cantobatch.extract.grammar.locate import anchored, matches_at, starts
+from cantobatch.extract.grammar.numerals import (
     MAX_LINE_SPAN,
     PLURAL_LINE_COUNT,
     line_list,
     ordinal_position,
     position_lines,
 )
-from cantobatch.extract.patterns import RELATIVE_DIRECTIONS, STANZA_SIZES, rx
-from cantobatch.extract.scan_state import LineMention, ScanState
+from cantobatch.extract.grammar.patterns import RELATIVE_DIRECTIONS, STANZA_SIZES, rx
+from cantobatch.extract.grammar.scan_state import LineMention, ScanState
 
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 # Every way LINE_KW's keyword can end ("ll" and "ll." both, as "l." ends "ll.")
