@@ -171,7 +171,8 @@ def query(out, canto, line, method, as_json):
 
 
 def _canto_number(value: str) -> int:
-    from cantobatch.references import MAX_CANTO, MIN_CANTO, from_roman
+    from cantobatch.extract.grammar.numerals import from_roman
+    from cantobatch.references import MAX_CANTO, MIN_CANTO
 
     try:
         number = int(value)

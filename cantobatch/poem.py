@@ -24,7 +24,8 @@ from pathlib import Path
 
 from cantobatch.data import sha256_hex
 from cantobatch.errors import ConfigError, DataError
-from cantobatch.references import MAX_CANTO, MIN_CANTO, from_roman
+from cantobatch.extract.grammar.numerals import from_roman
+from cantobatch.references import MAX_CANTO, MIN_CANTO
 
 
 class LineRangeError(DataError):

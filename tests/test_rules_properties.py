@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cantobatch.extract.grammar.numerals import from_roman, is_roman, to_roman
 from cantobatch.extract.grammar.rules import extract_references
 from cantobatch.extract.grammar.scan_numerals import WHOLE_POEM_FROM
-from cantobatch.references import canonical, from_roman, is_roman, to_roman
+from cantobatch.references import canonical
 
 cantos = st.integers(min_value=1, max_value=120)
 dashes = st.sampled_from(["-", "–", "—", " to ", " through "])
@@ -139,7 +140,7 @@ def test_case_folding_matches_ascii_letters_only_with_the_four_characters_the_sc
 # The group names are found around their literal words, not by the engine trying every position
 # (group_names.group_name_matches): that fast path must find exactly what a plain scan finds.
 def _group_fragments() -> list[str]:
-    from cantobatch.extract.grammar import lexicon as grammar
+    from cantobatch.extract.grammar import groups as grammar
 
     words = {t for grp in grammar.load_groups() for t in grp.triggers}
     words |= {"A ", "a ", "the ", "Cantos", "cantos", "Canto", " of ", "XVI", "XXX", "Sixteen",

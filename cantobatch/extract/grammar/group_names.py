@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from cantobatch.extract.grammar import lexicon as g
+from cantobatch.extract.grammar.groups import load_groups
 from cantobatch.extract.grammar.locate import matches_at, starts
 from cantobatch.extract.grammar.pattern_starts import anchored_starts, first_chars, literal_anchors
 from cantobatch.extract.grammar.patterns import group_name_patterns
@@ -22,7 +22,7 @@ from cantobatch.extract.grammar.patterns import group_name_patterns
 def group_triggers() -> dict[str, tuple[int, ...]]:
     """Each trigger word of the group table → the indices of the groups it may name."""
     out: dict[str, list[int]] = {}
-    for i, grp in enumerate(g.load_groups()):
+    for i, grp in enumerate(load_groups()):
         for word in grp.triggers:
             out.setdefault(word, []).append(i)
     return {word: tuple(ids) for word, ids in out.items()}

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cantobatch.data import Extraction, Passage, Reference, sha256_hex
-from cantobatch.extract.grammar import lexicon as g
+from cantobatch.extract.grammar.groups import load_groups
 from cantobatch.extract.grammar.locate import sentence_index
 from cantobatch.extract.grammar.patterns import rx
 from cantobatch.extract.grammar.scan import CantoMention, LineMention, Scanner
@@ -207,7 +207,7 @@ class RulesExtractor:
 
     def __init__(self, config: Config | None = None) -> None:
         self.config = config
-        g.load_groups()  # fail at construction, not per passage, if the table is broken
+        load_groups()  # fail at construction, not per passage, if the table is broken
 
     def identity(self) -> dict[str, str]:
         return {"extractor": "rules", "method": "rules", "grammar": grammar_hash()}

@@ -26,7 +26,7 @@ from cantobatch.extract.grammar.locate import (
     sentence_index,
     starts,
 )
-from cantobatch.extract.grammar.numerals import roman_value
+from cantobatch.extract.grammar.numerals import numeral_value
 from cantobatch.extract.grammar.patterns import rx
 
 
@@ -190,7 +190,7 @@ class ScanState:
                 for m in self.marks()[0]
                 if (m.start() == 0 or not _word_or_quote(text[m.start() - 1]))
                 and (m.end() == len(text) or not text[m.end()].isalnum())
-                and roman_value(m.group()) is not None
+                and numeral_value(m.group()) is not None
             ]
         return self._romans
 
