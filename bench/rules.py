@@ -239,7 +239,8 @@ def main() -> None:
 
     try:
         from cantobatch.config import IngestConfig
-        from cantobatch.ingest import Reader, discover
+        from cantobatch.ingest.discover import discover
+        from cantobatch.ingest.reader import Reader
         from cantobatch.split import split_document
     except ImportError as exc:
         print(f"| ingest comparison | needs cantobatch.ingest ({exc}) | |")

@@ -155,7 +155,8 @@ def run_index(
     ``batch_size`` is the number of passages per extract_batch call (default: llm.batch_size for
     model extractors, 512 otherwise).
     """
-    from cantobatch.ingest import Reader, discover
+    from cantobatch.ingest.discover import discover
+    from cantobatch.ingest.reader import Reader
 
     config = config or Config()
     corpus, out = Path(corpus), Path(out)

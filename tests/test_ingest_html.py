@@ -11,8 +11,9 @@ import pytest
 
 import cantobatch.ingest.html as html
 from cantobatch.config import IngestConfig
-from cantobatch.ingest import Reader, SourceFile, discover, read
+from cantobatch.ingest.discover import SourceFile, discover
 from cantobatch.ingest.html import decode_html, read_html
+from cantobatch.ingest.reader import Reader, read
 from cantobatch.ingest.text import decode_bytes, read_text
 
 CORPUS = Path(__file__).parents[1] / "corpora"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from cantobatch.config import IngestConfig
-from cantobatch.ingest import Reader, SourceFile, discover
+from cantobatch.ingest.discover import SourceFile, discover
 from cantobatch.ingest.pdf import (
     carry_split_words,
     clean_pages,
@@ -26,6 +26,7 @@ from cantobatch.ingest.pdf import (
     normalize_page,
     strip_running_lines,
 )
+from cantobatch.ingest.reader import Reader
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 CORPUS = Path(__file__).parents[1] / "corpora"
@@ -223,7 +224,7 @@ def test_a_prefetched_slow_file_times_out_counting_from_when_it_was_sent(tmp_pat
 def test_reader_works_from_a_script_without_main_guard(tmp_path: Path) -> None:
     script = tmp_path / "script.py"
     script.write_text(
-        "from cantobatch.ingest import discover, read\n"
+        "from cantobatch.ingest.discover import discover\nfrom cantobatch.ingest.reader import read\n"
         f"for f in discover({str(FIXTURES)!r}):\n"
         "    if f.source == 'ledgers.pdf':\n"
         "        print(read(f).status)\n"
