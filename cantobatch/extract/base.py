@@ -1,4 +1,5 @@
-"""The extractor interface every method implements.
+"""The extractor interface every method implements, and ``extract_each``: the per-passage error
+contract for extractors that read each passage alone.
 
 ``extract_batch`` takes passages and returns one Extraction per passage, in the same order; a
 passage that fails becomes an Extraction with ``error`` set, never an exception. ``identity``
@@ -9,10 +10,10 @@ Extractors are built by name in ``cantobatch.extract.registry``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
-from cantobatch.data import Extraction, Passage
+from cantobatch.data import Extraction, Passage, Reference
 
 
 @runtime_checkable
@@ -28,3 +29,29 @@ class Extractor(Protocol):
     def close(self) -> None:
         """Release engines/processes. Safe to call twice."""
         ...
+
+
+def failure(exc: Exception, what: str = "") -> str:
+    """How a passage's failure is recorded: ``"<what> failed: "`` (when given), the exception's
+    type and message."""
+    return f"{what + ' failed: ' if what else ''}{type(exc).__name__}: {exc}"
+
+
+def extract_each(
+    passages: Sequence[Passage],
+    read: Callable[[str], Iterable[Reference]],
+    method: str,
+    what: str = "",
+) -> list[Extraction]:
+    """``extract_batch`` for an extractor that reads each passage's text alone: one Extraction
+    per passage, in order; a passage whose reading raises is recorded (``failure``) and the batch
+    goes on."""
+    results = []
+    for passage in passages:
+        try:
+            refs = tuple(read(passage.text))
+        except Exception as exc:  # one bad passage is recorded, never fatal to the batch
+            results.append(Extraction(passage.passage_id, error=failure(exc, what), method=method))
+            continue
+        results.append(Extraction(passage.passage_id, refs, method=method))
+    return results

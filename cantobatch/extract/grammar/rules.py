@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cantobatch.data import Extraction, Passage, Reference, sha256_hex
+from cantobatch.extract.base import extract_each
 from cantobatch.extract.grammar.groups import load_groups
 from cantobatch.extract.grammar.locate import sentence_index
 from cantobatch.extract.grammar.patterns import rx
@@ -213,19 +214,7 @@ class RulesExtractor:
         return {"extractor": "rules", "method": "rules", "grammar": grammar_hash()}
 
     def extract_batch(self, passages: Sequence[Passage]) -> list[Extraction]:
-        results = []
-        for passage in passages:
-            try:
-                refs = tuple(extract_references(passage.text))
-            except Exception as exc:  # a bad passage is recorded, the batch goes on
-                results.append(
-                    Extraction(
-                        passage.passage_id, error=f"{type(exc).__name__}: {exc}", method="rules"
-                    )
-                )
-                continue
-            results.append(Extraction(passage.passage_id, refs, method="rules"))
-        return results
+        return extract_each(passages, extract_references, "rules")
 
     def close(self) -> None:
         pass
