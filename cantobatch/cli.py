@@ -497,7 +497,7 @@ def adapter_convert(path: str, base: str, output: str, overwrite: bool, merged_d
     Example:
         cantobatch adapter convert adapters/poundtech --base models/zephyr-7b-beta -o converted
     """
-    from cantobatch.adapters import convert_adapter
+    from cantobatch.adapter_convert import convert_adapter
 
     result = convert_adapter(path, base, output, overwrite=overwrite, merged_dtype=merged_dtype)
     click.echo(f"base     {result.base_dir}")

@@ -7,7 +7,6 @@ content hash of the unit that wrote them, written to a temp name and renamed.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cantobatch.data import Document, Extraction, Passage
+from cantobatch.files import atomic_path
 
 SCHEMA_VERSION = 1
 TABLES = ("documents", "passages", "citations")  # the index proper; "errors" lists failed passages
@@ -207,12 +207,9 @@ def write_part(
     directory = Path(out_dir) / f"{table_name}.parquet"
     directory.mkdir(parents=True, exist_ok=True)
     final = directory / f"{part_name}.parquet"
-    tmp = directory / f".{part_name}.parquet.tmp-{os.getpid()}"
     table = to_table(rows, SCHEMAS[table_name])
-    pq.write_table(table, tmp, compression="zstd")
-    with open(tmp, "rb") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, final)
+    with atomic_path(final, fsync=True) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
     return final
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fcntl
-import hashlib
 import json
 import os
 import time
@@ -36,6 +35,8 @@ from cantobatch.data import Document, Extraction, Passage, sha256_hex
 from cantobatch.errors import CantobatchError, IngestError, RunLockedError
 from cantobatch.extract.base import Extractor
 from cantobatch.extract.registry import build_extractor, identity_hash
+from cantobatch.files import atomic_write_text, file_sha256
+from cantobatch.ingest.discover import unreadable_id
 from cantobatch.progress import progress
 from cantobatch.split import settings_id as split_settings_id
 from cantobatch.split import split_document
@@ -77,14 +78,6 @@ class _Unit:
     cite_unit: str
 
 
-def _file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def ingest_settings_id(config: Config) -> str:
     ingest = dataclasses.asdict(config.ingest)
     return sha256_hex(
@@ -123,9 +116,7 @@ def run_lock(out: Path) -> Iterator[None]:
 
 
 def _mark_done(state: Path, unit: str, info: dict) -> None:
-    tmp = state / f".{unit}.done.tmp-{os.getpid()}"
-    tmp.write_text(json.dumps(info, sort_keys=True))
-    os.replace(tmp, state / f"{unit}.done")
+    atomic_write_text(state / f"{unit}.done", json.dumps(info, sort_keys=True))
 
 
 def _error_document(file, doc_id: str) -> Document:
@@ -250,12 +241,12 @@ def _plan(files, ingest_id: str, cite_id: str, show_progress: bool) -> list[_Uni
         seen_sources.add(file.source)
         if file.status is None:
             try:
-                doc_id = _file_digest(file.path)
+                doc_id = file_sha256(file.path)
             except OSError as exc:
                 file = dataclasses.replace(
                     file, status="unreadable", error=f"cannot read: {exc.strerror}"
                 )
-                doc_id = sha256_hex(f"unreadable:{file.source}")
+                doc_id = unreadable_id(file.source)
             else:
                 if doc_id in first_source:
                     # The same bytes twice: indexed once, the copy recorded.
@@ -264,7 +255,7 @@ def _plan(files, ingest_id: str, cite_id: str, show_progress: bool) -> list[_Uni
                     )
                 first_source.setdefault(doc_id, file.source)
         else:
-            doc_id = sha256_hex(f"unreadable:{file.source}")
+            doc_id = unreadable_id(file.source)
         doc_unit = sha256_hex(f"{doc_id}:{file.source}:{ingest_id}", 24)
         units.append(_Unit(file, doc_id, doc_unit, sha256_hex(f"{doc_unit}:{cite_id}", 24)))
     return units
@@ -373,9 +364,9 @@ def _write_manifest(
         "extractor": identity,
         "documents": len(units),
     }
-    tmp = out / f".manifest.json.tmp-{os.getpid()}"
-    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str))
-    os.replace(tmp, out / "manifest.json")
+    atomic_write_text(
+        out / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True, default=str)
+    )
 
 
 def _count_tables(out: Path, summary: RunSummary) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from cantobatch.data import Reference
+from cantobatch.errors import InvalidValue
 
 MIN_CANTO = 1
 MAX_CANTO = 120
@@ -53,7 +54,7 @@ def json_schema(max_references: int = MAX_REFERENCES, max_lines: int = MAX_LINES
     }
 
 
-class ReferenceParseError(ValueError):
+class ReferenceParseError(InvalidValue):
     """An answer is not a valid references object. The message says what is wrong."""
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from cantobatch.data import sha256_hex
 from cantobatch.errors import IngestError
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
@@ -36,6 +37,11 @@ class SourceFile:
     # None: a readable candidate; else "zero_bytes", "unreadable", "symlink_loop", "unsupported"
     status: str | None
     error: str | None = None
+
+
+def unreadable_id(source: str) -> str:
+    """The doc_id of a file whose bytes cannot be read: a hash of its path in the corpus."""
+    return sha256_hex("unreadable:" + source)
 
 
 def sniff(head: bytes, name: str = "") -> str:

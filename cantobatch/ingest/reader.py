@@ -9,7 +9,6 @@ works on the last. A problem of one file becomes the Document's status, never an
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import select
 import subprocess
@@ -20,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cantobatch.config import IngestConfig
-from cantobatch.data import Document, Page
+from cantobatch.data import Document, Page, sha256_hex
 from cantobatch.errors import IngestError
-from cantobatch.ingest.discover import SourceFile
+from cantobatch.files import file_sha256
+from cantobatch.ingest.discover import SourceFile, unreadable_id
 from cantobatch.ingest.worker import HEADER, decode, encode
 
 
@@ -36,15 +36,6 @@ def _failed(file: SourceFile, doc_id: str, status: str, error: str | None, **ext
         error=error,
         **extra,
     )
-
-
-def _unreadable_id(file: SourceFile) -> str:
-    return hashlib.sha256(("unreadable:" + file.source).encode("utf-8")).hexdigest()
-
-
-def _file_digest(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 class _Worker:
@@ -247,18 +238,22 @@ class Reader:
     def _prepare(self, file: SourceFile) -> Document | _Job:
         """A Document when the file needs no parsing (a status says why), else its worker job."""
         if file.status is not None:
-            doc_id = _unreadable_id(file) if file.status in ("unreadable", "symlink_loop") else None
+            doc_id = (
+                unreadable_id(file.source)
+                if file.status in ("unreadable", "symlink_loop")
+                else None
+            )
             if doc_id is None:
                 try:
-                    doc_id = _file_digest(file.path)
+                    doc_id = file_sha256(file.path)
                 except OSError:
-                    doc_id = _unreadable_id(file)
+                    doc_id = unreadable_id(file.source)
             return _failed(file, doc_id, file.status, file.error)
         if file.size > self.config.max_bytes:
             try:
-                doc_id = _file_digest(file.path)
+                doc_id = file_sha256(file.path)
             except OSError:
-                doc_id = _unreadable_id(file)
+                doc_id = unreadable_id(file.source)
             return _failed(
                 file,
                 doc_id,
@@ -268,13 +263,16 @@ class Reader:
             )
         try:
             if file.kind == "pdf":  # the worker reads the file itself: only hash it here
-                return self._pdf_job(file, _file_digest(file.path))
+                return self._pdf_job(file, file_sha256(file.path))
             data = file.path.read_bytes()
         except OSError as exc:
             return _failed(
-                file, _unreadable_id(file), "unreadable", f"{file.source}: {exc.strerror or exc}"
+                file,
+                unreadable_id(file.source),
+                "unreadable",
+                f"{file.source}: {exc.strerror or exc}",
             )
-        doc_id = hashlib.sha256(data).hexdigest()
+        doc_id = sha256_hex(data)
         if file.path.suffix.lower() == ".pdf":
             what = "an HTML page" if file.kind == "html" else "not a PDF (no %PDF- header)"
             return _failed(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from cantobatch.errors import InvalidValue
 from cantobatch.extract.grammar import lexicon as g
 from cantobatch.extract.grammar.patterns import rx
 from cantobatch.references import MAX_CANTO
@@ -33,7 +34,7 @@ _ROMAN_RE = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})
 
 def to_roman(n: int) -> str:
     if not 0 < n < 4000:
-        raise ValueError(f"{n} has no roman numeral")
+        raise InvalidValue(f"{n} has no roman numeral (only 1-3999 have one)")
     out = []
     for value, numeral in _ROMAN_VALUES:
         while n >= value:
@@ -55,10 +56,10 @@ def _roman(s: str) -> int | None:
 
 
 def from_roman(s: str) -> int:
-    """Value of a canonical roman numeral, upper or lower case. Raises ValueError otherwise."""
+    """Value of a canonical roman numeral, upper or lower case. Raises InvalidValue otherwise."""
     value = _roman(s)
     if value is None:
-        raise ValueError(f"{s!r} is not a canonical roman numeral")
+        raise InvalidValue(f"{s!r} is not a canonical roman numeral")
     return value
 
 
