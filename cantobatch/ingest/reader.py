@@ -214,26 +214,26 @@ class Reader:
             answer = self._worker.receive(job.sent + limit - time.monotonic())
         except (EOFError, OSError):
             code = self._worker.process.poll()
-            self._worker.kill()
-            self._worker = None
-            return job.finish(
-                job.failed(
-                    "error",
-                    f"{file.source}: the {file.kind.upper()} parser crashed (exit code {code}); "
-                    "the file is probably damaged",
-                )
+            return self._lose_worker(
+                job,
+                "error",
+                f"{file.source}: the {file.kind.upper()} parser crashed (exit code {code}); "
+                "the file is probably damaged",
             )
         if answer is _TIMED_OUT:
-            self._worker.kill()
-            self._worker = None
-            return job.finish(
-                job.failed(
-                    "timeout",
-                    f"{file.source}: parsing took longer than ingest.parse_timeout_s={limit:g}s; "
-                    "the parse was killed (raise the limit if the file is just large)",
-                )
+            return self._lose_worker(
+                job,
+                "timeout",
+                f"{file.source}: parsing took longer than ingest.parse_timeout_s={limit:g}s; "
+                "the parse was killed (raise the limit if the file is just large)",
             )
         return job.finish(answer)
+
+    def _lose_worker(self, job: _Job, status: str, error: str) -> Document:
+        """Kill the worker (a new one starts for the next file); the job's file gets ``status``."""
+        self._worker.kill()
+        self._worker = None
+        return job.finish(job.failed(status, error))
 
     def _prepare(self, file: SourceFile) -> Document | _Job:
         """A Document when the file needs no parsing (a status says why), else its worker job."""
