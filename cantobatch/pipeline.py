@@ -166,8 +166,8 @@ def run_index(
         try:
             identity = {"extractor": config.extractor, **extractor.identity()}
             ingest_id = ingest_settings_id(config)
-            cite_id = sha256_hex(f"{ingest_id}:{identity_hash(identity)}", 12)
-            units = _plan(discover(corpus), ingest_id, cite_id, show_progress)
+            run_id = sha256_hex(f"{ingest_id}:{identity_hash(identity)}", 12)
+            units = _plan(discover(corpus), ingest_id, run_id, show_progress)
             batch_limit = batch_size or (
                 config.llm.batch_size if config.extractor in LLM_EXTRACTORS else RULES_BATCH
             )
@@ -175,7 +175,7 @@ def run_index(
 
             def flush() -> None:
                 _extract_and_write(
-                    pending, extractor, identity, cite_id, out, state, summary, on_unit_done
+                    pending, extractor, identity, run_id, out, state, summary, on_unit_done
                 )
                 pending.clear()
 
@@ -231,7 +231,7 @@ def _set_progress(extractor: object, enabled: bool) -> None:
             _set_progress(getattr(extractor, inner), enabled)
 
 
-def _plan(files, ingest_id: str, cite_id: str, show_progress: bool) -> list[_Unit]:
+def _plan(files, ingest_id: str, run_id: str, show_progress: bool) -> list[_Unit]:
     units: list[_Unit] = []
     seen_sources: set[str] = set()
     first_source: dict[str, str] = {}  # doc_id → the first path with those bytes
@@ -257,7 +257,7 @@ def _plan(files, ingest_id: str, cite_id: str, show_progress: bool) -> list[_Uni
         else:
             doc_id = unreadable_id(file.source)
         doc_unit = sha256_hex(f"{doc_id}:{file.source}:{ingest_id}", 24)
-        units.append(_Unit(file, doc_id, doc_unit, sha256_hex(f"{doc_unit}:{cite_id}", 24)))
+        units.append(_Unit(file, doc_id, doc_unit, sha256_hex(f"{doc_unit}:{run_id}", 24)))
     return units
 
 
@@ -296,7 +296,7 @@ _PASSAGE_FIELDS = [f.name for f in dataclasses.fields(Passage)]
 
 
 def _extract_and_write(
-    pending, extractor, identity, cite_id, out, state, summary, on_unit_done
+    pending, extractor, identity, run_id, out, state, summary, on_unit_done
 ) -> None:
     passages = [p for _, ps in pending for p in ps]
     results: list[Extraction] = extractor.extract_batch(passages) if passages else []
@@ -320,10 +320,10 @@ def _extract_and_write(
                         "source": passage.source,
                         "method": result.method,
                         "error": result.error,
-                        "run_id": cite_id,
+                        "run_id": run_id,
                     }
                 )
-            rows.extend(index.citation_rows(passage, result, identity, cite_id))
+            rows.extend(index.citation_rows(passage, result, identity, run_id))
         pos += len(ps)
         index.write_part(out, "citations", unit.cite_unit, rows)
         index.write_part(out, "errors", unit.cite_unit, errors)

@@ -186,7 +186,7 @@ def tokenize(text: str) -> list[Token]:
     return out
 
 
-def normalize_text(text: str) -> str:
+def normalize_words(text: str) -> str:
     """The words of ``text`` normalised and joined by single spaces (for comparisons)."""
     return " ".join(t.norm for t in tokenize(text))
 

@@ -104,7 +104,7 @@ def to_references(objs: Iterable[dict[str, Any]], method: str = "gold") -> tuple
 
 
 def dump_answer(refs: Iterable[Reference | dict[str, Any]]) -> str:
-    """Serialise references in the user's output format (compact separators as in the seed)."""
+    """Serialise references in the user's output format (json.dumps's ", " and ": ", as the seed)."""
     items = []
     for r in refs:
         if isinstance(r, Reference):

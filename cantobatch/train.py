@@ -33,7 +33,7 @@ from cantobatch.config import PROMPT_FORMATS
 from cantobatch.errors import ConfigError, DataError, InvalidValue, MissingDependency, require
 from cantobatch.examples import Example, read_examples
 from cantobatch.files import atomic_directory, file_sha256
-from cantobatch.mine import normalise_text
+from cantobatch.mine import dedup_key
 
 DEFAULT_TARGET_MODULES = ("q_proj", "k_proj", "v_proj", "o_proj")
 PAD_NAMES = ("<|pad|>", "<pad>", "[PAD]", "<|finetune_right_pad_id|>")
@@ -177,7 +177,7 @@ def collate(batch: Sequence[Encoded], pad_id: int) -> dict[str, Any]:
 
 def split_key(text: str, seed: int) -> float:
     """A number in [0, 1) fixed by the normalised text and the seed."""
-    digest = hashlib.sha256(f"{seed}\x1f{normalise_text(text)}".encode()).digest()
+    digest = hashlib.sha256(f"{seed}\x1f{dedup_key(text)}".encode()).digest()
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
@@ -210,7 +210,7 @@ def load_data(paths: Sequence[str | Path]) -> tuple[list[Example], list[dict[str
         items = read_examples(path)
         kept = 0
         for ex in items:
-            key = (normalise_text(ex.text), ex.references)
+            key = (dedup_key(ex.text), ex.references)
             if key in seen:
                 continue
             seen.add(key)

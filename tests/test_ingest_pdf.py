@@ -47,7 +47,7 @@ def reader():
 
 def test_ledgers_pdf_text_pages_and_labels(reader: Reader) -> None:
     document = reader.read(source("ledgers.pdf"))
-    assert (document.status, document.kind, document.extractor) == ("ok", "pdf", "pypdfium2")
+    assert (document.status, document.kind, document.reader) == ("ok", "pdf", "pypdfium2")
     assert document.doc_id == hashlib.sha256((FIXTURES / "ledgers.pdf").read_bytes()).hexdigest()
     assert document.title == "Ledgers and Stones (test fixture)"
     assert [(p.number, p.label) for p in document.pages] == [(1, "xi"), (2, "xii"), (3, "445")]
@@ -123,7 +123,7 @@ def test_too_many_pages_is_refused() -> None:
 
 def test_pdf_named_txt_is_read_as_pdf(reader: Reader) -> None:
     document = reader.read(source("really_a_pdf.txt"))
-    assert (document.kind, document.status, document.extractor) == ("pdf", "ok", "pypdfium2")
+    assert (document.kind, document.status, document.reader) == ("pdf", "ok", "pypdfium2")
     assert "Malatesta" in document.text
 
 
@@ -131,14 +131,14 @@ def test_pypdf_fallback_reads_what_pdfium_refuses(reader: Reader) -> None:
     # An HTTP header saved in front of the PDF: pdfium refuses it, pypdf reads it.
     document = reader.read(source("http_response_prefix.pdf"))
     plain = reader.read(source("ledgers.pdf"))
-    assert (document.status, document.extractor) == ("ok", "pypdf")
+    assert (document.status, document.reader) == ("ok", "pypdf")
     assert [p.label for p in document.pages] == ["xi", "xii", "445"]
     assert document.text == plain.text
 
 
 def test_a_damaged_page_loses_its_text_not_the_document(reader: Reader) -> None:
     document = reader.read(source("damaged_first_page.pdf"))
-    assert (document.status, document.extractor) == ("ok", "pypdfium2")
+    assert (document.status, document.reader) == ("ok", "pypdfium2")
     assert "page(s) 1 could not be loaded" in document.error
     assert len(document.pages) == 3
     first = document.pages[0]

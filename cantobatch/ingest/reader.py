@@ -305,7 +305,7 @@ class Reader:
                 pages=tuple(Page(*span) for span in result.pages),
                 error=result.error,
                 title=result.title,
-                extractor=result.extractor,
+                reader=result.reader,
             )
 
         options = (self.config.max_pages, self.config.strip_headers)
