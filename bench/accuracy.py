@@ -35,7 +35,7 @@ from cantobatch.config import load_config  # noqa: E402
 from cantobatch.errors import CantobatchError, ConfigError  # noqa: E402
 from cantobatch.evaluate import EvalResult, evaluate, format_table  # noqa: E402
 from cantobatch.examples import BadLine, Example, read_examples  # noqa: E402
-from cantobatch.extract import build_extractor  # noqa: E402
+from cantobatch.extract.registry import build_extractor  # noqa: E402
 
 DEFAULT_DATA = (
     REPO / "training" / "dev.jsonl",

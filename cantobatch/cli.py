@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from cantobatch import __version__
-from cantobatch.config import Config, load_config
+from cantobatch.config import EXTRACTOR_NAMES, PROMPT_FORMATS, Config, load_config
 from cantobatch.errors import CantobatchError
 
 
@@ -45,7 +45,7 @@ config_option = click.option(
 )
 extractor_option = click.option(
     "--extractor",
-    type=click.Choice(["rules", "llm", "hybrid", "quote"]),
+    type=click.Choice(EXTRACTOR_NAMES),
     help="Which extractor to run (default: the config's, else rules).",
 )
 cantos_text_option = click.option(
@@ -171,7 +171,8 @@ def query(out, canto, line, method, as_json):
 
 
 def _canto_number(value: str) -> int:
-    from cantobatch.references import MAX_CANTO, MIN_CANTO, from_roman
+    from cantobatch.extract.grammar.numerals import from_roman
+    from cantobatch.references import MAX_CANTO, MIN_CANTO
 
     try:
         number = int(value)
@@ -221,7 +222,7 @@ def extract(texts, input_path, extractor, config_path, cantos_text) -> None:
       cantobatch extract --input questions.jsonl --extractor hybrid --config configs/cpu.toml
     """
     from cantobatch.data import Passage
-    from cantobatch.extract import build_extractor
+    from cantobatch.extract.registry import build_extractor
 
     if not texts and not input_path:
         raise click.UsageError("give a TEXT to read, or --input FILE.jsonl")
@@ -325,7 +326,7 @@ def audit(data, as_json, check) -> None:
     "--extractor",
     "extractors",
     multiple=True,
-    type=click.Choice(["rules", "llm", "hybrid", "quote"]),
+    type=click.Choice(EXTRACTOR_NAMES),
     help="Extractor to score; repeat to compare several side by side (default: the config's).",
 )
 @config_option
@@ -352,7 +353,7 @@ def eval_command(data, extractors, config_path, cantos_text, as_json, errors_pat
     """
     from cantobatch.evaluate import evaluate, format_single, format_table, write_errors
     from cantobatch.examples import read_examples
-    from cantobatch.extract import build_extractor
+    from cantobatch.extract.registry import build_extractor
 
     quote = {"cantos_text": cantos_text} if cantos_text else None
     config = _config(config_path, None, quote=quote)
@@ -496,7 +497,7 @@ def adapter_convert(path: str, base: str, output: str, overwrite: bool, merged_d
     Example:
         cantobatch adapter convert adapters/poundtech --base models/zephyr-7b-beta -o converted
     """
-    from cantobatch.adapters import convert_adapter
+    from cantobatch.adapter_convert import convert_adapter
 
     result = convert_adapter(path, base, output, overwrite=overwrite, merged_dtype=merged_dtype)
     click.echo(f"base     {result.base_dir}")
@@ -614,7 +615,7 @@ def mine(out, output, review, exclude, max_per_doc_share, dev, no_grounded, nega
               help="Base model: a name known to `cantobatch models`, a directory or a hub id.")  # fmt: skip
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
               help="Adapter directory to write (replaced when it exists).")  # fmt: skip
-@click.option("--prompt-format", type=click.Choice(["chat", "poundtech"]), default="chat",
+@click.option("--prompt-format", type=click.Choice(PROMPT_FORMATS), default="chat",
               show_default=True)  # fmt: skip
 @click.option("--rank", type=int, default=8, show_default=True)
 @click.option("--alpha", type=int, default=16, show_default=True)

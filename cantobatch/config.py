@@ -11,6 +11,12 @@ from typing import Any
 
 from cantobatch.errors import ConfigError
 
+# The names several modules need (the CLI's choices, validation, the extractors), listed once.
+EXTRACTOR_NAMES = ("rules", "llm", "hybrid", "quote")
+LLM_EXTRACTORS = ("llm", "hybrid")  # the extractors that run the LLM (batched by llm.batch_size)
+MERGE_POLICIES = ("confirm", "grounded", "union", "rules_first", "intersection")
+PROMPT_FORMATS = ("chat", "poundtech")  # "poundtech": the seed adapter's format
+
 
 def cantobatch_home() -> Path:
     """Cache directory for models, merged adapters and LLM results ($CANTOBATCH_HOME)."""
@@ -70,7 +76,7 @@ class LLMConfig:
     json_style: str = "seed"
 
     def __post_init__(self) -> None:
-        if self.prompt_format not in ("poundtech", "chat"):
+        if self.prompt_format not in PROMPT_FORMATS:
             raise ConfigError(
                 f"llm.prompt_format must be 'poundtech' or 'chat', not {self.prompt_format!r}"
             )
@@ -92,9 +98,10 @@ class MergeConfig:
     policy: str = "confirm"  # "confirm", "grounded", "union", "rules_first", "intersection"
 
     def __post_init__(self) -> None:
-        policies = ("union", "rules_first", "grounded", "intersection", "confirm")
-        if self.policy not in policies:
-            raise ConfigError(f"merge.policy {self.policy!r} is not one of {', '.join(policies)}")
+        if self.policy not in MERGE_POLICIES:
+            raise ConfigError(
+                f"merge.policy {self.policy!r} is not one of {', '.join(MERGE_POLICIES)}"
+            )
 
 
 @dataclass(frozen=True)
@@ -123,8 +130,6 @@ class Config:
     source: str | None = None  # the file this config was read from
 
     def __post_init__(self) -> None:
-        from cantobatch.extract.base import EXTRACTOR_NAMES
-
         if self.extractor not in EXTRACTOR_NAMES:
             raise ConfigError(
                 f"extractor {self.extractor!r} is unknown; choose one of {', '.join(EXTRACTOR_NAMES)}"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cantobatch.errors import DataError
+from cantobatch.files import atomic_path
 from cantobatch.references import ReferenceParseError, dump_answer, parse_answer, validate
 
 
@@ -110,13 +111,10 @@ def read_examples(path: str | Path, errors: list[BadLine] | None = None) -> list
 
 def write_examples(path: str | Path, records: Iterable[Example | dict[str, Any]]) -> int:
     """Write JSON Lines atomically; returns the number of records written."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
     n = 0
-    with tmp.open("w", encoding="utf-8") as f:
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as f:
         for rec in records:
             obj = rec.to_record() if isinstance(rec, Example) else rec
             f.write(json.dumps(obj, ensure_ascii=False) + "\n")
             n += 1
-    tmp.replace(path)
     return n

@@ -7,7 +7,6 @@ content hash of the unit that wrote them, written to a temp name and renamed.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,8 +15,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cantobatch.data import Document, Extraction, Passage
+from cantobatch.files import atomic_path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: documents and passages name their settings hash ingest_id (was run_id)
 TABLES = ("documents", "passages", "citations")  # the index proper; "errors" lists failed passages
 
 _META = {b"cantobatch.schema_version": str(SCHEMA_VERSION).encode()}
@@ -37,7 +37,7 @@ DOCUMENTS_SCHEMA = pa.schema(
         pa.field("title", pa.string()),
         pa.field("reader", _dict_str),  # pypdfium2, pypdf, lxml, html.parser, text
         pa.field("encoding", pa.string()),
-        pa.field("run_id", pa.string()),  # hash of the ingest/split settings that produced the row
+        pa.field("ingest_id", pa.string()),  # hash of the ingest/split settings that made the row
     ],
     metadata=_META,
 )
@@ -53,7 +53,7 @@ PASSAGES_SCHEMA = pa.schema(
         pa.field("char_start", pa.int64()),  # offsets into the document's text
         pa.field("char_end", pa.int64()),
         pa.field("text", pa.string()),
-        pa.field("run_id", pa.string()),
+        pa.field("ingest_id", pa.string()),  # as in documents
     ],
     metadata=_META,
 )
@@ -111,7 +111,7 @@ SCHEMAS = {
 ALL_TABLES = tuple(SCHEMAS)
 
 
-def document_row(doc: Document, n_passages: int, run_id: str) -> dict[str, Any]:
+def document_row(doc: Document, n_passages: int, ingest_id: str) -> dict[str, Any]:
     return {
         "doc_id": doc.doc_id,
         "source": doc.source,
@@ -123,13 +123,13 @@ def document_row(doc: Document, n_passages: int, run_id: str) -> dict[str, Any]:
         "passages": n_passages,
         "chars": len(doc.text),
         "title": doc.title,
-        "reader": doc.extractor,
+        "reader": doc.reader,
         "encoding": doc.encoding,
-        "run_id": run_id,
+        "ingest_id": ingest_id,
     }
 
 
-def passage_rows(passages: Iterable[Passage], run_id: str) -> list[dict[str, Any]]:
+def passage_rows(passages: Iterable[Passage], ingest_id: str) -> list[dict[str, Any]]:
     return [
         {
             "passage_id": p.passage_id,
@@ -141,7 +141,7 @@ def passage_rows(passages: Iterable[Passage], run_id: str) -> list[dict[str, Any
             "char_start": p.char_start,
             "char_end": p.char_end,
             "text": p.text,
-            "run_id": run_id,
+            "ingest_id": ingest_id,
         }
         for p in passages
     ]
@@ -207,12 +207,9 @@ def write_part(
     directory = Path(out_dir) / f"{table_name}.parquet"
     directory.mkdir(parents=True, exist_ok=True)
     final = directory / f"{part_name}.parquet"
-    tmp = directory / f".{part_name}.parquet.tmp-{os.getpid()}"
     table = to_table(rows, SCHEMAS[table_name])
-    pq.write_table(table, tmp, compression="zstd")
-    with open(tmp, "rb") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, final)
+    with atomic_path(final, fsync=True) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
     return final
 
 

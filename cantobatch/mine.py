@@ -85,7 +85,7 @@ class MineResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def normalise_text(text: str) -> str:
+def dedup_key(text: str) -> str:
     """The text used for deduplication: NFKC, casefold, punctuation dropped, whitespace collapsed."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in text)
@@ -170,7 +170,7 @@ def load_exclusions(paths: Iterable[str | Path]) -> set[str]:
 
     out: set[str] = set()
     for path in paths:
-        out.update(normalise_text(ex.text) for ex in read_examples(path))
+        out.update(dedup_key(ex.text) for ex in read_examples(path))
     return out
 
 
@@ -319,7 +319,7 @@ def _filter_seen(
 ) -> list[dict[str, Any]]:
     kept, seen = [], set()
     for ex in examples:  # positives come first, so a duplicate keeps its positive label
-        norm = normalise_text(ex["input"])
+        norm = dedup_key(ex["input"])
         if not norm:
             counts["empty"] += 1
         elif norm in dev_texts or any(d in norm for d in dev_long) or _inside_dev(norm, dev_long):

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fcntl
-import hashlib
 import json
 import os
 import time
@@ -31,10 +30,13 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from cantobatch import index
-from cantobatch.config import Config
+from cantobatch.config import LLM_EXTRACTORS, Config
 from cantobatch.data import Document, Extraction, Passage, sha256_hex
 from cantobatch.errors import CantobatchError, IngestError, RunLockedError
-from cantobatch.extract.base import Extractor, build_extractor, identity_hash
+from cantobatch.extract.base import Extractor
+from cantobatch.extract.registry import build_extractor, identity_hash
+from cantobatch.files import atomic_write_text, file_sha256
+from cantobatch.ingest.discover import unreadable_id
 from cantobatch.progress import progress
 from cantobatch.split import settings_id as split_settings_id
 from cantobatch.split import split_document
@@ -76,14 +78,6 @@ class _Unit:
     cite_unit: str
 
 
-def _file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def ingest_settings_id(config: Config) -> str:
     ingest = dataclasses.asdict(config.ingest)
     return sha256_hex(
@@ -122,9 +116,7 @@ def run_lock(out: Path) -> Iterator[None]:
 
 
 def _mark_done(state: Path, unit: str, info: dict) -> None:
-    tmp = state / f".{unit}.done.tmp-{os.getpid()}"
-    tmp.write_text(json.dumps(info, sort_keys=True))
-    os.replace(tmp, state / f"{unit}.done")
+    atomic_write_text(state / f"{unit}.done", json.dumps(info, sort_keys=True))
 
 
 def _error_document(file, doc_id: str) -> Document:
@@ -154,7 +146,8 @@ def run_index(
     ``batch_size`` is the number of passages per extract_batch call (default: llm.batch_size for
     model extractors, 512 otherwise).
     """
-    from cantobatch.ingest import Reader, discover
+    from cantobatch.ingest.discover import discover
+    from cantobatch.ingest.reader import Reader
 
     config = config or Config()
     corpus, out = Path(corpus), Path(out)
@@ -173,16 +166,16 @@ def run_index(
         try:
             identity = {"extractor": config.extractor, **extractor.identity()}
             ingest_id = ingest_settings_id(config)
-            cite_id = sha256_hex(f"{ingest_id}:{identity_hash(identity)}", 12)
-            units = _plan(discover(corpus), ingest_id, cite_id, show_progress)
+            run_id = sha256_hex(f"{ingest_id}:{identity_hash(identity)}", 12)
+            units = _plan(discover(corpus), ingest_id, run_id, show_progress)
             batch_limit = batch_size or (
-                config.llm.batch_size if config.extractor in ("llm", "hybrid") else RULES_BATCH
+                config.llm.batch_size if config.extractor in LLM_EXTRACTORS else RULES_BATCH
             )
             pending: list[tuple[_Unit, list[Passage]]] = []
 
             def flush() -> None:
                 _extract_and_write(
-                    pending, extractor, identity, cite_id, out, state, summary, on_unit_done
+                    pending, extractor, identity, run_id, out, state, summary, on_unit_done
                 )
                 pending.clear()
 
@@ -238,7 +231,7 @@ def _set_progress(extractor: object, enabled: bool) -> None:
             _set_progress(getattr(extractor, inner), enabled)
 
 
-def _plan(files, ingest_id: str, cite_id: str, show_progress: bool) -> list[_Unit]:
+def _plan(files, ingest_id: str, run_id: str, show_progress: bool) -> list[_Unit]:
     units: list[_Unit] = []
     seen_sources: set[str] = set()
     first_source: dict[str, str] = {}  # doc_id → the first path with those bytes
@@ -248,12 +241,12 @@ def _plan(files, ingest_id: str, cite_id: str, show_progress: bool) -> list[_Uni
         seen_sources.add(file.source)
         if file.status is None:
             try:
-                doc_id = _file_digest(file.path)
+                doc_id = file_sha256(file.path)
             except OSError as exc:
                 file = dataclasses.replace(
                     file, status="unreadable", error=f"cannot read: {exc.strerror}"
                 )
-                doc_id = sha256_hex(f"unreadable:{file.source}")
+                doc_id = unreadable_id(file.source)
             else:
                 if doc_id in first_source:
                     # The same bytes twice: indexed once, the copy recorded.
@@ -262,9 +255,9 @@ def _plan(files, ingest_id: str, cite_id: str, show_progress: bool) -> list[_Uni
                     )
                 first_source.setdefault(doc_id, file.source)
         else:
-            doc_id = sha256_hex(f"unreadable:{file.source}")
+            doc_id = unreadable_id(file.source)
         doc_unit = sha256_hex(f"{doc_id}:{file.source}:{ingest_id}", 24)
-        units.append(_Unit(file, doc_id, doc_unit, sha256_hex(f"{doc_unit}:{cite_id}", 24)))
+        units.append(_Unit(file, doc_id, doc_unit, sha256_hex(f"{doc_unit}:{run_id}", 24)))
     return units
 
 
@@ -303,7 +296,7 @@ _PASSAGE_FIELDS = [f.name for f in dataclasses.fields(Passage)]
 
 
 def _extract_and_write(
-    pending, extractor, identity, cite_id, out, state, summary, on_unit_done
+    pending, extractor, identity, run_id, out, state, summary, on_unit_done
 ) -> None:
     passages = [p for _, ps in pending for p in ps]
     results: list[Extraction] = extractor.extract_batch(passages) if passages else []
@@ -327,10 +320,10 @@ def _extract_and_write(
                         "source": passage.source,
                         "method": result.method,
                         "error": result.error,
-                        "run_id": cite_id,
+                        "run_id": run_id,
                     }
                 )
-            rows.extend(index.citation_rows(passage, result, identity, cite_id))
+            rows.extend(index.citation_rows(passage, result, identity, run_id))
         pos += len(ps)
         index.write_part(out, "citations", unit.cite_unit, rows)
         index.write_part(out, "errors", unit.cite_unit, errors)
@@ -371,9 +364,9 @@ def _write_manifest(
         "extractor": identity,
         "documents": len(units),
     }
-    tmp = out / f".manifest.json.tmp-{os.getpid()}"
-    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str))
-    os.replace(tmp, out / "manifest.json")
+    atomic_write_text(
+        out / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True, default=str)
+    )
 
 
 def _count_tables(out: Path, summary: RunSummary) -> None:

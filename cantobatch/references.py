@@ -7,11 +7,11 @@ the start of the canto, negative from its end (-1 the last line), empty for the 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from cantobatch.data import Reference
+from cantobatch.errors import InvalidValue
 
 MIN_CANTO = 1
 MAX_CANTO = 120
@@ -54,7 +54,7 @@ def json_schema(max_references: int = MAX_REFERENCES, max_lines: int = MAX_LINES
     }
 
 
-class ReferenceParseError(ValueError):
+class ReferenceParseError(InvalidValue):
     """An answer is not a valid references object. The message says what is wrong."""
 
 
@@ -104,7 +104,7 @@ def to_references(objs: Iterable[dict[str, Any]], method: str = "gold") -> tuple
 
 
 def dump_answer(refs: Iterable[Reference | dict[str, Any]]) -> str:
-    """Serialise references in the user's output format (compact separators as in the seed)."""
+    """Serialise references in the user's output format (json.dumps's ", " and ": ", as the seed)."""
     items = []
     for r in refs:
         if isinstance(r, Reference):
@@ -139,44 +139,3 @@ def line_set(refs: Iterable[Reference | dict[str, Any]]) -> set[tuple[int, int]]
         canto, lines = (r.canto, r.lines) if isinstance(r, Reference) else (r["canto"], r["lines"])
         out.update((canto, line) for line in lines)
     return out
-
-
-# --- roman numerals -------------------------------------------------------------------------
-
-_ROMAN_VALUES = (
-    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
-)  # fmt: skip
-_ROMAN_RE = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
-
-
-def to_roman(n: int) -> str:
-    if not 0 < n < 4000:
-        raise ValueError(f"{n} has no roman numeral")
-    out = []
-    for value, numeral in _ROMAN_VALUES:
-        while n >= value:
-            out.append(numeral)
-            n -= value
-    return "".join(out)
-
-
-def from_roman(s: str) -> int:
-    """Value of a canonical roman numeral, upper or lower case. Raises ValueError otherwise."""
-    up = s.upper()
-    if not up or not _ROMAN_RE.match(up):
-        raise ValueError(f"{s!r} is not a canonical roman numeral")
-    total, i = 0, 0
-    for value, numeral in _ROMAN_VALUES:
-        while up.startswith(numeral, i):
-            total += value
-            i += len(numeral)
-    return total
-
-
-def is_roman(s: str) -> bool:
-    try:
-        from_roman(s)
-    except ValueError:
-        return False
-    return True

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from cantobatch.cli import cli
 from cantobatch.examples import read_examples
 from cantobatch.index import read_pandas, write_part
-from cantobatch.mine import MineConfig, mine, normalise_text, per_document_cap
+from cantobatch.mine import MineConfig, dedup_key, mine, per_document_cap
 
 AGREE = "On the descent in Canto I, ll. 1-3, Pound follows the Nekuia closely."
 GROUNDED = "The close of Canto LXXXI, the last line, turns on vanity."
@@ -125,9 +125,9 @@ def test_negatives_limited_by_ratio(tmp_path):
     assert result.counts["negatives_over_ratio"] == 3
 
 
-def test_normalise_text():
-    assert normalise_text("  Canto  I, ll.\u00a01–3! ") == normalise_text("canto i ll 1–3")
-    assert normalise_text("ﬁne\tDAY") == "fine day"  # NFKC folds the ligature
+def test_dedup_key_ignores_case_punctuation_and_spacing():
+    assert dedup_key("  Canto  I, ll.\u00a01–3! ") == dedup_key("canto i ll 1–3")
+    assert dedup_key("ﬁne\tDAY") == "fine day"  # NFKC folds the ligature
 
 
 def test_exclude_and_dev_and_internal_duplicates(index, tmp_path):

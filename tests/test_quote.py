@@ -9,8 +9,8 @@ import pytest
 from cantobatch.config import Config
 from cantobatch.data import Extraction, Passage, Reference
 from cantobatch.errors import ConfigError
-from cantobatch.extract.base import build_extractor
 from cantobatch.extract.quote import QuoteAligner, QuoteExtractor, WithPoemText, similarity
+from cantobatch.extract.registry import build_extractor
 from cantobatch.index import citation_rows
 from cantobatch.poem import load_poem_text
 

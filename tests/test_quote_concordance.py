@@ -10,8 +10,8 @@ from cantobatch.concordance import load_concordance
 from cantobatch.config import Config
 from cantobatch.data import Extraction, Passage, Reference
 from cantobatch.errors import ConfigError
-from cantobatch.extract.base import build_extractor
 from cantobatch.extract.quote import WithPoemText
+from cantobatch.extract.registry import build_extractor
 from cantobatch.index import citation_rows
 
 # A made-up table: two editions that break Canto LXXIV differently; page 446 holds the end

@@ -9,10 +9,12 @@ import random
 import pytest
 from click.testing import CliRunner
 
+from cantobatch.adapter_card import model_card, read_metadata, record_scores
 from cantobatch.cli import cli
 from cantobatch.errors import ConfigError
 from cantobatch.examples import Example, read_examples
 from cantobatch.extract.prompts import poundtech_prompt, renderer
+from cantobatch.files import file_sha256 as sha256_file
 from cantobatch.references import parse_answer
 from cantobatch.train import (
     TrainConfig,
@@ -21,11 +23,7 @@ from cantobatch.train import (
     collate,
     encode,
     heldout_split,
-    model_card,
     prompt_builder,
-    read_metadata,
-    record_scores,
-    sha256_file,
 )
 
 

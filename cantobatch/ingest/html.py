@@ -9,7 +9,7 @@ import re
 import warnings
 
 from cantobatch.data import Document, Page
-from cantobatch.ingest.text import decode_bytes, normalize_text
+from cantobatch.ingest.text import decode_bytes, normalize_unicode
 
 # Elements whose content is never article text.
 DROP_TAGS = (
@@ -104,7 +104,7 @@ def render(element) -> str:
         if isinstance(node, NavigableString):
             if isinstance(node, skipped_strings):
                 continue
-            text = normalize_text(str(node))
+            text = normalize_unicode(str(node))
             if not pre_depth:
                 text = _SPACES.sub(" ", text)
                 if pending or not out or out[-1].endswith((" ", "\n")):
@@ -170,7 +170,7 @@ def read_html(data: bytes, *, doc_id: str, source: str) -> Document:
         if text:
             break
     if title:
-        title = normalize_text(title)
+        title = normalize_unicode(title)
     return Document(
         doc_id=doc_id,
         source=source,
@@ -183,6 +183,6 @@ def read_html(data: bytes, *, doc_id: str, source: str) -> Document:
         if text
         else f"{source}: no text in the page's main content (lxml and html.parser both tried)",
         title=title,
-        extractor=parser,
+        reader=parser,
         encoding=encoding,
     )

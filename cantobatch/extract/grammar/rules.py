@@ -26,13 +26,15 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from functools import cache
 from operator import attrgetter, itemgetter
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cantobatch.data import Extraction, Passage, Reference, sha256_hex
-from cantobatch.extract import grammar as g
-from cantobatch.extract.locate import sentence_index
-from cantobatch.extract.patterns import rx
-from cantobatch.extract.scan import CantoMention, LineMention, Scanner
+from cantobatch.extract.base import extract_each
+from cantobatch.extract.grammar.groups import load_groups
+from cantobatch.extract.grammar.locate import sentence_index
+from cantobatch.extract.grammar.patterns import rx
+from cantobatch.extract.grammar.scan import CantoMention, LineMention, Scanner
 
 if TYPE_CHECKING:
     from cantobatch.config import Config
@@ -184,35 +186,19 @@ def _target(
 # --- the extractor ----------------------------------------------------------------------------
 
 
-# Every module of the grammar, by name in this package: ``grammar_hash`` reads their sources.
-# tests/test_rules.py checks that every cantobatch.extract module this one imports (directly or
-# not) is here, so a new grammar module cannot be left out of the hash.
-GRAMMAR_MODULES = (
-    "rules",
-    "scan",
-    "scan_state",
-    "scan_numerals",
-    "scan_cantos",
-    "scan_ordinals",
-    "scan_lines",
-    "patterns",
-    "locate",
-    "numerals",
-    "group_names",
-    "pattern_starts",
-    "grammar",
-)
+GRAMMAR_DIR = Path(__file__).resolve().parent
+
+
+def sources_hash(folder: Path) -> str:
+    """A hash of every module and table (``*.py``, ``*.toml``) in ``folder``, with their names."""
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".py", ".toml"))
+    return sha256_hex(b"\0".join(p.name.encode() + b"\0" + p.read_bytes() for p in files), 16)
 
 
 @cache
 def grammar_hash() -> str:
-    """Changes whenever the grammar's source (``GRAMMAR_MODULES``) or the group table changes."""
-    from pathlib import Path
-
-    here = Path(__file__).resolve().parent
-    parts = [(here / f"{name}.py").read_bytes() for name in GRAMMAR_MODULES]
-    parts.append(g.GROUPS_PATH.read_bytes())
-    return sha256_hex(b"\0".join(parts), 16)
+    """Changes whenever any source of the grammar changes: this folder's modules and group table."""
+    return sources_hash(GRAMMAR_DIR)
 
 
 class RulesExtractor:
@@ -222,25 +208,13 @@ class RulesExtractor:
 
     def __init__(self, config: Config | None = None) -> None:
         self.config = config
-        g.load_groups()  # fail at construction, not per passage, if the table is broken
+        load_groups()  # fail at construction, not per passage, if the table is broken
 
     def identity(self) -> dict[str, str]:
         return {"extractor": "rules", "method": "rules", "grammar": grammar_hash()}
 
     def extract_batch(self, passages: Sequence[Passage]) -> list[Extraction]:
-        results = []
-        for passage in passages:
-            try:
-                refs = tuple(extract_references(passage.text))
-            except Exception as exc:  # a bad passage is recorded, the batch goes on
-                results.append(
-                    Extraction(
-                        passage.passage_id, error=f"{type(exc).__name__}: {exc}", method="rules"
-                    )
-                )
-                continue
-            results.append(Extraction(passage.passage_id, refs, method="rules"))
-        return results
+        return extract_each(passages, extract_references, "rules")
 
     def close(self) -> None:
         pass
