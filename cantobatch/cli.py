@@ -298,7 +298,7 @@ def audit(data, as_json, check) -> None:
 
     \b
     Example:
-      cantobatch audit ../shared/data/poundtech101.jsonl
+      cantobatch audit training/poundtech101.jsonl
     """
     from cantobatch.audit import audit_file
 
@@ -348,7 +348,7 @@ def eval_command(data, extractors, config_path, cantos_text, as_json, errors_pat
     Examples:
     cantobatch eval training/dev.jsonl
     cantobatch eval training/dev.jsonl --extractor rules --extractor hybrid --errors errs.jsonl
-    cantobatch eval ../shared/data/poundtech101.jsonl --json
+    cantobatch eval training/poundtech101.jsonl --json
     """
     from cantobatch.evaluate import evaluate, format_single, format_table, write_errors
     from cantobatch.examples import read_examples
@@ -521,8 +521,8 @@ def lines(reference: str, cantos_text: str | None, config_path: str | None) -> N
 
     \b
     Example:
-        cantobatch lines 1:1-3 --cantos-text ../shared/data/cantos
-        cantobatch lines I:-1 --cantos-text ../shared/data/cantos
+        cantobatch lines 1:1-3 --cantos-text texts/cantos
+        cantobatch lines I:-1 --cantos-text texts/cantos
     """
     from cantobatch.poem import format_lines, load_poem_text, parse_canto, resolve_line_spec
 
@@ -570,7 +570,7 @@ def mine(out, output, review, exclude, max_per_doc_share, dev, no_grounded, nega
     \b
     Example:
     cantobatch mine outputs -o mined.jsonl --review review.jsonl \\
-        --exclude ../shared/data/poundtech101.jsonl --exclude training/train.jsonl
+        --exclude training/poundtech101.jsonl --exclude training/train.jsonl
     """
     from cantobatch.mine import MineConfig, write_jsonl
     from cantobatch.mine import mine as run_mine
@@ -643,7 +643,7 @@ def train(data, base, output, prompt_format, rank, alpha, target_modules, epochs
 
     \b
     Example:
-    cantobatch train --data ../shared/data/poundtech101.jsonl --data training/train.jsonl \\
+    cantobatch train --data training/poundtech101.jsonl --data training/train.jsonl \\
         --base smollm2 -o adapters/smollm2-poundtech --epochs 3
     """
     from cantobatch.train import TrainConfig

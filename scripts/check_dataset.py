@@ -1,6 +1,6 @@
 """Check the project's labelled data: training/dev.jsonl and training/train.jsonl.
 
-Usage:  python scripts/check_dataset.py [--seed ../shared/data/poundtech101.jsonl]
+Usage:  python scripts/check_dataset.py [--seed training/poundtech101.jsonl]
 
 Checks (a failure exits 1 and says which record is wrong):
   - every line parses in the user's format, with an ``id`` and a ``kind`` from KINDS;
@@ -187,9 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dev", type=Path, default=REPO / "training" / "dev.jsonl")
     parser.add_argument("--train", type=Path, default=REPO / "training" / "train.jsonl")
-    parser.add_argument(
-        "--seed", type=Path, default=REPO.parent / "shared" / "data" / "poundtech101.jsonl"
-    )
+    parser.add_argument("--seed", type=Path, default=REPO / "training" / "poundtech101.jsonl")
     args = parser.parse_args(argv)
     seed = args.seed if args.seed.exists() else None
     if seed is None:

@@ -101,17 +101,15 @@ def test_audit_lists_findings(tmp_path):
     assert run("audit", "--check", str(path)).exit_code == 1
 
 
-def test_audit_of_the_users_file(shared_data):
-    result = run("audit", "--json", str(shared_data / "poundtech101.jsonl"))
+def test_audit_of_the_users_file(poundtech101):
+    result = run("audit", "--json", str(poundtech101))
     assert result.exit_code == 0
     assert [json.loads(x)["line_no"] for x in result.output.splitlines()] == [61, 68, 69]
 
 
-def test_extract_cantos_text_reaches_the_quote_extractor(shared_data):
+def test_extract_cantos_text_reaches_the_quote_extractor(cantos_dir):
     text = "Pound opens: And then went down to the ship, set keel to breakers"
-    result = run(
-        "extract", "--extractor", "quote", "--cantos-text", str(shared_data / "cantos"), text
-    )
+    result = run("extract", "--extractor", "quote", "--cantos-text", str(cantos_dir), text)
     assert result.exit_code == 0
     record = json.loads(result.output)
     assert [r["canto"] for r in record["references"]] == [1]

@@ -23,11 +23,11 @@ def checker():
     return module
 
 
-def test_project_dataset_passes_all_checks(checker, shared_data):
+def test_project_dataset_passes_all_checks(checker, poundtech101):
     report = checker.check(
         REPO / "training" / "dev.jsonl",
         REPO / "training" / "train.jsonl",
-        shared_data / "poundtech101.jsonl",
+        poundtech101,
     )
     assert report.problems == []
     assert report.warnings == []
