@@ -59,6 +59,41 @@ def test_index_bad_config_is_one_line(corpus, tmp_path):
     assert result.output.count("\n") == 1
 
 
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[llm]\nbatch_size = "8"\n', "[llm] batch_size: expected an integer, got the string '8'"),
+        ("[llm]\nbatch_size = true\n", "[llm] batch_size: expected an integer, got the boolean true"),
+        ("[llm]\nbatch_size = 8.5\n", "[llm] batch_size: expected an integer, got the number 8.5"),
+        ("[ingest]\nstrip_headers = 1\n", "[ingest] strip_headers: expected true or false, got the integer 1"),
+        ('[split]\nmax_chars = "big"\n', "[split] max_chars: expected an integer, got the string 'big'"),
+        ('[quote]\nmin_score = "high"\n', "[quote] min_score: expected a number, got the string 'high'"),
+        ("[llm]\nadapter = 3\n", "[llm] adapter: expected a string, got the integer 3"),
+        ("[merge]\npolicy = [1, 2]\n", "[merge] policy: expected a string, got the array [1, 2]"),
+        ("extractor = 5\n", "extractor: expected a string, got the integer 5"),
+    ],
+)  # fmt: skip
+def test_a_config_value_of_the_wrong_type_names_the_key_and_the_type(
+    corpus, tmp_path, toml, message
+):
+    bad = tmp_path / "x.toml"
+    bad.write_text(toml)
+    result = CliRunner().invoke(
+        cli, ["index", str(corpus), "-o", str(tmp_path / "o"), "--config", str(bad)]
+    )
+    assert result.exit_code == 1
+    assert result.output == f"Error: {bad} {message}\n"
+
+
+def test_an_integer_is_a_number_in_a_config(corpus, tmp_path):
+    from cantobatch.config import load_config
+
+    good = tmp_path / "x.toml"
+    good.write_text("[ingest]\nparse_timeout_s = 30\n[quote]\nmin_score = 1\n")
+    config = load_config(good)
+    assert (config.ingest.parse_timeout_s, config.quote.min_score) == (30, 1)
+
+
 def test_unknown_config_key_names_the_known_ones(corpus, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[split]\nmax_char = 1000\n")
