@@ -285,24 +285,50 @@ def _extraction_record(item_id, text, result) -> dict:
     return record
 
 
+strict_option = click.option(
+    "--strict", is_flag=True, help="Stop at the first malformed line instead of skipping it."
+)
+
+
+def _read_labelled(data: str, strict: bool) -> tuple[list, list]:
+    """eval's and audit's one policy: each malformed line reported with its number and skipped
+    (--strict: the first is an error), then the counts; no valid example at all is an error."""
+    from cantobatch.examples import load_labelled
+
+    def report(b) -> None:
+        click.echo(f"{data}:{b.line_no}: {b.reason} (skipped)", err=True)
+
+    examples, bad = load_labelled(data, strict=strict, on_bad_line=report)
+    if bad:
+        click.echo(
+            f"{data}: {len(examples)} example(s) read, {len(bad)} malformed line(s) skipped "
+            "(--strict stops at the first)",
+            err=True,
+        )
+    return examples, bad
+
+
 @cli.command()
 @click.argument("data", type=click.Path(dir_okay=False, exists=True))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per finding.")
 @click.option("--check", is_flag=True, help="Exit with status 1 when there is any finding.")
-def audit(data, as_json, check) -> None:
+@strict_option
+def audit(data, as_json, check, strict) -> None:
     """List the examples of DATA whose labels contradict what their text explicitly says.
 
     DATA is a labelled file in the user's format (poundtech101.jsonl). A finding is a canto
     numeral labelled as another canto, a range of cantos cut short, or an explicit line range
     labelled in part; each is shown with the line of DATA and the text that says otherwise.
+    Malformed lines are reported with their line numbers and skipped, as by `eval`.
 
     \b
     Example:
       cantobatch audit training/poundtech101.jsonl
     """
-    from cantobatch.audit import audit_file
+    from cantobatch.audit import audit_examples
 
-    findings = audit_file(data)
+    examples, _ = _read_labelled(data, strict)
+    findings = audit_examples(examples)
     for f in findings:
         if as_json:
             click.echo(json.dumps(f.as_dict(), ensure_ascii=False))
@@ -337,12 +363,14 @@ def audit(data, as_json, check) -> None:
     type=click.Path(dir_okay=False, writable=True),
     help="Write every example whose prediction differs (gold, prediction, evidence) as JSONL.",
 )
-def eval_command(data, extractors, config_path, cantos_text, as_json, errors_path) -> None:
+@strict_option
+def eval_command(data, extractors, config_path, cantos_text, as_json, errors_path, strict) -> None:
     """Score extractors on labelled examples (the user's {"input","output"} JSONL).
 
     Prints micro precision, recall and F1 over the set of cantos and over the set of
     (canto, line) pairs per example, the exact-match rate, and the same per `kind`. With P and R,
-    0/0 counts as 1.0. Malformed lines are reported with their line numbers and skipped.
+    0/0 counts as 1.0. Malformed lines are reported with their line numbers and skipped
+    (--strict: the first is an error); a file with no valid example is an error.
 
     \b
     Examples:
@@ -351,15 +379,11 @@ def eval_command(data, extractors, config_path, cantos_text, as_json, errors_pat
     cantobatch eval training/poundtech101.jsonl --json
     """
     from cantobatch.evaluate import evaluate, format_single, format_table, write_errors
-    from cantobatch.examples import read_examples
     from cantobatch.extract import build_extractor
 
     quote = {"cantos_text": cantos_text} if cantos_text else None
     config = _config(config_path, None, quote=quote)
-    bad: list = []
-    examples = read_examples(data, bad)
-    for b in bad:
-        click.echo(f"{data}:{b.line_no}: {b.reason} (skipped)", err=True)
+    examples, bad = _read_labelled(data, strict)
     results = {}
     for name in extractors or (config.extractor,):
         extractor = build_extractor(name, config)

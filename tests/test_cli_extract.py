@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from cantobatch.cli import cli
@@ -99,6 +100,58 @@ def test_audit_lists_findings(tmp_path):
     assert as_json.exit_code == 0
     assert json.loads(as_json.output)["line_no"] == 2
     assert run("audit", "--check", str(path)).exit_code == 1
+
+
+def _labelled(tmp_path, *lines: str):
+    path = tmp_path / "labels.jsonl"
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+GOOD = json.dumps({"input": "Canto XLII", "output": '{"references": [{"canto": 52, "lines": []}]}'})
+
+
+def test_audit_reports_malformed_lines_skips_them_and_counts(tmp_path):
+    path = _labelled(tmp_path, "{bad", GOOD, '{"input": "Canto I"}')
+    result = run("audit", str(path))
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"{path}:1: invalid JSON: Expecting property name enclosed in double quotes: "
+        "line 1 column 2 (char 1) (skipped)\n"
+        f'{path}:3: has "input" but no "output" (skipped)\n'
+        f"{path}: 1 example(s) read, 2 malformed line(s) skipped (--strict stops at the first)\n"
+    )
+    assert result.stdout.startswith(f"{path}:2: wrong_canto: ")
+    assert result.stdout.endswith("1 finding(s)\n")
+
+
+@pytest.mark.parametrize("command", ["audit", "eval"])
+def test_strict_stops_at_the_first_malformed_line(tmp_path, command):
+    path = _labelled(tmp_path, GOOD, '{"input": "Canto I"}', "{bad")
+    result = run(command, "--strict", str(path))
+    assert result.exit_code == 1
+    assert result.output == f'Error: {path}:2: has "input" but no "output"\n'
+
+
+@pytest.mark.parametrize("command", ["audit", "eval"])
+def test_no_valid_example_is_an_error_not_a_perfect_score(tmp_path, command):
+    empty = _labelled(tmp_path)
+    result = run(command, str(empty))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {empty}: no valid example (the file is empty); each line must be a JSON object "
+        'with "input" and "output" (or "text" and "references")\n'
+    )
+    bad = _labelled(tmp_path, '{"text": 3}', "", "[]")
+    result = run(command, str(bad))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{bad}:1: the text is not a string (skipped)\n"
+        f"{bad}:3: not a JSON object (skipped)\n"
+        f"Error: {bad}: no valid example (all 2 non-blank line(s) malformed); each line must be a "
+        'JSON object with "input" and "output" (or "text" and "references")\n'
+    )
+    assert "1.000" not in result.output
 
 
 def test_audit_of_the_users_file(poundtech101):
