@@ -213,7 +213,9 @@ def extract(texts, input_path, extractor, config_path, cantos_text) -> None:
 
     Prints one JSON object per input: its id, the input, the references in the user's format
     (one object per canto, lines listed in full, negative from the end) and the evidence of each
-    reference (character offsets into the input, the matched text, the method).
+    reference (character offsets into the input, the matched text, the method). Records from
+    --input carry their line number; a malformed line gets a record with its "error" instead, and
+    the other lines are still answered.
 
     \b
     Example:
@@ -225,48 +227,62 @@ def extract(texts, input_path, extractor, config_path, cantos_text) -> None:
 
     if not texts and not input_path:
         raise click.UsageError("give a TEXT to read, or --input FILE.jsonl")
-    items = [(None, text) for text in texts]
+    items = [{"id": None, "input": text} for text in texts]
     if input_path:
         items.extend(_extract_inputs(Path(input_path)))
     quote = {"cantos_text": cantos_text} if cantos_text else None
     config = _config(config_path, extractor, quote=quote)
+    todo = [item for item in items if "error" not in item]
     passages = [
-        Passage.from_text(text, passage_id=f"input-{i}") for i, (_, text) in enumerate(items)
+        Passage.from_text(item["input"], passage_id=f"input-{i}") for i, item in enumerate(todo)
     ]
-    engine = build_extractor(config.extractor, config)
-    try:
-        results = engine.extract_batch(passages)
-    finally:
-        engine.close()
-    for (item_id, text), result in zip(items, results, strict=True):
-        click.echo(json.dumps(_extraction_record(item_id, text, result), ensure_ascii=False))
+    results = iter(())
+    if passages:
+        engine = build_extractor(config.extractor, config)
+        try:
+            results = iter(engine.extract_batch(passages))
+        finally:
+            engine.close()
+    for item in items:
+        record = item if "error" in item else _extraction_record(item, next(results))
+        click.echo(json.dumps(record, ensure_ascii=False))
+    bad = [str(item["line"]) for item in items if "error" in item]
+    if bad:
+        click.echo(
+            f"warning: {input_path}: {len(bad)} malformed line(s) ({', '.join(bad)}) answered "
+            'with an "error" record',
+            err=True,
+        )
 
 
-def _extract_inputs(path: Path) -> list[tuple[str | None, str]]:
-    from cantobatch.errors import DataError
+def _extract_inputs(path: Path) -> list[dict]:
+    """One item per non-blank line: ``{"id", "line", "input"}``, or ``{"id", "line", "error"}``."""
+    from cantobatch.examples import json_lines
 
     items = []
-    with path.open(encoding="utf-8") as handle:
-        for line_no, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{path}:{line_no}: invalid JSON ({exc.msg})") from exc
-            text = obj.get("input", obj.get("text")) if isinstance(obj, dict) else None
-            if not isinstance(text, str):
-                raise DataError(f'{path}:{line_no}: needs a string "input" or "text"')
-            items.append((None if obj.get("id") is None else str(obj["id"]), text))
+    for line_no, obj, reason in json_lines(path):
+        item_id = obj.get("id") if isinstance(obj, dict) else None
+        item = {"id": None if item_id is None else str(item_id), "line": line_no}
+        text = obj.get("input", obj.get("text")) if isinstance(obj, dict) else None
+        if reason is None and not isinstance(text, str):
+            reason = (
+                'needs a string "input" or "text"'
+                if isinstance(obj, dict)
+                else f"not a JSON object but {_JSON_KINDS.get(type(obj), 'a value')}"
+            )
+        items.append({**item, "error": reason} if reason else {**item, "input": text})
     return items
 
 
-def _extraction_record(item_id, text, result) -> dict:
+_JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number",
+               bool: "a boolean", type(None): "null"}  # fmt: skip
+
+
+def _extraction_record(item: dict, result) -> dict:
     from cantobatch.references import canonical
 
     record = {
-        "id": item_id,
-        "input": text,
+        **item,
         "references": canonical(result.references),
         "evidence": [
             {

@@ -62,12 +62,49 @@ def test_extract_input_file(tmp_path):
     assert lines[1]["references"] == [] and lines[1]["evidence"] == []
 
 
-def test_extract_bad_input_line_is_an_error_naming_the_line(tmp_path):
+def test_extract_malformed_lines_get_error_records_and_the_others_are_answered(tmp_path):
     path = tmp_path / "in.jsonl"
-    path.write_text('{"input": "Canto I"}\n{"nope": 1}\n', encoding="utf-8")
+    path.write_bytes(
+        b'{"id": "a", "input": "Canto I"}\n'
+        b'{"id": "b", "input": "Canto II"\n'  # the closing brace is missing
+        b'{"id": "c", "nope": 1}\n'
+        b"\n"
+        b"[1, 2]\n"
+        b"\xff\xfe\n"
+        b'{"id": "d", "text": "Canto III"}\n'
+    )
     result = run("extract", "--input", str(path))
-    assert result.exit_code == 1
-    assert result.output == f'Error: {path}:2: needs a string "input" or "text"\n'
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["id"], r["line"], r.get("error")) for r in records] == [
+        ("a", 1, None),
+        (None, 2, "invalid JSON: Expecting ',' delimiter: line 1 column 32 (char 31)"),
+        ("c", 3, 'needs a string "input" or "text"'),
+        (None, 5, "not a JSON object but an array"),
+        (None, 6, "not UTF-8 text: 'utf-8' codec can't decode byte 0xff in position 0: "
+         "invalid start byte"),
+        ("d", 7, None),
+    ]  # fmt: skip
+    assert records[1] == {"id": None, "line": 2, "error": records[1]["error"]}
+    assert [r["references"] for r in records if "error" not in r] == [
+        [{"canto": 1, "lines": []}],
+        [{"canto": 3, "lines": []}],
+    ]
+    assert result.stderr == (
+        f'warning: {path}: 4 malformed line(s) (2, 3, 5, 6) answered with an "error" record\n'
+    )
+
+
+def test_extract_input_with_only_malformed_lines_answers_each(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text("not json\n", encoding="utf-8")
+    result = run("extract", "--input", str(path), "--extractor", "llm")  # no engine is started
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {
+        "id": None,
+        "line": 1,
+        "error": "invalid JSON: Expecting value: line 1 column 1 (char 0)",
+    }
 
 
 def test_extract_needs_something_to_read():
