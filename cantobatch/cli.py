@@ -48,6 +48,15 @@ extractor_option = click.option(
     type=click.Choice(["rules", "llm", "hybrid", "quote"]),
     help="Which extractor to run (default: the config's, else rules).",
 )
+
+
+def _output_file(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An output file's directory must exist: a usage error before the work, not after it."""
+    if value is not None and not Path(value).parent.is_dir():
+        raise click.BadParameter(f"the directory {Path(value).parent} does not exist")
+    return value
+
+
 cantos_text_option = click.option(
     "--cantos-text",
     type=click.Path(file_okay=False, exists=True),
@@ -586,19 +595,20 @@ def lines(reference: str, cantos_text: str | None, config_path: str | None) -> N
 @cli.command()
 @click.argument("out", type=click.Path(file_okay=False, exists=True))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="mined.jsonl",
-              show_default=True, help="Training examples (user's format + provenance).")  # fmt: skip
-@click.option(
-    "--review", type=click.Path(dir_okay=False), help="Write rules/LLM disagreements here."
-)
+              show_default=True, callback=_output_file,
+              help="Training examples (user's format + provenance).")  # fmt: skip
+@click.option("--review", type=click.Path(dir_okay=False), callback=_output_file,
+              help="Write rules/LLM disagreements here.")  # fmt: skip
 @click.option("--exclude", multiple=True, type=click.Path(dir_okay=False, exists=True),
               help="Existing datasets: passages already in them are not emitted (repeatable).")  # fmt: skip
-@click.option("--max-per-doc-share", type=float, default=0.2, show_default=True,
-              help="No document contributes more than this share of the examples.")  # fmt: skip
-@click.option("--dev", "dev", multiple=True, type=click.Path(dir_okay=False),
+@click.option("--max-per-doc-share", type=click.FloatRange(0, 1, min_open=True), default=0.2,
+              show_default=True, help="No document contributes more than this share of the "
+              "examples (with fewer documents than 1/share: an equal share each, with a warning).")  # fmt: skip
+@click.option("--dev", "dev", multiple=True, type=click.Path(dir_okay=False, exists=True),
               help="Dev sets never to emit from [default: training/dev.jsonl].")  # fmt: skip
 @click.option("--no-grounded", is_flag=True,
               help="Only agreement of independent methods confirms a citation.")  # fmt: skip
-@click.option("--negative-ratio", type=float, default=1.0, show_default=True,
+@click.option("--negative-ratio", type=click.FloatRange(min=0), default=1.0, show_default=True,
               help="At most this many negatives per positive.")  # fmt: skip
 def mine(out, output, review, exclude, max_per_doc_share, dev, no_grounded, negative_ratio) -> None:
     """Turn an index into training examples: confirmed citations and informative negatives.
@@ -611,20 +621,18 @@ def mine(out, output, review, exclude, max_per_doc_share, dev, no_grounded, nega
     Example:
     cantobatch mine outputs -o mined.jsonl --review review.jsonl \\
         --exclude training/poundtech101.jsonl --exclude training/train.jsonl
+    cantobatch mine small-index/ -o mined.jsonl --max-per-doc-share 1
     """
     from cantobatch.mine import MineConfig, write_jsonl
     from cantobatch.mine import mine as run_mine
 
-    dev_paths = list(dev)
+    dev_paths, warnings = list(dev), []
     if not dev_paths:
         default = Path("training/dev.jsonl")
         if default.exists():
             dev_paths = [default]
         else:
-            click.echo(f"warning: {default} not found: no dev set excluded (pass --dev)", err=True)
-    for path in dev_paths:
-        if not Path(path).exists():
-            raise click.ClickException(f"dev set {path} does not exist")
+            warnings.append(f"{default} not found: no dev set excluded (pass --dev)")
     config = MineConfig(
         max_per_doc_share=max_per_doc_share,
         grounded=not no_grounded,
@@ -643,7 +651,7 @@ def mine(out, output, review, exclude, max_per_doc_share, dev, no_grounded, nega
                ("positives", "negatives", "review", "positive_candidates", "negative_candidates")}  # fmt: skip
     if skipped:
         click.echo("skipped: " + ", ".join(f"{k} {v}" for k, v in skipped.items()))
-    for warning in result.warnings:
+    for warning in warnings + result.warnings:
         click.echo(f"warning: {warning}", err=True)
 
 
