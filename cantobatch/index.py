@@ -233,6 +233,21 @@ def count_rows(out_dir: str | Path, table_name: str) -> int:
     return sum(pq.ParquetFile(p).metadata.num_rows for p in directory.glob("*.parquet"))
 
 
+def count_references(out_dir: str | Path) -> tuple[int, int]:
+    """``(references, cited_lines)``: distinct (passage, canto) pairs, and distinct
+    (passage, canto, line as cited) triples, of the citations table, part by part."""
+    references: set[tuple[str, int]] = set()
+    lines: set[tuple[str, int, int]] = set()
+    directory = Path(out_dir) / "citations.parquet"
+    for part in sorted(directory.glob("*.parquet")) if directory.is_dir() else ():
+        columns = pq.ParquetFile(part).read(columns=["passage_id", "canto", "line_cited"])
+        for passage, canto, line in zip(*(c.to_pylist() for c in columns.columns), strict=True):
+            references.add((passage, canto))
+            if line is not None:
+                lines.add((passage, canto, line))
+    return len(references), len(lines)
+
+
 def read_pandas(out_dir: str | Path, table_name: str):
     """The table as a pandas DataFrame (equivalent to ``pandas.read_parquet(OUT / NAME)``)."""
     return read_table(out_dir, table_name).to_pandas()

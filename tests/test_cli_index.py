@@ -37,17 +37,94 @@ def test_index_exits_0_with_failed_documents_and_prints_a_summary(corpus, tmp_pa
     assert 74 in set(cites["canto"])
 
 
-def test_index_quiet_prints_nothing(corpus, tmp_path):
-    result = CliRunner().invoke(cli, ["index", str(corpus), "-o", str(tmp_path / "o"), "--quiet"])
-    assert result.exit_code == 0 and result.output == ""
+def test_index_quiet_hides_progress_not_the_summary(corpus, tmp_path, monkeypatch):
+    monkeypatch.setenv("CANTOBATCH_PROGRESS_INTERVAL", "0.001")
+    out = tmp_path / "o"
+    result = CliRunner().invoke(cli, ["index", str(corpus), "-o", str(out), "--quiet"])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "progress:" not in result.stderr
+    assert result.stderr == (
+        "documents: 3 ok, failed: 1 unsupported, 1 zero_bytes\n"
+        "passages: 5  references (passage, canto): 27  cited lines: 3  extraction errors: 0\n"
+        f"this run: 5 documents read, 5 passages extracted, {_seconds(result.stderr)}s\n"
+        f"tables: {out / 'citations.parquet'} (and documents, passages)\n"
+    )
+
+
+def _seconds(summary: str) -> str:
+    return summary.split("extracted, ", 1)[1].split("s\n", 1)[0]
+
+
+def test_index_json_prints_the_summary_as_one_object_on_stdout(corpus, tmp_path):
+    (corpus / "copy.txt").write_bytes((corpus / "notes.txt").read_bytes())
+    out = tmp_path / "o"
+    result = CliRunner().invoke(cli, ["index", str(corpus), "-o", str(out), "--json"])
+    assert result.exit_code == 0 and result.stderr == ""
+    summary = json.loads(result.stdout)
+    assert result.stdout.count("\n") == 1
+    assert summary["documents"] == {
+        "total": 6,
+        "ok": 3,
+        "duplicate": 1,  # copy.txt: counted apart, not as a failure
+        "failed": {"unsupported": 1, "zero_bytes": 1},
+    }
+    cites = pd.read_parquet(out / "citations.parquet")
+    assert summary["citation_rows"] == len(cites)
+    assert summary["references"] == len(cites[["passage_id", "canto"]].drop_duplicates())
+    lines = cites.dropna(subset=["line_cited"])[["passage_id", "canto", "line_cited"]]
+    assert summary["cited_lines"] == len(lines.drop_duplicates()) == 3
+    assert summary["passages"] == len(pd.read_parquet(out / "passages.parquet"))
+    assert summary["extraction_errors"] == 0
+    assert summary["this_run"]["documents_read"] == 6
+    assert summary["tables"]["citations"] == str(out / "citations.parquet")
+
+
+def test_index_summary_counts_duplicates_apart_from_failures(corpus, tmp_path):
+    (corpus / "copy.txt").write_bytes((corpus / "notes.txt").read_bytes())
+    result = CliRunner().invoke(cli, ["index", str(corpus), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 0
+    assert "documents: 3 ok, 1 duplicate, failed: 1 unsupported, 1 zero_bytes\n" in result.stderr
+
+
+def test_index_accepts_a_single_file_as_corpus(corpus, tmp_path):
+    out = tmp_path / "one"
+    result = CliRunner().invoke(cli, ["index", str(corpus / "notes.txt"), "-o", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["documents"]["ok"] == summary["documents"]["total"] == 1
+    # "Canto LXXIV as elegy; see ll. 1-3": one reference, three cited lines, in four rows.
+    assert (summary["references"], summary["cited_lines"], summary["citation_rows"]) == (1, 3, 4)
+    docs = pd.read_parquet(out / "documents.parquet")
+    assert list(docs["source"]) == ["notes.txt"]
+    assert set(pd.read_parquet(out / "citations.parquet")["canto"]) == {74}
 
 
 def test_index_missing_corpus_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["index", str(tmp_path / "nope"), "-o", str(tmp_path / "o")])
-    assert result.exit_code == 1
-    assert result.output.strip() == (
-        f"Error: corpus directory {tmp_path / 'nope'} does not exist or is not a directory"
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        f"Error: Invalid value for 'CORPUS': Path '{tmp_path / 'nope'}' does not exist."
     )
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--config", "missing.toml"],
+            "Invalid value for '--config': File 'missing.toml' does not exist.",
+        ),
+        (["-o", "README"], "Invalid value for '-o' / '--out': Directory 'README' is a file."),
+        (["--extractor", "regex"], "Invalid value for '--extractor': 'regex' is not one of"),
+    ],
+)
+def test_index_usage_mistakes_exit_2(corpus, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "README").write_text("a file")
+    result = CliRunner().invoke(cli, ["index", str(corpus), *args])
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[-1].startswith(f"Error: {message}")
 
 
 def test_index_bad_config_is_one_line(corpus, tmp_path):

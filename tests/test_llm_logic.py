@@ -212,9 +212,14 @@ def test_seed_grammar_accepts_exactly_the_seed_layout(poundtech101: Path) -> Non
     )
 
 
-def test_progress_bar_counts_passages_on_stderr(tmp_path: Path, capsys) -> None:
+def test_progress_bar_counts_passages_on_stderr(tmp_path: Path, capsys, monkeypatch) -> None:
     texts = ["Canto IX", "Canto X", "Canto XI"]
-    engine = ScriptedEngine([[(GOOD, "stop")] * 3, [(GOOD, "stop")] * 3])
+    engine = ScriptedEngine([[(GOOD, "stop")] * 3, [(GOOD, "stop")] * 3, [(GOOD, "stop")] * 3])
+    shown = make(engine, tmp_path)
+    shown.show_progress = True
+    shown.extract_batch([Passage.from_text(t) for t in texts])
+    assert capsys.readouterr().err == ""  # stderr is no terminal here: no bar redraws in a log
+    monkeypatch.setattr("cantobatch.progress.is_terminal", lambda stream=None: True)
     shown = make(engine, tmp_path)
     shown.show_progress = True
     shown.extract_batch([Passage.from_text(t) for t in texts])
