@@ -432,6 +432,7 @@ def audit(data, as_json, check, strict) -> None:
     "--errors",
     "errors_path",
     type=click.Path(dir_okay=False, writable=True),
+    callback=_output_file,
     help="Write every example whose prediction differs (gold, prediction, evidence) as JSONL.",
 )
 @strict_option
@@ -501,8 +502,11 @@ def models_pull(name: str, force: bool) -> None:
     Example:
         cantobatch models pull smollm2
     """
-    from cantobatch.models import pull
+    from cantobatch.models import KNOWN_MODELS, pull
 
+    if name not in KNOWN_MODELS:
+        known = ", ".join(KNOWN_MODELS)
+        raise click.BadParameter(f"unknown model {name!r}; known: {known}", param_hint="NAME")
     path = pull(name, force=force, log=lambda msg: click.echo(msg, err=True))
     click.echo(str(path))
 
@@ -740,16 +744,20 @@ def train(data, base, output, prompt_format, rank, alpha, target_modules, epochs
     cantobatch train --data training/poundtech101.jsonl --data training/train.jsonl \\
         --base smollm2 -o adapters/smollm2-poundtech --epochs 3
     """
+    from cantobatch.errors import ConfigError
     from cantobatch.train import TrainConfig
     from cantobatch.train import train as run_train
 
-    config = TrainConfig(
-        data=tuple(data), base=base, output=output, prompt_format=prompt_format, rank=rank,
-        alpha=alpha, target_modules=tuple(m.strip() for m in target_modules.split(",") if m.strip()),
-        epochs=epochs, lr=lr, batch_size=batch_size, grad_accum=grad_accum, max_steps=max_steps,
-        eval_fraction=eval_fraction, eval_every=eval_every, max_length=max_length, seed=seed,
-        quantize=quantize, threads=threads,
-    )  # fmt: skip
+    try:
+        config = TrainConfig(
+            data=tuple(data), base=base, output=output, prompt_format=prompt_format, rank=rank,
+            alpha=alpha, target_modules=tuple(m.strip() for m in target_modules.split(",") if m.strip()),
+            epochs=epochs, lr=lr, batch_size=batch_size, grad_accum=grad_accum, max_steps=max_steps,
+            eval_fraction=eval_fraction, eval_every=eval_every, max_length=max_length, seed=seed,
+            quantize=quantize, threads=threads,
+        )  # fmt: skip
+    except ConfigError as exc:  # every value came from an option: a usage error
+        raise click.UsageError(str(exc)) from exc
     result = run_train(config, log=lambda msg: click.echo(msg, err=True))
     best = "—" if result.best_heldout_loss is None else f"{result.best_heldout_loss:.4f}"
     click.echo(
