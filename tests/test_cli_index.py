@@ -196,3 +196,19 @@ def test_query_bad_canto_is_a_usage_error(tmp_path):
     (tmp_path / "out").mkdir()
     result = CliRunner().invoke(cli, ["query", str(tmp_path / "out"), "--canto", "CXXX"])
     assert result.exit_code == 2 and "outside 1-120" in result.output
+
+
+def test_references_and_cited_lines_are_counted_distinct_per_passage(tmp_path):
+    from cantobatch.index import count_references, write_part
+
+    def row(passage, canto, line, method="rules"):
+        return {"passage_id": passage, "doc_id": "d", "source": "s.txt", "canto": canto,
+                "line_cited": line, "method": method}  # fmt: skip
+
+    write_part(tmp_path, "citations", "a", [
+        row("p1", 74, None), row("p1", 74, None),  # Canto LXXIV named twice: one reference
+        row("p1", 74, 1), row("p1", 74, 1, "quote"), row("p1", 74, -1),  # lines 1 and -1
+        row("p1", 1, None), row("p2", 74, 1),  # another canto; another passage
+    ])  # fmt: skip
+    write_part(tmp_path, "citations", "b", [])
+    assert count_references(tmp_path) == (3, 3)
