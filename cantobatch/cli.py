@@ -41,13 +41,25 @@ def _config(config_path: str | None, extractor: str | None = None, **sections) -
 
 
 config_option = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False), help="A TOML config (see configs/)."
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True),
+    help="A TOML config (see configs/).",
 )
 extractor_option = click.option(
     "--extractor",
     type=click.Choice(EXTRACTOR_NAMES),
     help="Which extractor to run (default: the config's, else rules).",
 )
+
+
+def _output_file(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An output file's directory must exist: a usage error before the work, not after it."""
+    if value is not None and not Path(value).parent.is_dir():
+        raise click.BadParameter(f"the directory {Path(value).parent} does not exist")
+    return value
+
+
 cantos_text_option = click.option(
     "--cantos-text",
     type=click.Path(file_okay=False, exists=True),
@@ -60,7 +72,7 @@ cantos_text_option = click.option(
 
 
 @cli.command()
-@click.argument("corpus", type=click.Path(file_okay=False))
+@click.argument("corpus", type=click.Path(exists=True))
 @click.option(
     "-o",
     "--out",
@@ -77,46 +89,89 @@ cantos_text_option = click.option(
     type=click.Path(dir_okay=False, exists=True),
     help="CSV (edition, canto, page, first_line, last_line) turning canto/page citations into lines.",
 )
-@click.option("--quiet", is_flag=True, help="No progress bars and no summary.")
-def index(corpus, out, config_path, extractor, cantos_text, concordance, quiet):
+@click.option("--quiet", is_flag=True, help="No progress (the summary is still printed).")
+@click.option("--json", "as_json", is_flag=True, help="The summary as one JSON object on stdout.")
+def index(corpus, out, config_path, extractor, cantos_text, concordance, quiet, as_json):
     """Index a corpus of PDFs, HTML pages and text files into Parquet tables.
 
-    Walks CORPUS recursively, reads every PDF, HTML, .txt and .md file (types sniffed from the
-    bytes), splits documents into passages, extracts the cantos and lines they cite, and writes
-    OUT/documents.parquet, OUT/passages.parquet, OUT/citations.parquet (and OUT/errors.parquet for
-    passages whose extraction failed). Reruns skip finished work: an unchanged corpus costs a hash
-    per file, a new file costs only that file, a killed run resumes where it stopped.
+    Walks CORPUS (a directory, recursively, or a single file), reads every PDF, HTML, .txt and
+    .md file (types sniffed from the bytes), splits documents into passages, extracts the cantos
+    and lines they cite, and writes OUT/documents.parquet, OUT/passages.parquet,
+    OUT/citations.parquet (and OUT/errors.parquet for passages whose extraction failed). Reruns
+    skip finished work: an unchanged corpus costs a hash per file, a new file costs only that
+    file, a killed run resumes where it stopped.
 
     Documents that cannot be read (encrypted, corrupt, scanned …) do not stop the run: they are
     rows of documents.parquet with their status and error, and the exit code is still 0.
 
+    Progress goes to stderr: bars on a terminal; in a log file, one plain line every 30 s
+    (CANTOBATCH_PROGRESS_INTERVAL=SECONDS to change it). Then a summary: on stderr, or with
+    --json as one JSON object on stdout.
+
     \b
     Example:
         cantobatch index corpora/ -o outputs/
-        cantobatch index corpora/ --config configs/cpu-smollm2.toml --cantos-text texts/
+        cantobatch index paper.pdf -o paper-index/
+        cantobatch index corpora/ --config configs/cpu-smollm2.toml --cantos-text texts/cantos
+        nohup cantobatch index corpora/ -o outputs/ --json > summary.json 2> index.log &
     """
     from cantobatch.pipeline import run_index
 
     quote = {k: v for k, v in {"cantos_text": cantos_text, "concordance": concordance}.items() if v}
     config = _config(config_path, extractor, quote=quote or None)
     summary = run_index(corpus, out, config, show_progress=not quiet)
-    if quiet:
-        return
+    if as_json:
+        click.echo(json.dumps(_summary_record(summary, corpus, out)))
+    else:
+        click.echo(_summary_text(summary, out), err=True)
+
+
+def _summary_record(summary, corpus: str, out: str) -> dict:
+    """`index --json`: the run's summary as one JSON object."""
+    return {
+        "corpus": str(corpus),
+        "out": str(out),
+        "documents": {
+            "total": sum(summary.documents.values()),
+            "ok": summary.documents_ok,
+            "duplicate": summary.documents_duplicate,
+            "failed": summary.documents_failed,
+        },
+        "passages": summary.passages,
+        "references": summary.references,
+        "cited_lines": summary.cited_lines,
+        "citation_rows": summary.citations,
+        "extraction_errors": summary.extraction_errors,
+        "this_run": {
+            "documents_read": summary.documents_ingested,
+            "documents_extracted": summary.documents_extracted,
+            "passages_extracted": summary.passages_extracted,
+            "prompt_tokens": summary.prompt_tokens,
+            "output_tokens": summary.output_tokens,
+            "seconds": round(summary.seconds, 3),
+        },
+        "tables": {
+            name: str(Path(out) / f"{name}.parquet")
+            for name in ("documents", "passages", "citations", "errors")
+        },
+    }
+
+
+def _summary_text(summary, out: str) -> str:
     failed = ", ".join(f"{n} {status}" for status, n in summary.documents_failed.items()) or "none"
-    click.echo(
-        f"documents: {summary.documents_ok} ok, failed: {failed}\n"
-        f"passages: {summary.passages}  citations: {summary.citations}  "
-        f"extraction errors: {summary.extraction_errors}\n"
+    duplicate = f", {summary.documents_duplicate} duplicate" if summary.documents_duplicate else ""
+    tokens = (
+        f" ({summary.prompt_tokens} prompt / {summary.output_tokens} output tokens)"
+        if summary.prompt_tokens
+        else ""
+    )
+    return (
+        f"documents: {summary.documents_ok} ok{duplicate}, failed: {failed}\n"
+        f"passages: {summary.passages}  references (passage, canto): {summary.references}  "
+        f"cited lines: {summary.cited_lines}  extraction errors: {summary.extraction_errors}\n"
         f"this run: {summary.documents_ingested} documents read, "
-        f"{summary.passages_extracted} passages extracted"
-        + (
-            f" ({summary.prompt_tokens} prompt / {summary.output_tokens} output tokens)"
-            if summary.prompt_tokens
-            else ""
-        )
-        + f", {summary.seconds:.1f}s\n"
-        f"tables: {Path(out) / 'citations.parquet'} (and documents, passages)",
-        err=True,
+        f"{summary.passages_extracted} passages extracted{tokens}, {summary.seconds:.1f}s\n"
+        f"tables: {Path(out) / 'citations.parquet'} (and documents, passages)"
     )
 
 
@@ -214,7 +269,9 @@ def extract(texts, input_path, extractor, config_path, cantos_text) -> None:
 
     Prints one JSON object per input: its id, the input, the references in the user's format
     (one object per canto, lines listed in full, negative from the end) and the evidence of each
-    reference (character offsets into the input, the matched text, the method).
+    reference (character offsets into the input, the matched text, the method). Records from
+    --input carry their line number; a malformed line gets a record with its "error" instead, and
+    the other lines are still answered.
 
     \b
     Example:
@@ -226,48 +283,62 @@ def extract(texts, input_path, extractor, config_path, cantos_text) -> None:
 
     if not texts and not input_path:
         raise click.UsageError("give a TEXT to read, or --input FILE.jsonl")
-    items = [(None, text) for text in texts]
+    items = [{"id": None, "input": text} for text in texts]
     if input_path:
         items.extend(_extract_inputs(Path(input_path)))
     quote = {"cantos_text": cantos_text} if cantos_text else None
     config = _config(config_path, extractor, quote=quote)
+    todo = [item for item in items if "error" not in item]
     passages = [
-        Passage.from_text(text, passage_id=f"input-{i}") for i, (_, text) in enumerate(items)
+        Passage.from_text(item["input"], passage_id=f"input-{i}") for i, item in enumerate(todo)
     ]
-    engine = build_extractor(config.extractor, config)
-    try:
-        results = engine.extract_batch(passages)
-    finally:
-        engine.close()
-    for (item_id, text), result in zip(items, results, strict=True):
-        click.echo(json.dumps(_extraction_record(item_id, text, result), ensure_ascii=False))
+    results = iter(())
+    if passages:
+        engine = build_extractor(config.extractor, config)
+        try:
+            results = iter(engine.extract_batch(passages))
+        finally:
+            engine.close()
+    for item in items:
+        record = item if "error" in item else _extraction_record(item, next(results))
+        click.echo(json.dumps(record, ensure_ascii=False))
+    bad = [str(item["line"]) for item in items if "error" in item]
+    if bad:
+        click.echo(
+            f"warning: {input_path}: {len(bad)} malformed line(s) ({', '.join(bad)}) answered "
+            'with an "error" record',
+            err=True,
+        )
 
 
-def _extract_inputs(path: Path) -> list[tuple[str | None, str]]:
-    from cantobatch.errors import DataError
+def _extract_inputs(path: Path) -> list[dict]:
+    """One item per non-blank line: ``{"id", "line", "input"}``, or ``{"id", "line", "error"}``."""
+    from cantobatch.examples import json_lines
 
     items = []
-    with path.open(encoding="utf-8") as handle:
-        for line_no, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{path}:{line_no}: invalid JSON ({exc.msg})") from exc
-            text = obj.get("input", obj.get("text")) if isinstance(obj, dict) else None
-            if not isinstance(text, str):
-                raise DataError(f'{path}:{line_no}: needs a string "input" or "text"')
-            items.append((None if obj.get("id") is None else str(obj["id"]), text))
+    for line_no, obj, reason in json_lines(path):
+        item_id = obj.get("id") if isinstance(obj, dict) else None
+        item = {"id": None if item_id is None else str(item_id), "line": line_no}
+        text = obj.get("input", obj.get("text")) if isinstance(obj, dict) else None
+        if reason is None and not isinstance(text, str):
+            reason = (
+                'needs a string "input" or "text"'
+                if isinstance(obj, dict)
+                else f"not a JSON object but {_JSON_KINDS.get(type(obj), 'a value')}"
+            )
+        items.append({**item, "error": reason} if reason else {**item, "input": text})
     return items
 
 
-def _extraction_record(item_id, text, result) -> dict:
+_JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number",
+               bool: "a boolean", type(None): "null"}  # fmt: skip
+
+
+def _extraction_record(item: dict, result) -> dict:
     from cantobatch.references import canonical
 
     record = {
-        "id": item_id,
-        "input": text,
+        **item,
         "references": canonical(result.references),
         "evidence": [
             {
@@ -286,24 +357,50 @@ def _extraction_record(item_id, text, result) -> dict:
     return record
 
 
+strict_option = click.option(
+    "--strict", is_flag=True, help="Stop at the first malformed line instead of skipping it."
+)
+
+
+def _read_labelled(data: str, strict: bool) -> tuple[list, list]:
+    """eval's and audit's one policy: each malformed line reported with its number and skipped
+    (--strict: the first is an error), then the counts; no valid example at all is an error."""
+    from cantobatch.examples import load_labelled
+
+    def report(b) -> None:
+        click.echo(f"{data}:{b.line_no}: {b.reason} (skipped)", err=True)
+
+    examples, bad = load_labelled(data, strict=strict, on_bad_line=report)
+    if bad:
+        click.echo(
+            f"{data}: {len(examples)} example(s) read, {len(bad)} malformed line(s) skipped "
+            "(--strict stops at the first)",
+            err=True,
+        )
+    return examples, bad
+
+
 @cli.command()
 @click.argument("data", type=click.Path(dir_okay=False, exists=True))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per finding.")
 @click.option("--check", is_flag=True, help="Exit with status 1 when there is any finding.")
-def audit(data, as_json, check) -> None:
+@strict_option
+def audit(data, as_json, check, strict) -> None:
     """List the examples of DATA whose labels contradict what their text explicitly says.
 
     DATA is a labelled file in the user's format (poundtech101.jsonl). A finding is a canto
     numeral labelled as another canto, a range of cantos cut short, or an explicit line range
     labelled in part; each is shown with the line of DATA and the text that says otherwise.
+    Malformed lines are reported with their line numbers and skipped, as by `eval`.
 
     \b
     Example:
-      cantobatch audit ../shared/data/poundtech101.jsonl
+      cantobatch audit training/poundtech101.jsonl
     """
-    from cantobatch.audit import audit_file
+    from cantobatch.audit import audit_examples
 
-    findings = audit_file(data)
+    examples, _ = _read_labelled(data, strict)
+    findings = audit_examples(examples)
     for f in findings:
         if as_json:
             click.echo(json.dumps(f.as_dict(), ensure_ascii=False))
@@ -336,31 +433,30 @@ def audit(data, as_json, check) -> None:
     "--errors",
     "errors_path",
     type=click.Path(dir_okay=False, writable=True),
+    callback=_output_file,
     help="Write every example whose prediction differs (gold, prediction, evidence) as JSONL.",
 )
-def eval_command(data, extractors, config_path, cantos_text, as_json, errors_path) -> None:
+@strict_option
+def eval_command(data, extractors, config_path, cantos_text, as_json, errors_path, strict) -> None:
     """Score extractors on labelled examples (the user's {"input","output"} JSONL).
 
     Prints micro precision, recall and F1 over the set of cantos and over the set of
     (canto, line) pairs per example, the exact-match rate, and the same per `kind`. With P and R,
-    0/0 counts as 1.0. Malformed lines are reported with their line numbers and skipped.
+    0/0 counts as 1.0. Malformed lines are reported with their line numbers and skipped
+    (--strict: the first is an error); a file with no valid example is an error.
 
     \b
     Examples:
     cantobatch eval training/dev.jsonl
     cantobatch eval training/dev.jsonl --extractor rules --extractor hybrid --errors errs.jsonl
-    cantobatch eval ../shared/data/poundtech101.jsonl --json
+    cantobatch eval training/poundtech101.jsonl --json
     """
     from cantobatch.evaluate import evaluate, format_single, format_table, write_errors
-    from cantobatch.examples import read_examples
     from cantobatch.extract.registry import build_extractor
 
     quote = {"cantos_text": cantos_text} if cantos_text else None
     config = _config(config_path, None, quote=quote)
-    bad: list = []
-    examples = read_examples(data, bad)
-    for b in bad:
-        click.echo(f"{data}:{b.line_no}: {b.reason} (skipped)", err=True)
+    examples, bad = _read_labelled(data, strict)
     results = {}
     for name in extractors or (config.extractor,):
         extractor = build_extractor(name, config)
@@ -407,8 +503,11 @@ def models_pull(name: str, force: bool) -> None:
     Example:
         cantobatch models pull smollm2
     """
-    from cantobatch.models import pull
+    from cantobatch.models import KNOWN_MODELS, pull
 
+    if name not in KNOWN_MODELS:
+        known = ", ".join(KNOWN_MODELS)
+        raise click.BadParameter(f"unknown model {name!r}; known: {known}", param_hint="NAME")
     path = pull(name, force=force, log=lambda msg: click.echo(msg, err=True))
     click.echo(str(path))
 
@@ -522,8 +621,8 @@ def lines(reference: str, cantos_text: str | None, config_path: str | None) -> N
 
     \b
     Example:
-        cantobatch lines 1:1-3 --cantos-text ../shared/data/cantos
-        cantobatch lines I:-1 --cantos-text ../shared/data/cantos
+        cantobatch lines 1:1-3 --cantos-text texts/cantos
+        cantobatch lines I:-1 --cantos-text texts/cantos
     """
     from cantobatch.poem import format_lines, load_poem_text, parse_canto, resolve_line_spec
 
@@ -547,19 +646,20 @@ def lines(reference: str, cantos_text: str | None, config_path: str | None) -> N
 @cli.command()
 @click.argument("out", type=click.Path(file_okay=False, exists=True))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="mined.jsonl",
-              show_default=True, help="Training examples (user's format + provenance).")  # fmt: skip
-@click.option(
-    "--review", type=click.Path(dir_okay=False), help="Write rules/LLM disagreements here."
-)
+              show_default=True, callback=_output_file,
+              help="Training examples (user's format + provenance).")  # fmt: skip
+@click.option("--review", type=click.Path(dir_okay=False), callback=_output_file,
+              help="Write rules/LLM disagreements here.")  # fmt: skip
 @click.option("--exclude", multiple=True, type=click.Path(dir_okay=False, exists=True),
               help="Existing datasets: passages already in them are not emitted (repeatable).")  # fmt: skip
-@click.option("--max-per-doc-share", type=float, default=0.2, show_default=True,
-              help="No document contributes more than this share of the examples.")  # fmt: skip
-@click.option("--dev", "dev", multiple=True, type=click.Path(dir_okay=False),
+@click.option("--max-per-doc-share", type=click.FloatRange(0, 1, min_open=True), default=0.2,
+              show_default=True, help="No document contributes more than this share of the "
+              "examples (with fewer documents than 1/share: an equal share each, with a warning).")  # fmt: skip
+@click.option("--dev", "dev", multiple=True, type=click.Path(dir_okay=False, exists=True),
               help="Dev sets never to emit from [default: training/dev.jsonl].")  # fmt: skip
 @click.option("--no-grounded", is_flag=True,
               help="Only agreement of independent methods confirms a citation.")  # fmt: skip
-@click.option("--negative-ratio", type=float, default=1.0, show_default=True,
+@click.option("--negative-ratio", type=click.FloatRange(min=0), default=1.0, show_default=True,
               help="At most this many negatives per positive.")  # fmt: skip
 def mine(out, output, review, exclude, max_per_doc_share, dev, no_grounded, negative_ratio) -> None:
     """Turn an index into training examples: confirmed citations and informative negatives.
@@ -571,21 +671,19 @@ def mine(out, output, review, exclude, max_per_doc_share, dev, no_grounded, nega
     \b
     Example:
     cantobatch mine outputs -o mined.jsonl --review review.jsonl \\
-        --exclude ../shared/data/poundtech101.jsonl --exclude training/train.jsonl
+        --exclude training/poundtech101.jsonl --exclude training/train.jsonl
+    cantobatch mine small-index/ -o mined.jsonl --max-per-doc-share 1
     """
     from cantobatch.mine import MineConfig, write_jsonl
     from cantobatch.mine import mine as run_mine
 
-    dev_paths = list(dev)
+    dev_paths, warnings = list(dev), []
     if not dev_paths:
         default = Path("training/dev.jsonl")
         if default.exists():
             dev_paths = [default]
         else:
-            click.echo(f"warning: {default} not found: no dev set excluded (pass --dev)", err=True)
-    for path in dev_paths:
-        if not Path(path).exists():
-            raise click.ClickException(f"dev set {path} does not exist")
+            warnings.append(f"{default} not found: no dev set excluded (pass --dev)")
     config = MineConfig(
         max_per_doc_share=max_per_doc_share,
         grounded=not no_grounded,
@@ -604,7 +702,7 @@ def mine(out, output, review, exclude, max_per_doc_share, dev, no_grounded, nega
                ("positives", "negatives", "review", "positive_candidates", "negative_candidates")}  # fmt: skip
     if skipped:
         click.echo("skipped: " + ", ".join(f"{k} {v}" for k, v in skipped.items()))
-    for warning in result.warnings:
+    for warning in warnings + result.warnings:
         click.echo(f"warning: {warning}", err=True)
 
 
@@ -644,19 +742,23 @@ def train(data, base, output, prompt_format, rank, alpha, target_modules, epochs
 
     \b
     Example:
-    cantobatch train --data ../shared/data/poundtech101.jsonl --data training/train.jsonl \\
+    cantobatch train --data training/poundtech101.jsonl --data training/train.jsonl \\
         --base smollm2 -o adapters/smollm2-poundtech --epochs 3
     """
+    from cantobatch.errors import ConfigError
     from cantobatch.train import TrainConfig
     from cantobatch.train import train as run_train
 
-    config = TrainConfig(
-        data=tuple(data), base=base, output=output, prompt_format=prompt_format, rank=rank,
-        alpha=alpha, target_modules=tuple(m.strip() for m in target_modules.split(",") if m.strip()),
-        epochs=epochs, lr=lr, batch_size=batch_size, grad_accum=grad_accum, max_steps=max_steps,
-        eval_fraction=eval_fraction, eval_every=eval_every, max_length=max_length, seed=seed,
-        quantize=quantize, threads=threads,
-    )  # fmt: skip
+    try:
+        config = TrainConfig(
+            data=tuple(data), base=base, output=output, prompt_format=prompt_format, rank=rank,
+            alpha=alpha, target_modules=tuple(m.strip() for m in target_modules.split(",") if m.strip()),
+            epochs=epochs, lr=lr, batch_size=batch_size, grad_accum=grad_accum, max_steps=max_steps,
+            eval_fraction=eval_fraction, eval_every=eval_every, max_length=max_length, seed=seed,
+            quantize=quantize, threads=threads,
+        )  # fmt: skip
+    except ConfigError as exc:  # every value came from an option: a usage error
+        raise click.UsageError(str(exc)) from exc
     result = run_train(config, log=lambda msg: click.echo(msg, err=True))
     best = "—" if result.best_heldout_loss is None else f"{result.best_heldout_loss:.4f}"
     click.echo(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
+import types
+import typing
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -167,12 +169,65 @@ def _build(cls: type, values: dict[str, Any], where: str) -> Any:
         raise ConfigError(
             f"{where} has unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
         )
+    check_types(cls, values, where)
     try:
         return cls(**values)
     except TypeError as exc:
         raise ConfigError(f"{where}: {exc}") from exc
     except ConfigError as exc:
         raise ConfigError(f"{where}: {exc}") from None
+
+
+_EXPECTED = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
+
+
+def check_types(cls: type, values: dict[str, Any], where: str) -> None:
+    """Raise ConfigError naming the key and the expected type for a value of the wrong type.
+
+    The types are the dataclass's annotations; an integer is a number, a boolean is not an integer.
+    """
+    hints = typing.get_type_hints(cls)
+    for name, value in values.items():
+        hint = hints.get(name)
+        if hint is None or hint is Any:
+            continue
+        union = typing.get_origin(hint) in (types.UnionType, typing.Union)
+        options = typing.get_args(hint) if union else (hint,)
+        if value is None and type(None) in options:
+            continue  # an optional field left unset
+        kinds = [k for k in options if k is not type(None)]
+        if any(_fits(value, kind) for kind in kinds):
+            continue
+        expected = " or ".join(_EXPECTED.get(k, f"a {getattr(k, '__name__', k)}") for k in kinds)
+        raise ConfigError(f"{where} {name}: expected {expected}, got {_describe(value)}")
+
+
+def _fits(value: Any, kind: Any) -> bool:
+    if kind is bool:
+        return isinstance(value, bool)
+    if kind in (int, float):
+        numbers = (int,) if kind is int else (int, float)
+        return isinstance(value, numbers) and not isinstance(value, bool)
+    return isinstance(value, typing.get_origin(kind) or kind)
+
+
+def _describe(value: Any) -> str:
+    """A TOML value as a person reads it: ``the string '8'``, ``the boolean true``."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, int):
+        return f"the integer {value}"
+    if isinstance(value, float):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return f"the array {value!r}"
+    if isinstance(value, dict):
+        return "a table"
+    if value is None:
+        return "no value"
+    return f"the {type(value).__name__} {value}"
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -194,6 +249,7 @@ def load_config(path: str | Path | None = None) -> Config:
                 raise ConfigError(f"{path}: [{key}] must be a table")
             top[key] = _build(_SECTIONS[key], _resolve_paths(value, path), f"{path} [{key}]")
         elif key == "extractor":
+            check_types(Config, {key: value}, str(path))
             top[key] = value
         else:
             raise ConfigError(

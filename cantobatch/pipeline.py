@@ -37,7 +37,7 @@ from cantobatch.extract.base import Extractor
 from cantobatch.extract.registry import build_extractor, identity_hash
 from cantobatch.files import atomic_write_text, file_sha256
 from cantobatch.ingest.discover import unreadable_id
-from cantobatch.progress import progress
+from cantobatch.progress import RunProgress, progress
 from cantobatch.split import settings_id as split_settings_id
 from cantobatch.split import split_document
 
@@ -51,7 +51,9 @@ RULES_BATCH = 512  # passages per extract_batch call for cheap extractors
 class RunSummary:
     documents: Counter = field(default_factory=Counter)  # status → count (this corpus, all units)
     passages: int = 0
-    citations: int = 0
+    citations: int = 0  # rows of citations.parquet: one per cited line, one per canto cited whole
+    references: int = 0  # distinct (passage, canto) pairs
+    cited_lines: int = 0  # distinct (passage, canto, line as cited) triples
     extraction_errors: int = 0
     documents_ingested: int = 0  # document units actually (re)done in this run
     documents_extracted: int = 0  # citation units actually (re)done in this run
@@ -66,8 +68,12 @@ class RunSummary:
         return self.documents.get("ok", 0)
 
     @property
+    def documents_duplicate(self) -> int:
+        return self.documents.get("duplicate", 0)  # indexed once under their first path
+
+    @property
     def documents_failed(self) -> dict[str, int]:
-        return {k: v for k, v in sorted(self.documents.items()) if k != "ok"}
+        return {k: v for k, v in sorted(self.documents.items()) if k not in ("ok", "duplicate")}
 
 
 @dataclass(frozen=True)
@@ -151,9 +157,11 @@ def run_index(
 
     config = config or Config()
     corpus, out = Path(corpus), Path(out)
-    if not corpus.is_dir():
+    if not corpus.exists():
         raise IngestError(
-            f"corpus directory {corpus} does not exist or is not a directory", "error"
+            f"corpus {corpus} does not exist; pass a directory (or a file) of PDF, HTML and text "
+            "files",
+            "error",
         )
     started = time.perf_counter()
     summary = RunSummary()
@@ -181,9 +189,7 @@ def run_index(
 
             with (
                 Reader(config.ingest) as reader,
-                progress(
-                    total=len(units), desc="documents", unit="doc", enabled=show_progress
-                ) as bar,
+                RunProgress(len(units), enabled=show_progress) as bar,
             ):
                 # The worker parses the next file while this process splits and extracts.
                 to_read = [
@@ -204,12 +210,12 @@ def run_index(
                         unit, read, config, ingest_id, out, state, summary, on_unit_done
                     )
                     if (state / f"{unit.cite_unit}.done").exists():
-                        bar.update(1)
+                        bar.update(1, skipped=True)
                         continue
                     pending.append((unit, passages))
                     if sum(len(p) for _, p in pending) >= batch_limit:
                         flush()
-                    bar.update(1)
+                    bar.update(1, passages=len(passages))
                 if pending:
                     flush()
             summary.removed_parts = _collect_garbage(out, units)
@@ -378,4 +384,5 @@ def _count_tables(out: Path, summary: RunSummary) -> None:
     )
     summary.passages = index.count_rows(out, "passages")
     summary.citations = index.count_rows(out, "citations")
+    summary.references, summary.cited_lines = index.count_references(out)
     summary.extraction_errors = index.count_rows(out, "errors")

@@ -1,6 +1,6 @@
 """Check the project's labelled data: training/dev.jsonl and training/train.jsonl.
 
-Usage:  python scripts/check_dataset.py [--seed ../shared/data/poundtech101.jsonl]
+Usage:  python scripts/check_dataset.py [--seed training/poundtech101.jsonl]
 
 Checks (a failure exits 1 and says which record is wrong):
   - every line parses in the user's format, with an ``id`` and a ``kind`` from KINDS;
@@ -13,10 +13,12 @@ Checks (a failure exits 1 and says which record is wrong):
 It also prints warnings for a human to read: an explicit "Canto N" (roman or arabic) in a positive
 example whose N is not among the gold cantos. These are prompts for a second look, not errors.
 
-training/test2.jsonl (held out, its own kinds) is checked by ``check_heldout``: ids
-``test2-<kind>-NNN`` unique and numbered within their kind, a ``source`` on every record, refusal
-kinds (``*_neg``) without references and the others with some, and no input shared with dev,
-train, test or the user's file.
+The held-out sets with kinds of their own are checked by ``check_heldout``, each alone: ids
+``<prefix>-<kind>-NNN`` unique and numbered within their kind, a ``source`` on every record,
+refusals without references and the others with some, and no input shared with dev, train, test
+or the user's file: ``training/test2.jsonl`` (issue #18's families; refusal kinds end in ``_neg``)
+and ``training/hard.jsonl`` (``--hard``: the router's measure, kinds from HARD_KINDS; its refusals
+are ``hard_negative``, and ``other_poem_far`` may hold either).
 """
 
 from __future__ import annotations
@@ -273,9 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dev", type=Path, default=REPO / "training" / "dev.jsonl")
     parser.add_argument("--train", type=Path, default=REPO / "training" / "train.jsonl")
-    parser.add_argument(
-        "--seed", type=Path, default=REPO.parent / "shared" / "data" / "poundtech101.jsonl"
-    )
+    parser.add_argument("--seed", type=Path, default=REPO / "training" / "poundtech101.jsonl")
     parser.add_argument("--hard", type=Path, default=REPO / "training" / "hard.jsonl")
     args = parser.parse_args(argv)
     seed = args.seed if args.seed.exists() else None

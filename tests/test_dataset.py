@@ -23,11 +23,11 @@ def checker():
     return module
 
 
-def test_project_dataset_passes_all_checks(checker, shared_data):
+def test_project_dataset_passes_all_checks(checker, poundtech101):
     report = checker.check(
         REPO / "training" / "dev.jsonl",
         REPO / "training" / "train.jsonl",
-        shared_data / "poundtech101.jsonl",
+        poundtech101,
     )
     assert report.problems == []
     assert report.warnings == []
@@ -87,12 +87,12 @@ def test_split_rule_is_by_id_number(checker):
     ]
 
 
-def test_heldout_test2_passes_its_checks(checker, shared_data):
+def test_heldout_test2_passes_its_checks(checker, poundtech101):
     training = REPO / "training"
     report = checker.check_heldout(
         training / "test2.jsonl",
         [training / "dev.jsonl", training / "train.jsonl", training / "test.jsonl"],
-        shared_data / "poundtech101.jsonl",
+        poundtech101,
     )
     assert report.problems == []
     counts = report.counts["test2.jsonl"]
@@ -133,13 +133,13 @@ def test_heldout_checker_catches_faults(checker, tmp_path):
     assert "ids of kind 'group_foreign' are not numbered 1..n in order" in text
 
 
-def test_hard_set_passes_its_checks(checker, shared_data):
+def test_hard_set_passes_its_checks(checker, poundtech101):
     training = REPO / "training"
     others = [training / f for f in ("dev.jsonl", "train.jsonl", "test.jsonl")]
     report = checker.check_heldout(
         training / "hard.jsonl",
         others,
-        shared_data / "poundtech101.jsonl",
+        poundtech101,
         prefix="hard",
         kinds=checker.HARD_KINDS,
         refusal=checker._hard_refusal,

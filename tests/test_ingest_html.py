@@ -67,8 +67,8 @@ def test_article_page_keeps_the_article_and_drops_boilerplate() -> None:
     assert document.pages[0].char_end == len(text)
 
 
-def test_experiment_page_keeps_poem_lines(shared_data: Path) -> None:
-    canto = (shared_data / "cantos" / "canto_001.txt").read_text(encoding="utf-8").splitlines()
+def test_experiment_page_keeps_poem_lines(cantos_dir: Path) -> None:
+    canto = (cantos_dir / "canto_001.txt").read_text(encoding="utf-8").splitlines()
     document = corpus_document("html/poundian_experiment_3.html")
     text = document.text
     assert "\n".join(canto[0:3]) in text  # <br> line breaks

@@ -21,8 +21,8 @@ from cantobatch.poem import (
 
 
 @pytest.fixture(scope="module")
-def canto_dir(shared_data: Path) -> Path:
-    return shared_data / "cantos"
+def canto_dir(cantos_dir: Path) -> Path:
+    return cantos_dir
 
 
 def test_canto_i_loads_with_76_lines(canto_dir):

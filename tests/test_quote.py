@@ -16,8 +16,8 @@ from cantobatch.poem import load_poem_text
 
 
 @pytest.fixture(scope="module")
-def canto_dir(shared_data: Path) -> Path:
-    return shared_data / "cantos"
+def canto_dir(cantos_dir: Path) -> Path:
+    return cantos_dir
 
 
 @pytest.fixture(scope="module")

@@ -135,10 +135,10 @@ def test_config_refuses_lm_head():
 
 
 @pytest.fixture(scope="module")
-def trained(small_model_path, shared_data, tmp_path_factory):
+def trained(small_model_path, poundtech101, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("train")
     data = tmp / "seed16.jsonl"
-    lines = (shared_data / "poundtech101.jsonl").read_text(encoding="utf-8").splitlines()[:16]
+    lines = poundtech101.read_text(encoding="utf-8").splitlines()[:16]
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp / "adapter"
     res = CliRunner().invoke(
