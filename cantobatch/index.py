@@ -7,6 +7,7 @@ content hash of the unit that wrote them, written to a temp name and renamed.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -100,6 +101,32 @@ ERRORS_SCHEMA = pa.schema(
         pa.field("run_id", pa.string()),
     ],
     metadata=_META,
+)
+
+
+def _pandas_nullable_ints(schema: pa.Schema) -> pa.Schema:
+    """The schema with pandas metadata that reads its nullable integer columns back as pandas'
+    nullable integers (``Int16``, ``Int32`` …): without it ``pandas.read_parquet`` turns an integer
+    column with a null into float64 (page 3 → 3.0)."""
+    names = {pa.int8(): "Int8", pa.int16(): "Int16", pa.int32(): "Int32", pa.int64(): "Int64"}
+    columns = [
+        {
+            "name": f.name,
+            "field_name": f.name,
+            "pandas_type": str(f.type),
+            "numpy_type": names[f.type],
+            "metadata": None,
+        }
+        for f in schema
+        if f.nullable and f.type in names
+    ]
+    pandas = {"index_columns": [], "column_indexes": [], "columns": columns}
+    return schema.with_metadata({**schema.metadata, b"pandas": json.dumps(pandas).encode()})
+
+
+DOCUMENTS_SCHEMA, PASSAGES_SCHEMA, CITATIONS_SCHEMA, ERRORS_SCHEMA = (
+    _pandas_nullable_ints(s)
+    for s in (DOCUMENTS_SCHEMA, PASSAGES_SCHEMA, CITATIONS_SCHEMA, ERRORS_SCHEMA)
 )
 
 SCHEMAS = {
