@@ -263,26 +263,3 @@ def count_rows(out_dir: str | Path, table_name: str) -> int:
 def read_pandas(out_dir: str | Path, table_name: str):
     """The table as a pandas DataFrame (equivalent to ``pandas.read_parquet(OUT / NAME)``)."""
     return read_table(out_dir, table_name).to_pandas()
-
-
-def query(out_dir: str | Path, canto: int, line: int | None = None, method: str | None = None):
-    """Citations of ``canto`` (and ``line``, matched against both the resolved and the cited line)
-    joined with their passage text, as a pandas DataFrame ordered by source, page and position."""
-    out_dir = Path(out_dir)
-    filters = [("canto", "=", canto)]
-    cites = pq.read_table(
-        out_dir / "citations.parquet", schema=CITATIONS_SCHEMA, filters=filters
-    ).to_pandas()
-    if line is not None:
-        cites = cites[(cites["line"] == line) | (cites["line_cited"] == line)]
-    if method is not None:
-        cites = cites[cites["method"].astype(str).str.split("+").apply(lambda ms: method in ms)]
-    passages = (
-        read_table(out_dir, "passages")
-        .select(["passage_id", "seq", "char_start", "text"])
-        .to_pandas()
-    )
-    merged = cites.merge(passages, on="passage_id", how="left")
-    return merged.sort_values(["source", "seq", "evidence_start"], na_position="last").reset_index(
-        drop=True
-    )
