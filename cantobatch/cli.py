@@ -30,7 +30,9 @@ def cli() -> None:
 
     \b
     cantobatch index corpora/            PDFs, HTML and text → outputs/*.parquet
-    cantobatch query outputs --canto 74  passages that cite Canto LXXIV
+    cantobatch query outputs --canto 74  passages that cite Canto LXXIV, and why
+    cantobatch stats outputs             counts by status, method, canto, section
+    cantobatch report outputs            one HTML file to browse the index
     cantobatch extract "Canto IX, ll.1-28"
     """
 
@@ -175,79 +177,177 @@ def _summary_text(summary, out: str) -> str:
     )
 
 
+def _cantos_option(ctx, param, values):
+    from cantobatch.sections import parse_cantos
+
+    cantos: set[int] = set()
+    for value in values:
+        try:
+            cantos.update(parse_cantos(value))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return tuple(sorted(cantos))
+
+
 @cli.command()
-@click.argument("out", type=click.Path(file_okay=False, exists=True))
-@click.option("--canto", required=True, help="Canto number, arabic or roman (74, LXXIV).")
-@click.option("--line", type=int, help="Only citations of this line (-1 is the last line).")
-@click.option("--method", help="Only citations found by this method (rules, llm, quote).")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per citation.")
-def query(out, canto, line, method, as_json):
-    """Print the passages of an index that cite a canto (and a line).
+@click.argument("out", type=click.Path(file_okay=False))
+@click.option(
+    "--canto",
+    "cantos",
+    multiple=True,
+    callback=_cantos_option,
+    help="Cantos: 74, LXXIV, a range (74-84, LXXIV-LXXXIV) or a section or group (Pisan, "
+    "Rock-Drill, Malatesta); repeatable, or comma-separated.",
+)
+@click.option("--line", type=int, help="Only references to this line (-1 is the last line).")
+@click.option(
+    "--doc", "doc", metavar="PATTERN", help="Sources containing PATTERN, or a glob (*.pdf)."
+)
+@click.option(
+    "--method",
+    "methods",
+    multiple=True,
+    help="Only references found by this method (rules, llm, quote).",
+)
+@click.option("--limit", type=click.IntRange(min=1), help="Print at most this many references.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per reference.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row, for spreadsheets.")
+def query(out, cantos, line, doc, methods, limit, as_json, as_csv):
+    """Print the references of an index that cite some cantos, and why.
+
+    A reference is one canto cited by one passage. Each shows where (source, physical page and
+    printed page label), what (canto, lines folded: ll. 12–15, the cited page), how (method), and
+    a snippet of the passage around the words that cite it: bold on a terminal, [[marked]] when
+    piped. Cantos cited by the same words (a group name) are printed once, folded (cantos 74–84);
+    --json and --csv keep one record per reference. Without --canto every reference that matches
+    the other filters is printed.
 
     \b
     Example:
         cantobatch query outputs --canto 74
-        cantobatch query outputs --canto I --line -1
+        cantobatch query outputs --canto Pisan --doc '*.pdf' --csv > pisan.csv
+        cantobatch query outputs --canto I --line -1 --json
     """
-    from cantobatch.index import query as run_query
+    import csv
 
-    number = _canto_number(canto)
-    rows = run_query(out, number, line=line, method=method)
-    if as_json:
-        for r in rows.to_dict("records"):
-            keep = [
-                "source",
-                "page",
-                "page_label",
-                "canto",
-                "line",
-                "line_cited",
-                "method",
-                "evidence",
-                "passage_id",
-                "text",
-            ]
-            click.echo(json.dumps({k: _plain(r[k]) for k in keep}, ensure_ascii=False))
-        return
-    if rows.empty:
-        click.echo(f"no citations of canto {number}" + (f" line {line}" if line else ""), err=True)
-        return
-    for _passage_id, group in rows.groupby("passage_id", sort=False):
-        first = group.iloc[0]
-        page = _plain(first["page_label"]) or _plain(first["page"])
-        where = first["source"] + (
-            f", p. {page if isinstance(page, str) else int(page)}" if page else ""
-        )
-        lines = sorted({int(x) for x in group["line"].dropna()})
-        what = f"canto {number}" + (f", lines {', '.join(map(str, lines))}" if lines else "")
-        methods = "/".join(sorted({str(m) for m in group["method"]}))
-        click.echo(f"{where}  [{what}; {methods}]")
-        click.echo("    " + " ".join(str(first["text"]).split())[:400])
+    from cantobatch.query import (
+        PLAIN_MARK,
+        check_methods,
+        csv_fields,
+        csv_row,
+        format_hit,
+        hit_record,
+        run_query,
+        same_evidence,
+    )
+    from cantobatch.tables import open_index
 
-
-def _canto_number(value: str) -> int:
-    from cantobatch.extract.grammar.numerals import from_roman
-    from cantobatch.references import MAX_CANTO, MIN_CANTO
-
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv are exclusive: choose one")
+    index = open_index(out)
     try:
-        number = int(value)
-    except ValueError:
-        try:
-            number = from_roman(value)
-        except ValueError:
-            raise click.BadParameter(f"{value!r} is neither a number nor a roman numeral") from None
-    if not MIN_CANTO <= number <= MAX_CANTO:
-        raise click.BadParameter(f"canto {number} is outside {MIN_CANTO}-{MAX_CANTO}")
-    return number
+        check_methods(index, methods)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--method'") from None
+    found = run_query(index, cantos=cantos, line=line, doc=doc, methods=methods, limit=limit)
+    if as_json:
+        for q in found:
+            click.echo(json.dumps(hit_record(q), ensure_ascii=False))
+        return
+    if as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=csv_fields(index), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(csv_row(q) for q in found)
+        return
+    if not found:
+        click.echo("no references match", err=True)
+        return
+    tty = sys.stdout.isatty()
+    mark = ("\x1b[1m", "\x1b[22m") if tty else PLAIN_MARK
+    for run in same_evidence(found):
+        click.echo(format_hit(run[0], mark=mark, cantos=[q.hit.canto for q in run]))
+    documents = len({q.hit.doc_id for q in found})
+    click.echo(f"{_count(len(found), 'reference')} in {_count(documents, 'document')}", err=True)
 
 
-def _plain(value):
-    """numpy/pandas scalars → JSON-friendly Python values (NaN/NA → None)."""
-    import pandas as pd
+@cli.command()
+@click.argument("out", type=click.Path(file_okay=False))
+@click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="Rows of the most/least cited cantos and of the documents table (0: all).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Everything as one JSON object.")
+def stats(out, top, as_json):
+    """Summarise an index: documents by status, references by method, canto and section.
 
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
+    Documents that could not be read are listed with their status and reason; references (one
+    canto cited by one passage) are counted by method, per canto (the most and least cited, those
+    never cited), per published section of the poem, and per document.
+
+    \b
+    Example:
+        cantobatch stats outputs
+        cantobatch stats outputs --json | jq '.sections'
+    """
+    from cantobatch.stats import compute_stats, format_stats
+    from cantobatch.tables import open_index
+
+    result = compute_stats(open_index(out), top=top or 120)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_stats(result, top=top))
+
+
+@cli.command()
+@click.argument("out", type=click.Path(file_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    default="report.html",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The HTML file to write.",
+)
+@click.option("--title", help="The page's title [default: Citations of The Cantos · OUT].")
+@click.option(
+    "--compress",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Gzip the page's data (auto: above 1 MB of JSON; opening it then needs a browser from "
+    "2023 or later).",
+)
+def report(out, output, title, compress):
+    """Write a browsable HTML concordance of an index: one self-contained file.
+
+    A chart of references per canto by section; each canto's concordance (every passage citing it,
+    the evidence highlighted); each document's citing passages in order; filters by canto, range
+    or section, method and words; and the documents that could not be read. CSS, JavaScript and
+    data are inline: the file opens from disk, loads nothing from the network and can be emailed.
+
+    \b
+    Example:
+        cantobatch report outputs -o report.html
+    """
+    from cantobatch.report import build_report
+    from cantobatch.tables import open_index
+
+    summary = build_report(open_index(out), output, title=title, compress=compress)
+    click.echo(
+        f"{summary.path}: {summary.bytes / 1e6:.1f} MB"
+        + (" (data compressed)" if summary.compressed else "")
+        + f", {summary.documents} documents, "
+        f"{summary.passages} citing passages, {summary.references} references",
+        err=True,
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 # --- commands: extract, audit ---------------------------------------------------------------

@@ -7,6 +7,7 @@ content hash of the unit that wrote them, written to a temp name and renamed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,32 @@ ERRORS_SCHEMA = pa.schema(
         pa.field("run_id", pa.string()),
     ],
     metadata=_META,
+)
+
+
+def _pandas_nullable_ints(schema: pa.Schema) -> pa.Schema:
+    """The schema with pandas metadata that reads its nullable integer columns back as pandas'
+    nullable integers (``Int16``, ``Int32`` …): without it ``pandas.read_parquet`` turns an integer
+    column with a null into float64 (page 3 → 3.0)."""
+    names = {pa.int8(): "Int8", pa.int16(): "Int16", pa.int32(): "Int32", pa.int64(): "Int64"}
+    columns = [
+        {
+            "name": f.name,
+            "field_name": f.name,
+            "pandas_type": str(f.type),
+            "numpy_type": names[f.type],
+            "metadata": None,
+        }
+        for f in schema
+        if f.nullable and f.type in names
+    ]
+    pandas = {"index_columns": [], "column_indexes": [], "columns": columns}
+    return schema.with_metadata({**schema.metadata, b"pandas": json.dumps(pandas).encode()})
+
+
+DOCUMENTS_SCHEMA, PASSAGES_SCHEMA, CITATIONS_SCHEMA, ERRORS_SCHEMA = (
+    _pandas_nullable_ints(s)
+    for s in (DOCUMENTS_SCHEMA, PASSAGES_SCHEMA, CITATIONS_SCHEMA, ERRORS_SCHEMA)
 )
 
 SCHEMAS = {
@@ -251,26 +278,3 @@ def count_references(out_dir: str | Path) -> tuple[int, int]:
 def read_pandas(out_dir: str | Path, table_name: str):
     """The table as a pandas DataFrame (equivalent to ``pandas.read_parquet(OUT / NAME)``)."""
     return read_table(out_dir, table_name).to_pandas()
-
-
-def query(out_dir: str | Path, canto: int, line: int | None = None, method: str | None = None):
-    """Citations of ``canto`` (and ``line``, matched against both the resolved and the cited line)
-    joined with their passage text, as a pandas DataFrame ordered by source, page and position."""
-    out_dir = Path(out_dir)
-    filters = [("canto", "=", canto)]
-    cites = pq.read_table(
-        out_dir / "citations.parquet", schema=CITATIONS_SCHEMA, filters=filters
-    ).to_pandas()
-    if line is not None:
-        cites = cites[(cites["line"] == line) | (cites["line_cited"] == line)]
-    if method is not None:
-        cites = cites[cites["method"].astype(str).str.split("+").apply(lambda ms: method in ms)]
-    passages = (
-        read_table(out_dir, "passages")
-        .select(["passage_id", "seq", "char_start", "text"])
-        .to_pandas()
-    )
-    merged = cites.merge(passages, on="passage_id", how="left")
-    return merged.sort_values(["source", "seq", "evidence_start"], na_position="last").reset_index(
-        drop=True
-    )

@@ -24,8 +24,7 @@ from pathlib import Path
 
 from cantobatch.data import sha256_hex
 from cantobatch.errors import ConfigError, DataError, InvalidValue
-from cantobatch.extract.grammar.numerals import numeral_value
-from cantobatch.references import MAX_CANTO, MIN_CANTO
+from cantobatch.references import MAX_CANTO, MIN_CANTO, numeral_value
 
 
 class LineRangeError(DataError):

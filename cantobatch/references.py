@@ -7,7 +7,9 @@ the start of the canto, negative from its end (-1 the last line), empty for the 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from cantobatch.data import Reference
@@ -139,3 +141,53 @@ def line_set(refs: Iterable[Reference | dict[str, Any]]) -> set[tuple[int, int]]
         canto, lines = (r.canto, r.lines) if isinstance(r, Reference) else (r["canto"], r["lines"])
         out.update((canto, line) for line in lines)
     return out
+
+
+# --- roman numerals: canto numbers both ways ---------------------------------------------------
+
+_ROMAN_VALUES = (
+    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+)  # fmt: skip
+_ROMAN_RE = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+
+
+def to_roman(n: int) -> str:
+    if not 0 < n < 4000:
+        raise InvalidValue(f"{n} has no roman numeral (only 1-3999 have one)")
+    out = []
+    for value, numeral in _ROMAN_VALUES:
+        while n >= value:
+            out.append(numeral)
+            n -= value
+    return "".join(out)
+
+
+def _roman(s: str) -> int | None:
+    up = s.upper()
+    if not up or not _ROMAN_RE.match(up):
+        return None
+    total, i = 0, 0
+    for value, numeral in _ROMAN_VALUES:
+        while up.startswith(numeral, i):
+            total += value
+            i += len(numeral)
+    return total
+
+
+def from_roman(s: str) -> int:
+    """Value of a canonical roman numeral, upper or lower case. Raises InvalidValue otherwise."""
+    value = _roman(s)
+    if value is None:
+        raise InvalidValue(f"{s!r} is not a canonical roman numeral")
+    return value
+
+
+def is_roman(s: str) -> bool:
+    return _roman(s) is not None
+
+
+@lru_cache(maxsize=4096)
+def numeral_value(numeral: str) -> int | None:
+    """Value of an arabic or roman numeral (any case); None if it is neither."""
+    return int(numeral) if numeral.isdigit() else _roman(numeral)

@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from cantobatch.examples import BadLine, Example, read_examples  # noqa: E402
-from cantobatch.extract.grammar.numerals import from_roman  # noqa: E402
+from cantobatch.references import from_roman  # noqa: E402
 
 POSITIVE_KINDS = (
     "roman",

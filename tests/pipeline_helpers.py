@@ -6,7 +6,7 @@ import re
 import time
 
 from cantobatch.data import Extraction, Reference
-from cantobatch.extract.grammar.numerals import from_roman
+from cantobatch.references import from_roman
 
 _CANTO = re.compile(r"\bCanto ([IVXLC]+)\b")
 

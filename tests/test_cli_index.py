@@ -184,8 +184,11 @@ def test_query_prints_passages_with_source(corpus, tmp_path):
     CliRunner().invoke(cli, ["index", str(corpus), "-o", str(out), "--quiet"])
     result = CliRunner().invoke(cli, ["query", str(out), "--canto", "LXXIV"])
     assert result.exit_code == 0
-    assert result.output.startswith("doc000.txt  [canto 74; rules]\n")
-    assert "notes.txt  [canto 74" in result.output
+    assert result.stdout.startswith(
+        "doc000.txt  canto 74  [rules]\n    … 2. Pound returns to Canto XLV"
+    )
+    assert "paragraph 3. Pound returns to [[Canto LXXIV]] here" in result.stdout
+    assert "notes.txt  canto 74, ll. 1–3  [rules]\n" in result.stdout
     js = CliRunner().invoke(cli, ["query", str(out), "--canto", "74", "--json"])
     rows = [json.loads(line) for line in js.output.splitlines()]
     assert rows and all(r["canto"] == 74 for r in rows)

@@ -8,10 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cantobatch.extract.grammar.numerals import from_roman, is_roman, to_roman
 from cantobatch.extract.grammar.rules import extract_references
 from cantobatch.extract.grammar.scan_numerals import WHOLE_POEM_FROM
-from cantobatch.references import canonical
+from cantobatch.references import canonical, from_roman, is_roman, to_roman
 
 cantos = st.integers(min_value=1, max_value=120)
 dashes = st.sampled_from(["-", "–", "—", " to ", " through "])

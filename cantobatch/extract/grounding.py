@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from cantobatch.data import Reference
-from cantobatch.extract.grammar.numerals import to_roman
+from cantobatch.references import to_roman
 
 _WORD_CANTO = re.compile(r"\bcantos?\b", re.IGNORECASE)
 

@@ -1,5 +1,6 @@
-"""Every number the grammar reads is read here: roman numerals (``from_roman``, ``to_roman``),
-a numeral of either kind (``numeral_value``, ``numeral_at``), counts ("three", "a couple of"),
+"""Every number the grammar reads is read here: a numeral of either kind at a position
+(``numeral_at``; the value codec ``from_roman``/``to_roman``/``numeral_value`` is the reference
+model's, in ``cantobatch.references``, so that query and stats convert numerals without the grammar), counts ("three", "a couple of"),
 ordinals ("forty-fifth", "81st", "penultimate" → -2), ranges ("207-10") and line lists
 ("4-8, 12"), with the bounds they are held to.
 
@@ -9,12 +10,16 @@ The word tables and regex sources these read with are ``lexicon``'s; the compile
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from cantobatch.errors import InvalidValue
 from cantobatch.extract.grammar import lexicon as g
 from cantobatch.extract.grammar.patterns import rx
-from cantobatch.references import MAX_CANTO
+from cantobatch.references import (  # noqa: F401 - the roman codec is the reference model's
+    MAX_CANTO,
+    from_roman,
+    is_roman,
+    numeral_value,
+    to_roman,
+)
 
 MAX_LINE = 999
 MAX_LINE_SPAN = 400
@@ -24,53 +29,6 @@ PLURAL_LINE_COUNT = (
 
 
 # --- numerals -------------------------------------------------------------------------------
-
-_ROMAN_VALUES = (
-    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
-)  # fmt: skip
-_ROMAN_RE = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
-
-
-def to_roman(n: int) -> str:
-    if not 0 < n < 4000:
-        raise InvalidValue(f"{n} has no roman numeral (only 1-3999 have one)")
-    out = []
-    for value, numeral in _ROMAN_VALUES:
-        while n >= value:
-            out.append(numeral)
-            n -= value
-    return "".join(out)
-
-
-def _roman(s: str) -> int | None:
-    up = s.upper()
-    if not up or not _ROMAN_RE.match(up):
-        return None
-    total, i = 0, 0
-    for value, numeral in _ROMAN_VALUES:
-        while up.startswith(numeral, i):
-            total += value
-            i += len(numeral)
-    return total
-
-
-def from_roman(s: str) -> int:
-    """Value of a canonical roman numeral, upper or lower case. Raises InvalidValue otherwise."""
-    value = _roman(s)
-    if value is None:
-        raise InvalidValue(f"{s!r} is not a canonical roman numeral")
-    return value
-
-
-def is_roman(s: str) -> bool:
-    return _roman(s) is not None
-
-
-@lru_cache(maxsize=4096)
-def numeral_value(numeral: str) -> int | None:
-    """Value of an arabic or roman numeral (any case); None if it is neither."""
-    return int(numeral) if numeral.isdigit() else _roman(numeral)
 
 
 def numeral_at(
