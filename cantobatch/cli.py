@@ -35,8 +35,13 @@ def cli() -> None:
     """
 
 
-def _config(config_path: str | None, extractor: str | None = None, **sections) -> Config:
+def _config(
+    config_path: str | None, extractor: str | None = None, llm_all: bool = False, **sections
+) -> Config:
     config = load_config(config_path)
+    if llm_all and config.merge.policy == "cascade":
+        # the model on every passage, merged as the cascade merges the passages it routes
+        sections["merge"] = {"policy": "grounded"}
     return config.with_overrides(extractor=extractor, **sections)
 
 
@@ -47,6 +52,12 @@ extractor_option = click.option(
     "--extractor",
     type=click.Choice(EXTRACTOR_NAMES),
     help="Which extractor to run (default: the config's, else rules).",
+)
+llm_all_option = click.option(
+    "--llm-all",
+    is_flag=True,
+    help='With [merge] policy = "cascade": the LLM on every passage, not only on those the '
+    "router sends it (merged by the grounded policy, as routed passages are).",
 )
 cantos_text_option = click.option(
     "--cantos-text",
@@ -77,8 +88,9 @@ cantos_text_option = click.option(
     type=click.Path(dir_okay=False, exists=True),
     help="CSV (edition, canto, page, first_line, last_line) turning canto/page citations into lines.",
 )
+@llm_all_option
 @click.option("--quiet", is_flag=True, help="No progress bars and no summary.")
-def index(corpus, out, config_path, extractor, cantos_text, concordance, quiet):
+def index(corpus, out, config_path, extractor, cantos_text, concordance, llm_all, quiet):
     """Index a corpus of PDFs, HTML pages and text files into Parquet tables.
 
     Walks CORPUS recursively, reads every PDF, HTML, .txt and .md file (types sniffed from the
@@ -94,11 +106,12 @@ def index(corpus, out, config_path, extractor, cantos_text, concordance, quiet):
     Example:
         cantobatch index corpora/ -o outputs/
         cantobatch index corpora/ --config configs/cpu-smollm2.toml --cantos-text texts/
+        cantobatch index corpora/ --config configs/cpu-smollm2.toml --llm-all
     """
     from cantobatch.pipeline import run_index
 
     quote = {k: v for k, v in {"cantos_text": cantos_text, "concordance": concordance}.items() if v}
-    config = _config(config_path, extractor, quote=quote or None)
+    config = _config(config_path, extractor, llm_all, quote=quote or None)
     summary = run_index(corpus, out, config, show_progress=not quiet)
     if quiet:
         return
@@ -115,9 +128,21 @@ def index(corpus, out, config_path, extractor, cantos_text, concordance, quiet):
             else ""
         )
         + f", {summary.seconds:.1f}s\n"
-        f"tables: {Path(out) / 'citations.parquet'} (and documents, passages)",
+        + (
+            f"llm: {summary.llm_passages} passages{_routes(summary)}\n"
+            if summary.llm_passages
+            else ""
+        )
+        + f"tables: {Path(out) / 'citations.parquet'} (and documents, passages)",
         err=True,
     )
+
+
+def _routes(summary) -> str:
+    if not summary.routed:
+        return ""
+    counts = ", ".join(f"{reason} {n}" for reason, n in summary.routed.most_common())
+    return f" (routed by the cascade: {counts})"
 
 
 @cli.command()
@@ -209,12 +234,15 @@ def _plain(value):
 @extractor_option
 @config_option
 @cantos_text_option
-def extract(texts, input_path, extractor, config_path, cantos_text) -> None:
+@llm_all_option
+def extract(texts, input_path, extractor, config_path, cantos_text, llm_all) -> None:
     """Find the cantos and lines that TEXTS (or the lines of --input) cite.
 
     Prints one JSON object per input: its id, the input, the references in the user's format
     (one object per canto, lines listed in full, negative from the end) and the evidence of each
-    reference (character offsets into the input, the matched text, the method).
+    reference (character offsets into the input, the matched text, the method). Under the cascade
+    ([merge] policy = "cascade") each object also says "routed": the reason the passage went to
+    the LLM, or null.
 
     \b
     Example:
@@ -230,7 +258,7 @@ def extract(texts, input_path, extractor, config_path, cantos_text) -> None:
     if input_path:
         items.extend(_extract_inputs(Path(input_path)))
     quote = {"cantos_text": cantos_text} if cantos_text else None
-    config = _config(config_path, extractor, quote=quote)
+    config = _config(config_path, extractor, llm_all, quote=quote)
     passages = [
         Passage.from_text(text, passage_id=f"input-{i}") for i, (_, text) in enumerate(items)
     ]
@@ -281,6 +309,8 @@ def _extraction_record(item_id, text, result) -> dict:
             for r in result.references
         ],
     }
+    if "routed" in result.meta:
+        record["routed"] = result.meta["routed"]
     if result.error:
         record["error"] = result.error
     return record
@@ -331,6 +361,7 @@ def audit(data, as_json, check) -> None:
 )
 @config_option
 @cantos_text_option
+@llm_all_option
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
 @click.option(
     "--errors",
@@ -338,7 +369,7 @@ def audit(data, as_json, check) -> None:
     type=click.Path(dir_okay=False, writable=True),
     help="Write every example whose prediction differs (gold, prediction, evidence) as JSONL.",
 )
-def eval_command(data, extractors, config_path, cantos_text, as_json, errors_path) -> None:
+def eval_command(data, extractors, config_path, cantos_text, llm_all, as_json, errors_path) -> None:
     """Score extractors on labelled examples (the user's {"input","output"} JSONL).
 
     Prints micro precision, recall and F1 over the set of cantos and over the set of
@@ -356,7 +387,7 @@ def eval_command(data, extractors, config_path, cantos_text, as_json, errors_pat
     from cantobatch.extract.registry import build_extractor
 
     quote = {"cantos_text": cantos_text} if cantos_text else None
-    config = _config(config_path, None, quote=quote)
+    config = _config(config_path, None, llm_all, quote=quote)
     bad: list = []
     examples = read_examples(data, bad)
     for b in bad:

@@ -18,7 +18,8 @@ import pyarrow.parquet as pq
 from cantobatch.data import Document, Extraction, Passage
 
 SCHEMA_VERSION = 1
-TABLES = ("documents", "passages", "citations")  # the index proper; "errors" lists failed passages
+# the index proper; "errors" lists failed passages, "routes" the cascade's route of each passage
+TABLES = ("documents", "passages", "citations")
 
 _META = {b"cantobatch.schema_version": str(SCHEMA_VERSION).encode()}
 _dict_str = pa.dictionary(pa.int32(), pa.string())
@@ -102,11 +103,25 @@ ERRORS_SCHEMA = pa.schema(
     metadata=_META,
 )
 
+# One row per passage the cascade's router read (``[merge] policy = "cascade"``): the reason it
+# sent the passage to the LLM (extract/router: REASONS), or null when the grammar's answer stood.
+ROUTES_SCHEMA = pa.schema(
+    [
+        pa.field("passage_id", pa.string(), nullable=False),
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("reason", _dict_str),
+        pa.field("run_id", pa.string()),
+    ],
+    metadata=_META,
+)
+
 SCHEMAS = {
     "documents": DOCUMENTS_SCHEMA,
     "passages": PASSAGES_SCHEMA,
     "citations": CITATIONS_SCHEMA,
     "errors": ERRORS_SCHEMA,
+    "routes": ROUTES_SCHEMA,
 }
 ALL_TABLES = tuple(SCHEMAS)
 
@@ -145,6 +160,16 @@ def passage_rows(passages: Iterable[Passage], run_id: str) -> list[dict[str, Any
         }
         for p in passages
     ]
+
+
+def route_row(passage: Passage, reason: str | None, run_id: str) -> dict[str, Any]:
+    return {
+        "passage_id": passage.passage_id,
+        "doc_id": passage.doc_id,
+        "source": passage.source,
+        "reason": reason,
+        "run_id": run_id,
+    }
 
 
 def citation_rows(
