@@ -19,7 +19,6 @@ from cantobatch.extract.router.view import (
     POUNDS,
     Signal,
     View,
-    is_foreign,
     other_poem_before,
     owner_beside,
 )
@@ -35,15 +34,20 @@ _SIGLUM = re.compile(
 )
 
 
+_SIGLUM_HINT = re.compile(r"[IVXLC]\s*[:,.]")  # (what every siglum holds: one pass, fast)
+
+
 def refwork(view: View):
     text = view.text
+    if ":" not in text and "," not in text and "[" not in text:
+        return
     for m in _GLOSS_BRACKET.finditer(text):
         if 1 <= int(m.group(1)) <= 120 and not view.covered(m.start(1), m.end(1)):
             yield Signal("refwork_notation", m.start(), m.end())
-    for m in _SIGLUM.finditer(text):
+    for m in _SIGLUM.finditer(text) if _SIGLUM_HINT.search(text) else ():
         if numeral_value(m.group("num")) and not view.covered(m.start("num"), m.end("num")):
             yield Signal("refwork_notation", m.start(), m.end())
-    for m in _GLOSS_BARE.finditer(text):
+    for m in _GLOSS_BARE.finditer(text) if ":" in text else ():
         canto, gloss = int(m.group(1)), m.group(2)
         if not 1 <= canto <= 120 or view.covered(m.start(1), m.end(1)):
             continue
@@ -63,34 +67,39 @@ def refwork(view: View):
 
 
 _FOREIGN_CANTO = re.compile(
-    r"(?i)\b(?:cant(?:o|i|os|ar|ares|are)|chants?|gesang|gesänge|gesänge\w*|canzone)\b"
-    r"|(?i:\w+-)?(?i:gesang)"
+    r"(?i)\bcant(?:o|i|os|ar|ares|are)\b|\bchants?\b|\bcanzone\b|gesang\w*|gesänge\w*"
 )
 _FOREIGN_GROUP = re.compile(
     r"\b(?:D[ée]cade|Dekade|D[ée]cada|Decad|Tronos|Troni|Trônes|Thronen|Pisan[oiae]s?|Pisans?"
     r"|Pisaner|Malatestian[oi]|malatestian[oi]|Rock-?Drill|Esquisses|Abbozzi|Borradores"
     r"|Entwürfe)\b"
 )
+_FOREIGN_NUMERAL = re.compile(r"(?<![\w'’])(?:[IVXLC]{2,}|\d{1,3})(?![\w'’])")
 
 
 def foreign(view: View):
     text = view.text
-    for index, (s, e) in enumerate(view.sentences):
-        sentence = text[s:e]
-        if not is_foreign(sentence):
+    if not view.may_be_foreign():
+        return
+    # the marks first, in one pass each: most sentences have none, and need no language
+    marks: dict[int, list[tuple[re.Match, bool]]] = {}
+    for pattern in (_FOREIGN_CANTO, _FOREIGN_GROUP, _FOREIGN_NUMERAL):
+        if pattern is _FOREIGN_CANTO and not view.has("cant", "chant", "gesang", "gesäng", "canz"):
             continue
-        words = [*_FOREIGN_CANTO.finditer(sentence)]
-        marks = [*words, *_FOREIGN_GROUP.finditer(sentence)]
-        marks += [
-            m
-            for m in re.finditer(r"(?<![\w'’])(?:[IVXLC]{2,}|\d{1,3})(?![\w'’])", sentence)
-            if numeral_value(m.group()) and 1 <= (numeral_value(m.group()) or 0) <= 120
-        ]
-        for m in marks:
-            start, end = s + m.start(), s + m.end()
+        for m in pattern.finditer(text):
+            if pattern is _FOREIGN_NUMERAL and not 1 <= (numeral_value(m.group()) or 0) <= 120:
+                continue
+            marks.setdefault(view.sentence(m.start()), []).append((m, pattern is _FOREIGN_CANTO))
+    for index in sorted(set(marks) | {view.sentence(s) for s, _ in view.spans}):
+        if not view.foreign(index):
+            continue
+        s, e = view.sentences[index]
+        sentence = text[s:e]
+        for m, word in sorted(marks.get(index, ()), key=lambda x: x[0].start()):
+            start, end = m.start(), m.end()
             if view.covered(start, end, slack=12) or owner_beside(view, start, end):
                 continue
-            if m in words and _foreign_title(sentence, m.start(), m.end()):
+            if word and _foreign_title(sentence, start - s, end - s):
                 continue
             yield Signal("foreign_canto_word", start, end)
             break
@@ -250,6 +259,8 @@ _AFTER_OK = frozenset(
 
 def numeral(view: View):
     text = view.text
+    if not view.refs and not view.unresolved and "cant" not in view.lower:
+        return  # no canto context anywhere
     for start, end, family in view.unresolved:
         if family in ("roman", "arabic", "list") and _canto_context(view, start):
             yield Signal("unattributed_numeral", start, end)

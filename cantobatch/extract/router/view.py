@@ -29,21 +29,53 @@ class Signal:
 class View:
     def __init__(self, text: str, refs: Sequence[Reference], trace: GrammarTrace) -> None:
         self.text = text
+        self.lower = text.lower()
         self.refs = [r for r in refs if r.evidence_start is not None and r.evidence_end is not None]
         self.spans = [(r.evidence_start, r.evidence_end) for r in self.refs]
         self.refused = list(trace.refused)
         self.unresolved = list(trace.unresolved)
         self.sentences = sentence_bounds(text)
+        self._by_sentence: dict[int, list[Reference]] = {}
+        for r in self.refs:
+            self._by_sentence.setdefault(self.sentence(r.evidence_start), []).append(r)
+        self._foreign: dict[int, bool] = {}
+        self._may_be_foreign: bool | None = None
 
     def sentence(self, pos: int) -> int:
         return sentence_index(self.sentences, pos)
+
+    def may_be_foreign(self) -> bool:
+        """A function word of another language that English does not share occurs somewhere: a
+        cheap test before any sentence is read for its language."""
+        if self._may_be_foreign is None:
+            # (function words stand before their nouns, so seldom touch punctuation)
+            lower = self.lower
+            found = not FOREIGN_ONLY.isdisjoint(lower.split())
+            for quote in "'’" if not found else "":
+                at = lower.find(quote)
+                while at > 0 and not found:
+                    word = lower[max(0, at - 4) : at].split()[-1:]  # dell', l', d', sull'
+                    found = bool(word) and word[0].lstrip('(«“"') in _ELIDING
+                    at = lower.find(quote, at + 1)
+            self._may_be_foreign = found
+        return self._may_be_foreign
+
+    def has(self, *needles: str) -> bool:
+        """Any of ``needles`` in the lower-cased passage (a cheap test before a pattern runs)."""
+        return any(n in self.lower for n in needles)
+
+    def foreign(self, index: int) -> bool:
+        """Whether sentence ``index`` is in another language (``is_foreign``), found once."""
+        if index not in self._foreign:
+            self._foreign[index] = is_foreign(self.text[slice(*self.sentences[index])])
+        return self._foreign[index]
 
     def covered(self, start: int, end: int, slack: int = 0) -> bool:
         """Inside (or within ``slack`` characters of) a reference's evidence or a refused span."""
         return any(s - slack <= start and end <= e + slack for s, e in [*self.spans, *self.refused])
 
     def refs_in(self, index: int) -> list[Reference]:
-        return [r for r in self.refs if self.sentence(r.evidence_start) == index]
+        return self._by_sentence.get(index, [])
 
     def explicit_in(self, index: int) -> list[Reference]:
         """References of the sentence named by a numeral or an ordinal (not a group's name)."""
@@ -147,16 +179,25 @@ FOREIGN_FUNCTION = frozenset(
     nicht auch bei nach aus hat wird werden haben seine sein ihre einem einen dieser diese zwischen
     o os um uma do da dos das no na nos nas em é com não pelo pela""".split()  # noqa: SIM905
 )
+# those English prose also uses ("no", "do", "die", "o" …): not enough to suspect a language
+FOREIGN_ONLY = FOREIGN_FUNCTION - frozenset(
+    "no do die o da as es su al per con um em den des so una uno ce".split()  # noqa: SIM905
+)
+_ELIDING = frozenset("dell nell l d all sull".split())  # noqa: SIM905
 ENGLISH_FUNCTION = frozenset(
     "the of and is in to that with his was for by which it as on from are this its be".split()  # noqa: SIM905
 )
 WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
+_ELIDED = re.compile(r"(?:dell|nell|l|d|all|sull)['’]\w")  # dell'usura, l'ottantunesimo, d'ogni
+
+
 def is_foreign(sentence: str) -> bool:
-    words = [w.lower() for w in WORDS.findall(sentence)]
-    foreign = {w for w in words if w in FOREIGN_FUNCTION}
-    # elided articles: dell'usura, l'ottantunesimo, d'ogni
-    foreign |= {w for w in words if re.match(r"(?:dell|nell|l|d|all|sull)['’]\w", w)}
-    english = sum(1 for w in words if w in ENGLISH_FUNCTION)
-    return len(foreign) >= 2 and len(foreign) > english
+    """Two or more function words of another language, and more of them than English ones."""
+    words = WORDS.findall(sentence.lower())
+    foreign = set(FOREIGN_FUNCTION.intersection(words))
+    foreign.update(w for w in words if ("'" in w or "’" in w) and _ELIDED.match(w))
+    if len(foreign) < 2:
+        return False
+    return len(foreign) > sum(1 for w in words if w in ENGLISH_FUNCTION)

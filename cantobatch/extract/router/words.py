@@ -16,7 +16,6 @@ from cantobatch.extract.router.view import (
     WORDS,
     Signal,
     View,
-    is_foreign,
     owner_beside,
 )
 
@@ -51,8 +50,9 @@ _GROUP_NOUN = re.compile(r"\b(?:section|sequence|suite|decad|decade)\b")
 
 def canto_words(view: View):
     text = view.text
-    matches = [*CANTO_WORD.finditer(text)]
-    matches += [m for m in _GROUP_NOUN.finditer(text) if _capital_modifier(text, m.start())]
+    matches = [*CANTO_WORD.finditer(text)] if "cant" in view.lower else []
+    if view.has("section", "sequence", "suite", "decad"):
+        matches += [m for m in _GROUP_NOUN.finditer(text) if _capital_modifier(text, m.start())]
     for m in sorted(matches, key=lambda m: m.start()):
         start, end = m.start(), m.end()
         if view.covered(start, end, slack=2) or view.ends_at(start) or view.in_group(start, end):
@@ -62,7 +62,7 @@ def canto_words(view: View):
         kind = _canto_phrase(view, start, end, word)
         if kind is None:
             continue
-        if is_foreign(text[slice(*view.sentences[index])]):
+        if view.foreign(index):
             continue  # foreign_canto_word's to judge
         if owner_beside(view, start, end) or FOREIGN_WORK.search(text, *view.sentences[index]):
             # another poem's canto named in its sentence: a sure refusal; far away: a weak one
@@ -244,6 +244,8 @@ def _line_like(quoted: str) -> bool:
 
 def quotations(view: View):
     text = view.text
+    if not view.has('"', "“", "«", "„", "‘", " '", "('", "\n'") and not text.startswith("'"):
+        return
     quotes = [*_QUOTE.finditer(text)]
     for i, m in enumerate(quotes):
         group = next(g for g in range(1, 7) if m.group(g) is not None)
