@@ -37,8 +37,13 @@ def cli() -> None:
     """
 
 
-def _config(config_path: str | None, extractor: str | None = None, **sections) -> Config:
+def _config(
+    config_path: str | None, extractor: str | None = None, llm_all: bool = False, **sections
+) -> Config:
     config = load_config(config_path)
+    if llm_all and config.merge.policy == "cascade":
+        # the model on every passage, merged as the cascade merges the passages it routes
+        sections["merge"] = {"policy": "grounded"}
     return config.with_overrides(extractor=extractor, **sections)
 
 
@@ -62,6 +67,12 @@ def _output_file(ctx: click.Context, param: click.Parameter, value: str | None) 
     return value
 
 
+llm_all_option = click.option(
+    "--llm-all",
+    is_flag=True,
+    help='With [merge] policy = "cascade": the LLM on every passage, not only on those the '
+    "router sends it (merged by the grounded policy, as routed passages are).",
+)
 cantos_text_option = click.option(
     "--cantos-text",
     type=click.Path(file_okay=False, exists=True),
@@ -91,9 +102,10 @@ cantos_text_option = click.option(
     type=click.Path(dir_okay=False, exists=True),
     help="CSV (edition, canto, page, first_line, last_line) turning canto/page citations into lines.",
 )
+@llm_all_option
 @click.option("--quiet", is_flag=True, help="No progress (the summary is still printed).")
 @click.option("--json", "as_json", is_flag=True, help="The summary as one JSON object on stdout.")
-def index(corpus, out, config_path, extractor, cantos_text, concordance, quiet, as_json):
+def index(corpus, out, config_path, extractor, cantos_text, concordance, llm_all, quiet, as_json):
     """Index a corpus of PDFs, HTML pages and text files into Parquet tables.
 
     Walks CORPUS (a directory, recursively, or a single file), reads every PDF, HTML, .txt and
@@ -116,11 +128,12 @@ def index(corpus, out, config_path, extractor, cantos_text, concordance, quiet, 
         cantobatch index paper.pdf -o paper-index/
         cantobatch index corpora/ --config configs/cpu-smollm2.toml --cantos-text texts/cantos
         nohup cantobatch index corpora/ -o outputs/ --json > summary.json 2> index.log &
+        cantobatch index corpora/ --config configs/cpu-smollm2.toml --llm-all
     """
     from cantobatch.pipeline import run_index
 
     quote = {k: v for k, v in {"cantos_text": cantos_text, "concordance": concordance}.items() if v}
-    config = _config(config_path, extractor, quote=quote or None)
+    config = _config(config_path, extractor, llm_all, quote=quote or None)
     summary = run_index(corpus, out, config, show_progress=not quiet)
     if as_json:
         click.echo(json.dumps(_summary_record(summary, corpus, out)))
@@ -150,6 +163,8 @@ def _summary_record(summary, corpus: str, out: str) -> dict:
             "passages_extracted": summary.passages_extracted,
             "prompt_tokens": summary.prompt_tokens,
             "output_tokens": summary.output_tokens,
+            "llm_passages": summary.llm_passages,
+            "routed": dict(summary.routed.most_common()),
             "seconds": round(summary.seconds, 3),
         },
         "tables": {
@@ -173,8 +188,20 @@ def _summary_text(summary, out: str) -> str:
         f"cited lines: {summary.cited_lines}  extraction errors: {summary.extraction_errors}\n"
         f"this run: {summary.documents_ingested} documents read, "
         f"{summary.passages_extracted} passages extracted{tokens}, {summary.seconds:.1f}s\n"
-        f"tables: {Path(out) / 'citations.parquet'} (and documents, passages)"
+        + (
+            f"llm: {summary.llm_passages} passages{_routes(summary)}\n"
+            if summary.llm_passages
+            else ""
+        )
+        + f"tables: {Path(out) / 'citations.parquet'} (and documents, passages)"
     )
+
+
+def _routes(summary) -> str:
+    if not summary.routed:
+        return ""
+    counts = ", ".join(f"{reason} {n}" for reason, n in summary.routed.most_common())
+    return f" (routed by the cascade: {counts})"
 
 
 def _cantos_option(ctx, param, values):
@@ -364,14 +391,16 @@ def _count(n: int, noun: str) -> str:
 @extractor_option
 @config_option
 @cantos_text_option
-def extract(texts, input_path, extractor, config_path, cantos_text) -> None:
+@llm_all_option
+def extract(texts, input_path, extractor, config_path, cantos_text, llm_all) -> None:
     """Find the cantos and lines that TEXTS (or the lines of --input) cite.
 
     Prints one JSON object per input: its id, the input, the references in the user's format
     (one object per canto, lines listed in full, negative from the end) and the evidence of each
     reference (character offsets into the input, the matched text, the method). Records from
     --input carry their line number; a malformed line gets a record with its "error" instead, and
-    the other lines are still answered.
+    the other lines are still answered. Under the cascade ([merge] policy = "cascade") each object
+    also says "routed": the reason the passage went to the LLM, or null.
 
     \b
     Example:
@@ -387,7 +416,7 @@ def extract(texts, input_path, extractor, config_path, cantos_text) -> None:
     if input_path:
         items.extend(_extract_inputs(Path(input_path)))
     quote = {"cantos_text": cantos_text} if cantos_text else None
-    config = _config(config_path, extractor, quote=quote)
+    config = _config(config_path, extractor, llm_all, quote=quote)
     todo = [item for item in items if "error" not in item]
     passages = [
         Passage.from_text(item["input"], passage_id=f"input-{i}") for i, item in enumerate(todo)
@@ -452,6 +481,8 @@ def _extraction_record(item: dict, result) -> dict:
             for r in result.references
         ],
     }
+    if "routed" in result.meta:
+        record["routed"] = result.meta["routed"]
     if result.error:
         record["error"] = result.error
     return record
@@ -528,6 +559,7 @@ def audit(data, as_json, check, strict) -> None:
 )
 @config_option
 @cantos_text_option
+@llm_all_option
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
 @click.option(
     "--errors",
@@ -537,7 +569,9 @@ def audit(data, as_json, check, strict) -> None:
     help="Write every example whose prediction differs (gold, prediction, evidence) as JSONL.",
 )
 @strict_option
-def eval_command(data, extractors, config_path, cantos_text, as_json, errors_path, strict) -> None:
+def eval_command(
+    data, extractors, config_path, cantos_text, llm_all, as_json, errors_path, strict
+) -> None:
     """Score extractors on labelled examples (the user's {"input","output"} JSONL).
 
     Prints micro precision, recall and F1 over the set of cantos and over the set of
@@ -555,7 +589,7 @@ def eval_command(data, extractors, config_path, cantos_text, as_json, errors_pat
     from cantobatch.extract.registry import build_extractor
 
     quote = {"cantos_text": cantos_text} if cantos_text else None
-    config = _config(config_path, None, quote=quote)
+    config = _config(config_path, None, llm_all, quote=quote)
     examples, bad = _read_labelled(data, strict)
     results = {}
     for name in extractors or (config.extractor,):

@@ -16,7 +16,9 @@ from cantobatch.errors import ConfigError
 # The names several modules need (the CLI's choices, validation, the extractors), listed once.
 EXTRACTOR_NAMES = ("rules", "llm", "hybrid", "quote")
 LLM_EXTRACTORS = ("llm", "hybrid")  # the extractors that run the LLM (batched by llm.batch_size)
-MERGE_POLICIES = ("confirm", "grounded", "union", "rules_first", "intersection")
+# "cascade": the grammar on every passage, the LLM only on those the router sends it (merged by
+# "grounded"); the others merge every passage's two answers
+MERGE_POLICIES = ("confirm", "grounded", "union", "rules_first", "intersection", "cascade")
 PROMPT_FORMATS = ("chat", "poundtech")  # "poundtech": the seed adapter's format
 
 
@@ -97,7 +99,10 @@ class LLMConfig:
 @dataclass(frozen=True)
 class MergeConfig:
     # How rules and LLM results combine; chosen from measured dev-set precision/recall (see README).
-    policy: str = "confirm"  # "confirm", "grounded", "union", "rules_first", "intersection"
+    # "cascade": the LLM reads only the passages the router sends it (extract/cascade.py).
+    policy: str = (
+        "confirm"  # "confirm", "grounded", "union", "rules_first", "intersection", "cascade"
+    )
 
     def __post_init__(self) -> None:
         if self.policy not in MERGE_POLICIES:

@@ -19,7 +19,8 @@ from cantobatch.data import Document, Extraction, Passage
 from cantobatch.files import atomic_path
 
 SCHEMA_VERSION = 2  # 2: documents and passages name their settings hash ingest_id (was run_id)
-TABLES = ("documents", "passages", "citations")  # the index proper; "errors" lists failed passages
+# the index proper; "errors" lists failed passages, "routes" the cascade's route of each passage
+TABLES = ("documents", "passages", "citations")
 
 _META = {b"cantobatch.schema_version": str(SCHEMA_VERSION).encode()}
 _dict_str = pa.dictionary(pa.int32(), pa.string())
@@ -103,6 +104,19 @@ ERRORS_SCHEMA = pa.schema(
     metadata=_META,
 )
 
+# One row per passage the cascade's router read (``[merge] policy = "cascade"``): the reason it
+# sent the passage to the LLM (extract/router: REASONS), or null when the grammar's answer stood.
+ROUTES_SCHEMA = pa.schema(
+    [
+        pa.field("passage_id", pa.string(), nullable=False),
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("reason", _dict_str),
+        pa.field("run_id", pa.string()),
+    ],
+    metadata=_META,
+)
+
 
 def _pandas_nullable_ints(schema: pa.Schema) -> pa.Schema:
     """The schema with pandas metadata that reads its nullable integer columns back as pandas'
@@ -124,9 +138,9 @@ def _pandas_nullable_ints(schema: pa.Schema) -> pa.Schema:
     return schema.with_metadata({**schema.metadata, b"pandas": json.dumps(pandas).encode()})
 
 
-DOCUMENTS_SCHEMA, PASSAGES_SCHEMA, CITATIONS_SCHEMA, ERRORS_SCHEMA = (
+DOCUMENTS_SCHEMA, PASSAGES_SCHEMA, CITATIONS_SCHEMA, ERRORS_SCHEMA, ROUTES_SCHEMA = (
     _pandas_nullable_ints(s)
-    for s in (DOCUMENTS_SCHEMA, PASSAGES_SCHEMA, CITATIONS_SCHEMA, ERRORS_SCHEMA)
+    for s in (DOCUMENTS_SCHEMA, PASSAGES_SCHEMA, CITATIONS_SCHEMA, ERRORS_SCHEMA, ROUTES_SCHEMA)
 )
 
 SCHEMAS = {
@@ -134,6 +148,7 @@ SCHEMAS = {
     "passages": PASSAGES_SCHEMA,
     "citations": CITATIONS_SCHEMA,
     "errors": ERRORS_SCHEMA,
+    "routes": ROUTES_SCHEMA,
 }
 ALL_TABLES = tuple(SCHEMAS)
 
@@ -172,6 +187,16 @@ def passage_rows(passages: Iterable[Passage], ingest_id: str) -> list[dict[str, 
         }
         for p in passages
     ]
+
+
+def route_row(passage: Passage, reason: str | None, run_id: str) -> dict[str, Any]:
+    return {
+        "passage_id": passage.passage_id,
+        "doc_id": passage.doc_id,
+        "source": passage.source,
+        "reason": reason,
+        "run_id": run_id,
+    }
 
 
 def citation_rows(

@@ -45,6 +45,7 @@ STATE_DIR = "_state"
 LOCK_FILE = ".cantobatch.lock"
 PIPELINE_VERSION = "1"
 RULES_BATCH = 512  # passages per extract_batch call for cheap extractors
+PENDING_LIMIT = 32  # the cascade waits for this many batches' passages at most before extracting
 
 
 @dataclass
@@ -60,6 +61,8 @@ class RunSummary:
     passages_extracted: int = 0
     prompt_tokens: int = 0
     output_tokens: int = 0
+    llm_passages: int = 0  # passages this run sent to the LLM (the routed ones, under the cascade)
+    routed: Counter = field(default_factory=Counter)  # cascade: reason → passages, this run
     removed_parts: int = 0
     seconds: float = 0.0
 
@@ -179,13 +182,18 @@ def run_index(
             batch_limit = batch_size or (
                 config.llm.batch_size if config.extractor in LLM_EXTRACTORS else RULES_BATCH
             )
-            pending: list[tuple[_Unit, list[Passage]]] = []
+            # The cascade's LLM reads only routed passages: count those toward its batch (and
+            # bound what waits in memory), so the model still sees large batches.
+            staged = hasattr(extractor, "first_stage")
+            pending: list[tuple[_Unit, list[Passage], list[Extraction] | None]] = []
+            load = [0, 0]  # passages for the extractor's batch, passages pending
 
             def flush() -> None:
                 _extract_and_write(
                     pending, extractor, identity, run_id, out, state, summary, on_unit_done
                 )
                 pending.clear()
+                load[:] = [0, 0]
 
             with (
                 Reader(config.ingest) as reader,
@@ -212,8 +220,11 @@ def run_index(
                     if (state / f"{unit.cite_unit}.done").exists():
                         bar.update(1, skipped=True)
                         continue
-                    pending.append((unit, passages))
-                    if sum(len(p) for _, p in pending) >= batch_limit:
+                    firsts = extractor.first_stage(passages) if staged and passages else None
+                    pending.append((unit, passages, firsts))
+                    load[0] += len(passages) if firsts is None else _routed(firsts)
+                    load[1] += len(passages)
+                    if load[0] >= batch_limit or load[1] >= PENDING_LIMIT * batch_limit:
                         flush()
                     bar.update(1, passages=len(passages))
                 if pending:
@@ -301,11 +312,22 @@ def _document_unit(
 _PASSAGE_FIELDS = [f.name for f in dataclasses.fields(Passage)]
 
 
+def _routed(firsts: list[Extraction]) -> int:
+    return sum(1 for f in firsts if f.meta.get("routed"))
+
+
 def _extract_and_write(
     pending, extractor, identity, run_id, out, state, summary, on_unit_done
 ) -> None:
-    passages = [p for _, ps in pending for p in ps]
-    results: list[Extraction] = extractor.extract_batch(passages) if passages else []
+    passages = [p for _, ps, _ in pending for p in ps]
+    if hasattr(extractor, "first_stage"):  # the cascade: its first stage ran as documents came
+        firsts = [f for _, _, fs in pending for f in fs or ()]
+        results: list[Extraction] = extractor.finish(passages, firsts) if passages else []
+        summary.llm_passages += _routed(firsts)
+    else:
+        results = extractor.extract_batch(passages) if passages else []
+        if identity.get("extractor") in LLM_EXTRACTORS:
+            summary.llm_passages += len(passages)
     if len(results) != len(passages):
         raise CantobatchError(
             f"extractor {identity.get('extractor')} returned {len(results)} results for "
@@ -313,11 +335,15 @@ def _extract_and_write(
         )
     summary.passages_extracted += len(passages)
     pos = 0
-    for unit, ps in pending:
-        rows, errors = [], []
+    for unit, ps, _ in pending:
+        rows, errors, routes = [], [], []
         for passage, result in zip(ps, results[pos : pos + len(ps)], strict=True):
             summary.prompt_tokens += result.prompt_tokens
             summary.output_tokens += result.output_tokens
+            if "routed" in result.meta:
+                routes.append(index.route_row(passage, result.meta["routed"], run_id))
+                if result.meta["routed"]:
+                    summary.routed[result.meta["routed"]] += 1
             if result.error is not None:
                 errors.append(
                     {
@@ -333,6 +359,7 @@ def _extract_and_write(
         pos += len(ps)
         index.write_part(out, "citations", unit.cite_unit, rows)
         index.write_part(out, "errors", unit.cite_unit, errors)
+        index.write_part(out, "routes", unit.cite_unit, routes)
         _mark_done(state, unit.cite_unit, {"source": unit.file.source, "citations": len(rows)})
         summary.documents_extracted += 1
         if on_unit_done:

@@ -10,10 +10,10 @@ Extractors are built by name in ``cantobatch.extract.registry``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, runtime_checkable
 
-from cantobatch.data import Extraction, Passage, Reference
+from cantobatch.data import Extraction, Passage
 
 
 @runtime_checkable
@@ -39,19 +39,21 @@ def failure(exc: Exception, what: str = "") -> str:
 
 def extract_each(
     passages: Sequence[Passage],
-    read: Callable[[str], Iterable[Reference]],
+    read: Callable[[str], Any],
     method: str,
     what: str = "",
+    with_meta: bool = False,
 ) -> list[Extraction]:
     """``extract_batch`` for an extractor that reads each passage's text alone: one Extraction
     per passage, in order; a passage whose reading raises is recorded (``failure``) and the batch
-    goes on."""
+    goes on. ``read`` gives the references, or with ``with_meta`` (references, meta dict)."""
     results = []
     for passage in passages:
         try:
-            refs = tuple(read(passage.text))
+            found = read(passage.text)
+            refs, meta = (tuple(found[0]), found[1]) if with_meta else (tuple(found), {})
         except Exception as exc:  # one bad passage is recorded, never fatal to the batch
             results.append(Extraction(passage.passage_id, error=failure(exc, what), method=method))
             continue
-        results.append(Extraction(passage.passage_id, refs, method=method))
+        results.append(Extraction(passage.passage_id, refs, method=method, meta=meta))
     return results

@@ -27,6 +27,10 @@ def build_extractor(name: str, config: Config) -> Extractor:
         from cantobatch.extract.llm import LLMExtractor
 
         extractor = LLMExtractor(config)
+    elif name == "hybrid" and config.merge.policy == "cascade":
+        from cantobatch.extract.cascade import CascadeExtractor
+
+        return CascadeExtractor(config)  # (it reads the poem's text itself, before routing)
     elif name == "hybrid":
         from cantobatch.extract.merge import HybridExtractor
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -48,7 +49,41 @@ _Row = tuple[int, int, int, tuple[int, ...], str, "str | None"]
 
 def extract_references(text: str) -> list[Reference]:
     """Every explicit canto/line citation in ``text``, each with the span that grounds it."""
+    return _references(Scanner(text))
+
+
+@dataclass(frozen=True)
+class GrammarTrace:
+    """What the scanner saw besides its references (read by the cascade's router,
+    ``extract/router.py``): spans it took without citing anything (``refused``: another poem's
+    numerals, blocked phrases, the poem as a whole), as ``(start, end)``, and mentions it found but
+    resolved into no reference (``unresolved``: a line with no canto, a weak numeral, a group that
+    only locates a numbered canto), as ``(start, end, family)``."""
+
+    refused: tuple[tuple[int, int], ...] = ()
+    unresolved: tuple[tuple[int, int, str], ...] = ()
+
+
+def trace_references(text: str) -> tuple[list[Reference], GrammarTrace]:
+    """``extract_references(text)`` and the scanner's trace of what it refused or left open."""
     scan = Scanner(text)
+    refs = _references(scan)
+    spans = [(r.evidence_start or 0, r.evidence_end or 0) for r in refs]
+    mentions = [*scan.cantos, *scan.lines]
+    unresolved = tuple(
+        sorted(
+            (m.start, m.end, m.family)
+            for m in mentions
+            if not any(s <= m.start and m.end <= e for s, e in spans)
+        )
+    )
+    found = {(m.start, m.end) for m in mentions}
+    refused = tuple(sorted(span for span in scan.taken if span not in found))
+    return refs, GrammarTrace(refused, unresolved)
+
+
+def _references(scan: Scanner) -> list[Reference]:
+    text = scan.text
     if not scan.may_cite():
         return []
     scan.keywords()
@@ -201,19 +236,27 @@ def grammar_hash() -> str:
     return sources_hash(GRAMMAR_DIR)
 
 
+def _traced(text: str) -> tuple[list[Reference], dict]:
+    found, trace = trace_references(text)
+    return found, {"grammar_trace": trace}
+
+
 class RulesExtractor:
     """The deterministic extractor: ``extract_references`` over each passage."""
 
     name = "rules"
 
-    def __init__(self, config: Config | None = None) -> None:
+    def __init__(self, config: Config | None = None, trace: bool = False) -> None:
         self.config = config
+        self.trace = trace  # keep each passage's GrammarTrace in meta["grammar_trace"]
         load_groups()  # fail at construction, not per passage, if the table is broken
 
     def identity(self) -> dict[str, str]:
         return {"extractor": "rules", "method": "rules", "grammar": grammar_hash()}
 
     def extract_batch(self, passages: Sequence[Passage]) -> list[Extraction]:
+        if self.trace:
+            return extract_each(passages, _traced, "rules", with_meta=True)
         return extract_each(passages, extract_references, "rules")
 
     def close(self) -> None:
