@@ -4,6 +4,6 @@
 stages are ``scan`` (the ``Scanner``) and its ``scan_*`` mixins; ``patterns.rx`` holds every regex;
 ``lexicon`` the word lists and numeral sources; ``groups`` the group table (``groups.toml``);
 ``numerals`` reads every number; ``locate``, ``group_names`` and ``pattern_starts`` find where a
-pattern can match.
+pattern can match; ``conventions`` decides a document's notation over all its passages.
 ``rules.grammar_hash`` hashes every file of this folder.
 """

@@ -165,7 +165,7 @@ OTHER_WORK = (  # capitals only, as FOREIGN_WORK
 BLOCKED = (
     r"(?i:\bbel\s+canto\b|\bcanto\s+f[ie]rmo\b|\bcantus\s+firmus\b|\bcanto\s+general\b|"
     r"\bcanto\s+jondo\b|\bcanto\s+hondo\b|\bgregorian\s+canto\b)|"
-    r"\bThree\s+Cantos\b(?:[”\"’']?\s*(?:I{1,3}|[123])\b(?:\s*(?:[-–,]|and)\s*(?:I{1,3}|[123])\b)*)?|"
+    r"\bThree\s+Cantos\b(?:[”\"’']?,?\s*(?:I{1,3}|[123])\b(?:\s*(?:[-–,]|and)\s*(?:I{1,3}|[123])\b)*)?|"
     r"(?i:\bUr[-‐\s]?Cantos?\b)"
     r"(?:[”\"’']?\s*(?:I{1,3}|[123])\b(?:\s*(?:[-–,]|and)\s*(?:I{1,3}|[123])\b)*)?"
 )

@@ -67,6 +67,40 @@ ARABIC_PAGE = (
     r"(?![\d/])"
 )
 C_PAGE = r"(?<![A-Za-z0-9])C(?P<canto>\d{1,3})[./](?P<page>\d{1,4})(?![\d/])"
+# Canto/page pairs that show a document cites by canto and page (conventions.py): with the keyword
+# or the sigil ("Canto 74/425", "(C 45/229)", "C45/229"), or bare ("45/230", "XIII/58")
+KEYWORD_PAGE = (
+    rf"(?:(?<![A-Za-z])(?:[Cc]antos?|CANTOS?)\s+|(?<![\w.])C\s*)(?:\d{{1,3}}|{g.ROMAN_UP})"
+    r"\s?/\s?\d{1,4}(?![\d/])"
+)
+PAIR_FOR_CONVENTION = (
+    r"(?<![\w/.,:\-])(?P<canto>\d{1,3}|[IVXLC]{1,7})\s?/\s?(?P<page>\d{1,4})(?![\d/])"
+)
+# After "85/89", a noun it counts or measures: not a run of cantos ("45/50 votes", "85/89 mmHg")
+RUN_NOUN_AFTER = (
+    r"\s*(?:%|per\s*cent|mm|(?!(?:i|wa|ha|doe|a|thu|thi|plu|u)s\b)[a-z]+s\b)"
+    r"|\s+(?:of|time|split|majority|vote|scores?)\b"
+)
+# Terrell's cross-references, canto:gloss in square brackets ("[76:217]", "[cf. 74:279; 80:361]",
+# "[79:44; 91/612]"): every item a canto:gloss pair (more glosses after a comma) or canto/page,
+# never after a word ("a[74:78]"); the items are read by GLOSS_PAIR
+_GLOSS_LEAD = r"(?:(?:cf\.|see(?:\s+also)?|also|and)\s+)?"
+_GLOSS_ITEM = (
+    r"(?:\d{1,3}\s?:\s?\d{1,3}(?:\s*,\s*\d{1,3}(?![\d:/]))*|\d{1,3}\s?/\s?\d{1,4}(?:[-–]\d{1,4})?)"
+)
+BRACKET_GLOSSES = (
+    rf"(?<![\w\])])\[\s*{_GLOSS_LEAD}{_GLOSS_ITEM}(?:\s*[;,]\s*{_GLOSS_LEAD}{_GLOSS_ITEM})*\s*\]"
+)
+GLOSS_PAIR = r"(?P<canto>\d{1,3})\s?:\s?\d{1,3}"
+RATIO_BEFORE = r"\b(?:ratios?|proportions?|scales?|odds|scores?)\s+(?:of\s+)?$"
+# (LXXXV, 545), (C XLV, 229): a roman canto and its page in parentheses (or brackets, or after
+# a semicolon inside them: "(XCIII, 623; XCIV, 634)"); "C" is the Cantos' sigil
+PAREN_BEFORE = r"[(\[;]\s*(?:C\s+)?$"
+PAREN_PAGE_AFTER = rf"\s*,\s*(?P<page>{PAGE})\s*(?=[)\];])"
+# The Cantos Project's gloss numbers: "OCCEP IV: n.13", "XXVII: n.5"
+NOTE_AFTER = r"\s*:\s*n(?:ote)?\.?\s*\d{1,3}(?!\d)"
+# A sigil that names the poem before a canto's numeral, not another book: "(C XLV", "OCCEP IV"
+SIGIL_BEFORE = r"(?:(?:^|[(\[;]\s*)C|\bOCCEP)\s+$"
 LINE_KW = rf"(?<![A-Za-z])(?:ll\.?|l\.|[Ll]ines?|LL\.|LINES?)\s*(?P<lines>{LINE_LIST})"
 LINE_FROM_TO = (  # "from line 40 to line 52" (found at the first keyword)
     rf"(?<=[Ff]rom\s)(?:ll?\.|[Ll]ines?)\s*(?P<a>{LINE_NUM})\s+(?:to|till|until|through|thru)\s+"
@@ -208,7 +242,11 @@ C_DIGIT = r"C\d"
 DET_BEFORE = r"\b(?:[Tt]he|Pound['’]s|[Hh]is|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)\s|['’]s\s|s['’]\s"
 # "repeated in 46.": an arabic numeral after "in"; the two scouts open with a literal, so the
 # engine jumps to their candidates (BARE_ARABIC opens with \b and would try every position).
-BARE_ARABIC = r"\b(?:in|and)\s+(\d{1,3})(?=\s*(?:[.,;:)]|$))"
+BARE_ARABIC = (
+    r"\b(?:in|and|(?:begin(?:s|ning)?|(?:start|open|end)(?:s|ed|ing)?|clos(?:es|ed|ing))\s+with)"
+    r"\s+(\d{1,3})"
+    r"(?=\s*(?:[.,;:)]|$))"
+)
 # A numeral that a list or range goes on from ("76 and 80", "96–109"): found by its digits (the
 # engine skips fast to a digit), then the word before it is checked (PREP_BEFORE).
 # (one leading digit class, so the engine skips to digits fast: "\d{1,3}" scanned 3x slower)
@@ -218,6 +256,7 @@ PREP_BEFORE = r"\b(?:in|of|to|and|from|for|compare|see|cf\.)\s+$"
 COUNTED_LIST_AFTER = r"\s*(?:%|per\s*cent|(?!(?:i|wa|ha|doe|a|thu|thi|plu|u)s\b)[a-z]+s\b)"
 IN_DIGIT = r"in\s+\d"
 AND_DIGIT = r"and\s+\d"
+WITH_DIGIT = r"with\s+\d"  # "… beginning with 90."
 # After a numeral: "… of Dante's Inferno", "… in Homage to Sextus Propertius" (another work's).
 OF_OTHER_WORK = (
     r"\s*,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+)?(?:[Tt]he\s+|Hugh\s+Selwyn\s+|Homage\s+to\s+"

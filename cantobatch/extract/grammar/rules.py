@@ -5,8 +5,10 @@ mentions share characters:
 
 1. spans that only look like citations are blocked (bel canto, Canto General, "Three Cantos");
 2. the keyword "Canto(s)" followed by numerals: lists, ranges, ``:ll.`` lines, ``/page`` suffixes;
+   then reference-work notations: Terrell's ``[74:12]``, ``(LXXXV, 545)``, ``OCCEP IV: n.13``;
 3. bare roman numerals with a canto suffix (``IX:ll.15-28``, ``LXXI/418``, ``I.23``) and
-   canto/page pairs (``(74/445)``, ``C46.231``);
+   canto/page pairs (``(74/445)``, ``C46.231``; small pages in a document that cites so) and
+   runs of cantos written with a slash (``85/89``);
 4. ordinals (``the forty-fifth canto``, ``the first Pisan canto``, ``the last in Thrones``);
 5. named groups (``the Pisan Cantos`` → 74–84) and numerals in parentheses after them;
 6. bare roman numerals in a canto context (``in XLV``, ``of XI``, ``XX’s``), refusing regnal,
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cantobatch.data import Extraction, Passage, Reference, sha256_hex
+from cantobatch.extract.grammar.conventions import Conventions, document_conventions
 from cantobatch.extract.grammar.groups import load_groups
 from cantobatch.extract.grammar.locate import sentence_index
 from cantobatch.extract.grammar.patterns import rx
@@ -45,12 +48,17 @@ if TYPE_CHECKING:
 _Row = tuple[int, int, int, tuple[int, ...], str, "str | None"]
 
 
-def extract_references(text: str) -> list[Reference]:
-    """Every explicit canto/line citation in ``text``, each with the span that grounds it."""
-    scan = Scanner(text)
+def extract_references(text: str, conventions: Conventions | None = None) -> list[Reference]:
+    """Every explicit canto/line citation in ``text``, each with the span that grounds it.
+    ``conventions``: the notation of the passage's document (``document_conventions`` over all
+    its passages); without it, the passage's own."""
+    scan = Scanner(text, conventions)
     if not scan.may_cite():
         return []
     scan.keywords()
+    scan.bracket_glosses()
+    scan.note_numbers()
+    scan.parenthesised_pages()
     scan.bare_with_suffix()
     scan.canto_pages()
     triggered = bool(scan.triggered_groups())
@@ -213,10 +221,17 @@ class RulesExtractor:
         return {"extractor": "rules", "method": "rules", "grammar": grammar_hash()}
 
     def extract_batch(self, passages: Sequence[Passage]) -> list[Extraction]:
+        # A document's notation is decided over all its passages in the batch (an index run hands
+        # over whole documents); a passage without a doc_id is a document of its own.
+        texts: dict[str, list[str]] = {}
+        for passage in passages:
+            if passage.doc_id and isinstance(passage.text, str):
+                texts.setdefault(passage.doc_id, []).append(passage.text)
+        conventions = {doc: document_conventions(found) for doc, found in texts.items()}
         results = []
         for passage in passages:
             try:
-                refs = tuple(extract_references(passage.text))
+                refs = tuple(extract_references(passage.text, conventions.get(passage.doc_id)))
             except Exception as exc:  # a bad passage is recorded, the batch goes on
                 results.append(
                     Extraction(

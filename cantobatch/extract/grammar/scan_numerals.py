@@ -16,6 +16,7 @@ from cantobatch.extract.grammar.numerals import (
     numeral_at,
     numeral_value,
     plausible_page,
+    slash_run,
 )
 from cantobatch.extract.grammar.patterns import rx
 from cantobatch.extract.grammar.scan_state import CantoMention, ScanState
@@ -100,6 +101,11 @@ class NumeralReading(ScanState):
                     if plausible_page(cantos[0], int(rx.PAGE_FIRST.match(page).group())):
                         end, family = p.end(), "page"
                     else:
+                        # "Cantos 31/34": a run of cantos, as Pound's letters write them
+                        slashed = p.group("page") if kind == "arabic" else None
+                        run = slash_run(first, slashed) if slashed else None
+                        if run and not rx.RUN_NOUN_AFTER.match(text, p.end()):
+                            end, cantos, family = p.end(), run, "range"
                         page = None
             items.append(CantoMention(item_start, end, cantos, family, lines, page))
             if not allow_list:
@@ -164,6 +170,8 @@ class NumeralReading(ScanState):
             if rx.PAGE_COMMA_AFTER.match(text, end) and rx.TITLE_COMMA_BEFORE.search(before):
                 return True  # "Terrell, Companion, II, 521": a volume and its page
         word = rx.NAME_BEFORE_FAST.search(before)
+        if word and word.group(1) in ("C", "OCCEP") and rx.SIGIL_BEFORE.search(before):
+            word = None  # "(C XLV, 229)", "OCCEP IV: n.13": the poem's sigil, not another book
         if word:
             w = word.group(1)
             if w[0].isupper() and w.lower() not in g.FUNCTION_WORDS and not rx.KEYWORD.fullmatch(w):

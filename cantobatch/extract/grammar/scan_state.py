@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
 
+from cantobatch.extract.grammar.conventions import Conventions, document_conventions
 from cantobatch.extract.grammar.group_names import (
     group_name_matches,
     group_triggers,
@@ -75,8 +76,9 @@ def _may_block(window: str) -> bool:
 class ScanState:
     """A passage, the mentions found in it so far, and the spans they took (``free``, ``add``)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, conventions: Conventions | None = None) -> None:
         self.text = text
+        self._conventions = conventions
         lower = self.lower = text.lower()
         # Where "cant" occurs in the lower-cased text: the blocked phrases, the keyword "Canto(s)"
         # and the lower-case group names are all looked for around these (it cannot overlap
@@ -132,6 +134,13 @@ class ScanState:
             self._anchors = determiner_anchors(self.text, self.ordinal_positions)
         return self._anchors
 
+    @property
+    def conventions(self) -> Conventions:
+        """The notation of the passage's document (``conventions``); given alone, its own."""
+        if self._conventions is None:
+            self._conventions = document_conventions([self.text])
+        return self._conventions
+
     def is_lower_case(self) -> bool:
         """The passage has no capital letters (typed so: "compare canto 26 of the inferno")."""
         if self._lower_case is None:
@@ -149,6 +158,8 @@ class ScanState:
             return True
         if "/" in text or rx.C_DIGIT.search(text):
             return True
+        if "[" in text and ":" in text:
+            return True  # Terrell's "[76:217]"
         return any(
             m.group() != "I" or text.startswith((".", ":", ","), m.end()) for m in self.romans()
         )
