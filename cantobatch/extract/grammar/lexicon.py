@@ -133,8 +133,35 @@ FOREIGN_WORK = (
     r"Neruda|Canto\s+[Gg]eneral|Byron|Leopardi|Lusiads|Lusíadas|Camões|Camoens|Pulci|Morgante|"
     r"Furioso|Liberata|Marmion|Lay\s+of\s+the\s+Last\s+Minstrel|Scott|Rape\s+of\s+the\s+Lock|"
     r"Dunciad|Hudibras|Lady\s+of\s+the\s+Lake|Revolt\s+of\s+Islam|Beppo|Mazeppa|"
-    r"In\s+Memoriam|Tennyson|Queen\s+Mab|Shelley|Rokeby|Araucana|Ercilla|Mart[ií]n\s+Fierro)"
+    r"In\s+Memoriam|Tennyson|Queen\s+Mab|Shelley|Rokeby|Araucana|Ercilla|Mart[ií]n\s+Fierro|"
+    r"Infierno|Para[ií]so|Enfer|Purgatoire|Chant\s+g[ée]n[ée]ral|Canto\s+[Gg]enerale)"
 )
+# The same names as a heading in capitals ("DON JUAN", "INFERNO"): they own a passage's cantos
+# (owners.py), as the names do
+FOREIGN_WORK_UPPER = (
+    r"\b(?=[A-Z]{2})(?:INFERNO|PURGATORIO|PARADISO|DIVIN[AE]\s+COMM?EDIA|DIVINE\s+COMEDY|DANTE|"
+    r"DON\s+JUAN|CHILDE\s+HAROLD|(?:THE\s+)?FA(?:E|Ë)RIE\s+QUEENE|SPENSER|TASSO|GERUSALEMME|"
+    r"ARIOSTO|ORLANDO\s+(?:FURIOSO|INNAMORATO)|NERUDA|CANTO\s+GENERAL|BYRON|(?:OS\s+)?LUS[IÍ]ADAS|"
+    r"LUSIADS|CAM[ÕO]ES|MARMION|(?:THE\s+)?RAPE\s+OF\s+THE\s+LOCK)(?![A-Z])"
+)
+# The last canto of each poem those names name (of the longest, for a poet): a passage owned by
+# one owns only cantos up to it ("In Don Juan … Canto LXXXI" is Pound's). Keyed by how the name
+# starts, lower-cased (``owner_last_canto``); poets whose name is common (Scott, Shelley,
+# Tennyson) own a passage only through their poem's name.
+OWNER_LAST_CANTO = (
+    ("inferno", 34), ("infierno", 34), ("enfer", 34), ("inf", 34), ("purg", 33), ("par", 33),
+    ("divin", 34), ("commedia", 34), ("dante", 34), ("don", 17), ("byron", 17), ("beppo", 17),
+    ("mazeppa", 17), ("childe", 4), ("fa", 12), ("spenser", 12), ("tasso", 20), ("geru", 20),
+    ("jerusalem", 20), ("liberata", 20), ("ariosto", 46), ("orlando furioso", 46), ("furioso", 46),
+    ("orlando", 69), ("boiardo", 69), ("neruda", 15), ("canto", 15), ("chant", 15),
+    ("leopardi", 41), ("lus", 10), ("cam", 10), ("pulci", 28), ("morgante", 28), ("marmion", 6),
+    ("lay", 6), ("lady", 6), ("rokeby", 6), ("rape", 5), ("dunciad", 4), ("hudibras", 3),
+    ("revolt", 12), ("queen", 9), ("in memoriam", 120), ("araucana", 37), ("ercilla", 37),
+    ("mart", 33),
+)  # fmt: skip
+OWNER_COMMON_NAMES = frozenset(["scott", "shelley", "tennyson"])
+# Pound's poem named by its title in a passage (as he is by "Pound"): then no other poem owns it
+THE_CANTOS = r"\b[Tt]he\s+Cantos\b(?!\s*(?:[IVXLC]+\b|\d|of\b))"
 # The most distinctive of those names as a passage typed without capitals has them ("compare
 # canto 26 of the inferno with canto 47"): tried only in such passages, where "inferno" cannot be
 # the common noun's capital-less twin of a title.

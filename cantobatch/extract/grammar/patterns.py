@@ -408,11 +408,16 @@ TITLE_AFTER = r"\s*(?:of|in)\s+(?:[Tt]he\s+)?[‘“\"']?([A-Z][\w’']*(?:\s+[A
 LINE_LIST_SEP = r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*"
 NTH_FROM_LAST = r"(second|third|next|2nd|3rd) (?:(?:to|from) (?:the )?)?last"
 
+# Another poem cited by its own numeral: "Inferno XVIII", "Purg. XXVI", "Don Juan, III"
+OWNER_NUMBERED = rf"(?:{g.FOREIGN_WORK})\s*,?\s*(?:{g.ROMAN_ANY}|\d{{1,3}}(?!\d))"
+
 # ``rx.NAME`` is NAME above compiled, on first use: every upper-case string of this module (the
 # pieces that only build others are never used, so never compiled) and lexicon's patterns.
 rx = LazyPatterns(
     FOREIGN_WORK=g.FOREIGN_WORK,
     FOREIGN_WORK_LOWER=g.FOREIGN_WORK_LOWER,
+    FOREIGN_WORK_UPPER=g.FOREIGN_WORK_UPPER,
+    THE_CANTOS=g.THE_CANTOS,
     POUND_TITLE=g.POUND_TITLE,
     OTHER_WORK=g.OTHER_WORK,
     BLOCKED=g.BLOCKED,

@@ -16,7 +16,9 @@ mentions share characters:
    arabic canto (``the memories of 76 and 80``) and ``the next/previous canto``;
 7. line references (``ll. 4-8``, ``the last three lines``, ``the following three lines``), each
    attached to the canto it names or to the nearest canto before it, unless another text owns
-   them (``Inferno XXVI, ll. 90-142``, ``Homer's line 12``).
+   them (``Inferno XXVI, ll. 90-142``, ``Homer's line 12``);
+8. a passage that names another poem in cantos (or its poet) and neither Pound nor his poem owns
+   the cantos it numbers, sentences away from the name too (``owners``).
 
 The conventions are the user's (see ../shared/data/README.md): ranges expanded, positions from the
 end negative, a whole canto has no lines, a group that only locates a numbered canto is dropped.
@@ -35,6 +37,7 @@ from cantobatch.data import Extraction, Passage, Reference, sha256_hex
 from cantobatch.extract.grammar.conventions import Conventions, document_conventions
 from cantobatch.extract.grammar.groups import load_groups
 from cantobatch.extract.grammar.locate import sentence_index
+from cantobatch.extract.grammar.owners import owned_mentions
 from cantobatch.extract.grammar.patterns import rx
 from cantobatch.extract.grammar.scan import CantoMention, LineMention, Scanner
 
@@ -68,6 +71,7 @@ def extract_references(text: str, conventions: Conventions | None = None) -> lis
     scan.bare_in_context(context or bool(scan.cantos))
     scan.relative_cantos()
     scan.line_mentions()
+    owned = owned_mentions(scan)  # another poem's, named elsewhere in the passage
     cantos = sorted(scan.cantos, key=attrgetter("start"))
     starts = [c.start for c in cantos]  # for _target to bisect
 
@@ -76,7 +80,7 @@ def extract_references(text: str, conventions: Conventions | None = None) -> lis
     rows: list[_Row] = []
     targeted: set[int] = set()
     # Lines given with their canto ("IX:ll.15-28") anchor relative phrases too.
-    events = [(c.start, c.cantos[0], c.lines) for c in cantos if c.lines]
+    events = [(c.start, c.cantos[0], c.lines) for c in cantos if c.lines and id(c) not in owned]
     for mention in sorted(scan.lines, key=attrgetter("start")):
         if mention.relative:
             earlier = [e for e in events if e[0] < mention.start and any(x > 0 for x in e[2])]
@@ -93,7 +97,7 @@ def extract_references(text: str, conventions: Conventions | None = None) -> lis
             start, end = mention.start, mention.end
         else:
             found = _target(text, mention, cantos, starts, scan)
-            if found is None:
+            if found is None or id(found[0]) in owned:
                 continue
             target, canto = found
             targeted.add(id(target))
@@ -107,7 +111,7 @@ def extract_references(text: str, conventions: Conventions | None = None) -> lis
     # A group that only says where an explicitly numbered canto sits is not expanded.
     explicit = [c for c in cantos if c.explicit and not c.weak]
     for c in cantos:
-        if c.weak and id(c) not in targeted:
+        if (c.weak and id(c) not in targeted) or id(c) in owned:
             continue
         if not c.explicit:
             if id(c) in targeted or _locates_a_group(text, c, cantos):
