@@ -90,6 +90,9 @@ def _alternation(words: list[str]) -> str:
     return _trie_regex(trie)
 
 
+alternation = _alternation  # (foreign_numbers builds its word lists the same way)
+
+
 def _trie_regex(node: dict) -> str:
     # Children start with different letters (or the separator), so at most one can match: a
     # greedy optional tail tries the longer word first, as the longest-first list did.

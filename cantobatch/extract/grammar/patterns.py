@@ -11,16 +11,19 @@ only where ``str.find`` says a match can begin) is ``locate``'s and ``group_name
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
+from cantobatch.extract.grammar import foreign_numbers as fn
 from cantobatch.extract.grammar import lexicon as g
 from cantobatch.extract.grammar.groups import load_groups
 
 
 class LazyPatterns:
-    """Named regex sources, each compiled on first access and then a plain attribute."""
+    """Named regex sources, each compiled on first access and then a plain attribute; a source
+    may be a function that builds it (then only on first access too)."""
 
-    def __init__(self, **sources: str) -> None:
+    def __init__(self, **sources: str | Callable[[], str]) -> None:
         self._sources = sources
 
     def compile_all(self) -> None:
@@ -31,7 +34,8 @@ class LazyPatterns:
     def __getattr__(self, name: str) -> re.Pattern:
         if name.startswith("_") or name not in self._sources:
             raise AttributeError(name)
-        pattern = re.compile(self._sources[name])
+        source = self._sources[name]
+        pattern = re.compile(source() if callable(source) else source)
         setattr(self, name, pattern)  # later lookups find the attribute and skip __getattr__
         return pattern
 
@@ -353,6 +357,39 @@ RANKING_AFTER = (
     r"\s+to\s+(?!(?:the|a|an|this|that|these|those|his|her|its|their|our|my|your|one|which"
     r"|what|whom|it|him|them|us|me)\b)[a-z]+\b"
 )
+# After "the first three cantos", a clause that says which cantos are counted: "… Pound published",
+# "… that he wrote" (the first he published, not cantos 1-3)
+RELATIVE_CLAUSE_AFTER = (
+    r"\s+(?:(?:that|which)\s+(?:I|[A-Z][a-z]+)\s+|(?:(?:that|which)\s+)?(?:Pound|he|she|they|we)\s+)"
+    r"(?:(?!(?:ne|fe|se|spe|proce|succe|exce|inde)ed\b)[a-z]{2,}ed|wrote|sent|read|made|gave|began"
+    r"|knew|saw|had|took|left|kept)\b"
+)
+# After "the first two" or "the first four cantos": what they are of, a group named before
+SLICE_OF_GROUP = (
+    r"\s+of\s+(?:these|them|those|the\s+(?:section|sequence|group|volume|book|decad|set|series"
+    r"|suite|lot))\b"
+)
+# … or nothing: "the first two are the most readable", "the first three, …"
+SLICE_NO_NOUN = (
+    r"\s*(?:[,;:.)]|$)|\s+(?:are|were|is|was|have|had|form|make|remain|read|stand|show|open|"
+    r"close|hold|contain|came|come|deal|give|set|follow|seem|belong)\b"
+)
+# After an elliptic ordinal counted in a group: "… and the third is lighter", "at the sixth."
+ELLIPTIC_AFTER_SLICE = r"\s+[a-z]+s\b|\s*(?:[,;:)]|[.!?](?:\s|$)|$)"
+# Counts over the poem in other languages: "i primi trenta Cantos", "i tre primi canti", "les
+# trois premiers Cantos", "los tres primeros Cantos", "os dois primeiros Cantos", "die ersten
+# sieben Cantos"
+_FOREIGN_FIRST = r"(?:primi|prime|premiers|premières|primeros|primeras|primeiros|primeiras|ersten)"
+
+
+def _foreign_first_count() -> str:  # (a source built on first use: its number words are many)
+    count = rf"(?:\d{{1,3}}|{fn.cardinal_word()})"
+    return (
+        rf"(?<![^\W\d_])(?:(?P<c1>{count})\s+{_FOREIGN_FIRST}|{_FOREIGN_FIRST}\s+(?P<c2>{count}))"
+        r"\s+(?P<kw>Cantos|cantos|Canti|canti|Cantares|cantares)(?![^\W\d_])"
+    )
+
+
 # Before a group's name, words that pick out some of its cantos, not which: "a Pisan canto", "one
 # of the Adams cantos", "several of the Pisan Cantos", "some Pisan cantos" (but "all the Pisan
 # Cantos", "each of the Pisan Cantos" are the whole group)
@@ -423,6 +460,7 @@ rx = LazyPatterns(
     BLOCKED=g.BLOCKED,
     LABEL_NOUN=g.LABEL_NOUN,
     COUNTED_NOUN=g.COUNTED_NOUN,
+    FOREIGN_FIRST_COUNT=_foreign_first_count,
     **{
         name: value
         for name, value in dict(globals()).items()

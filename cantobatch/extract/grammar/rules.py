@@ -67,6 +67,7 @@ def extract_references(text: str, conventions: Conventions | None = None) -> lis
     triggered = bool(scan.triggered_groups())
     context = scan.has_context() or bool(scan.cantos) or triggered
     scan.ordinals(context)
+    scan.foreign_counts()
     scan.groups()
     scan.bare_in_context(context or bool(scan.cantos))
     scan.relative_cantos()

@@ -5,6 +5,8 @@ groups, "the Pisan Cantos" (``groups``).
 
 from __future__ import annotations
 
+import re
+
 from cantobatch.extract.grammar import lexicon as g
 from cantobatch.extract.grammar.group_names import group_index, group_name_matches
 from cantobatch.extract.grammar.groups import load_groups
@@ -20,6 +22,7 @@ from cantobatch.extract.grammar.scan_numerals import NumeralReading
 from cantobatch.extract.grammar.scan_state import CantoMention
 
 _POSSESSIVES = ("'s", "’s", "s'", "s’")  # before "first canto": whose canto
+_SLICE_WORDS = frozenset(["first", "last", "opening", "closing", "final", "initial", "concluding"])
 
 
 class OrdinalStages(NumeralReading):
@@ -55,14 +58,25 @@ class OrdinalStages(NumeralReading):
                 which = "second to last" if m.group("but") == "one" else "third to last"
             count = phrase_count(m.group("count")) if m.group("count") else None
             kw = m.group("kw")
-            if kw and rx.RANKING_AFTER.match(self.text, m.end()):
-                # "the first canto to be written at Pisa": which one is not said, and a group
-                # named inside ("the last canto in Thrones to be drafted") is not cited whole
+            if kw and (
+                rx.RANKING_AFTER.match(self.text, m.end())
+                or rx.RELATIVE_CLAUSE_AFTER.match(self.text, m.end())
+            ):
+                # "the first canto to be written at Pisa", "the first three cantos Pound
+                # published": which are meant is not said, and a group named inside ("the last
+                # canto in Thrones to be drafted") is not cited whole
                 self._take(m.start(), m.end())
                 continue
             idx = gi if gi is not None else ai
             if idx is None and kw and self.text[m.start() - 2 : m.start()] in _POSSESSIVES:
                 idx = gi = self._group_ending_at(m.start() - 2)  # "Rock-Drill's first canto"
+            anaphor = None
+            if idx is None and count and which in _SLICE_WORDS and not m.group("whole"):
+                # "Of the Adams cantos, the first two …", "the first four cantos of the section":
+                # a count of the group named just before
+                anaphor = self._slice_of_group_before(m, bool(kw))
+                if anaphor:
+                    idx = gi = anaphor[0]
             if idx is not None:
                 if ai is not None and gi is None and not kw:
                     continue  # "the first Pisan" with no noun: not enough
@@ -74,7 +88,11 @@ class OrdinalStages(NumeralReading):
                 grp = groups[idx]
                 cantos = ordinal_slice(which, count, grp.first, grp.last)
                 end = m.end() if gi is not None else m.end("but" if m.group("but") else "kw")
+                if anaphor:
+                    end = anaphor[1]
                 family = "group_ordinal"
+                if cantos:
+                    self.group_slices.append((m.start(), idx))
             elif kw or m.group("whole"):
                 if count is None and kw and kw.lower() == "cantos":
                     continue  # "the first cantos": vague
@@ -91,6 +109,15 @@ class OrdinalStages(NumeralReading):
                 # "the eighty-first" alone in a canto context; a small one only after an ordinal
                 # canto, as a verb's subject: "the second canto retells …, and the fourth mixes"
                 if not (n and count is None):
+                    continue
+                sliced = self._sliced_group_in_sentence(m.start())
+                if sliced is not None and rx.ELLIPTIC_AFTER_SLICE.match(tail):
+                    # "Of the Adams cantos, the first two are dense, and the third is lighter"
+                    grp = groups[sliced]
+                    if grp.first + n - 1 <= grp.last:
+                        self.add(
+                            CantoMention(m.start(), m.end("ord"), [grp.first + n - 1], "ordinal")
+                        )
                     continue
                 if not (context and n >= 20):
                     earlier = [
@@ -121,6 +148,51 @@ class OrdinalStages(NumeralReading):
             ):
                 continue  # "Pope's second canto": another poet's (not "Pound's", "his")
             self.add(CantoMention(m.start(), end, cantos, family))
+
+    def _slice_of_group_before(self, m: re.Match, kw: bool) -> tuple[int, int] | None:
+        """For "the first two" (of these, of them) or "the first four cantos of the section":
+        the group named before it (its name then only says where they sit, and is taken) and
+        where the count's phrase ends; None when it counts something else ("the first two
+        years") or no group was named before."""
+        text = self.text
+        tail = rx.SLICE_OF_GROUP.match(text, m.end())
+        if tail is None and (kw or not rx.SLICE_NO_NOUN.match(text, m.end())):
+            return None
+        found = self._group_named_before(m.start())
+        if found is None:
+            return None
+        index, start, end = found
+        self._take(start, end)
+        return index, tail.end() if tail else m.end()
+
+    def _group_named_before(self, pos: int) -> tuple[int, int, int] | None:
+        """The group named last before ``pos`` in its sentence or the one before it: (index,
+        start, end) of its name."""
+        sentences = self.sentences
+        here = sentence_index(sentences, pos)
+        window = sentences[max(0, here - 1)][0]
+        lower = group_lower_patterns() if self.has_keyword else ()
+        best = None
+        for i in self.triggered_groups():
+            matches = list(group_name_matches(i, self.text[:pos]))
+            if lower and lower[i]:
+                matches += list(lower[i].finditer(self.text, 0, pos))
+            for found in matches:
+                if found.start() >= window and (best is None or found.end() > best[2]):
+                    best = (i, found.start(), found.end())
+        return best
+
+    def _sliced_group_in_sentence(self, pos: int) -> int | None:
+        """The group a count picked cantos from earlier in the sentence of ``pos``, if any."""
+        if not self.group_slices:
+            return None
+        here = sentence_index(self.sentences, pos)
+        found = [
+            i
+            for at, i in self.group_slices
+            if at < pos and sentence_index(self.sentences, at) == here
+        ]
+        return found[-1] if found else None
 
     def _group_ending_at(self, end: int) -> int | None:
         """The group whose name ends at ``end`` ("Rock-Drill" in "Rock-Drill's"), if any."""

@@ -120,6 +120,9 @@ class ScanState:
         self._lower_case: bool | None = None
         self.cantos: list[CantoMention] = []
         self.lines: list[LineMention] = []
+        # (start, group index) of each count of a group's cantos ("the first two of the Adams
+        # cantos"): a later "the third" in its sentence counts in the same group
+        self.group_slices: list[tuple[int, int]] = []
 
     @property
     def ordinal_positions(self) -> list[int]:
