@@ -390,6 +390,20 @@ def _foreign_first_count() -> str:  # (a source built on first use: its number w
     )
 
 
+# Just after a group's name, the canto it holds and its lines: "The Pisan Cantos, 81: 148-56",
+# "(Rock-Drill 85: 1-2)"
+GROUP_EXACT_AFTER = rf"\s*,?\s*(?P<canto>\d{{1,3}})\s*:\s*(?:ll?\.\s*)?(?P<lines>{LINE_LIST})"
+# Later in the group's sentence, after a preposition: "In the Pisan Cantos …; at 83: 70-75 …" (a
+# space after the colon or a range of lines, not a time: "at 9:30")
+GROUP_EXACT_LATER = (
+    rf"(?:\b(?:at|in|see|cf\.|compare|from)\s+|\(\s*)(?P<canto>\d{{1,3}})\s*:(?:\s+|\s*ll?\.\s*|"
+    rf"(?=\d{{1,3}}\s*[-–]))(?P<lines>{LINE_LIST})"
+)
+# Between a group and a canto it holds, words that name both in their own right: "The Pisan
+# Cantos, and Canto 81 above all, …", "Canto 62 and the Adams Cantos"
+COORDINATED = (
+    r"\s*,?\s*(?:and|as\s+well\s+as|along\s+with|together\s+with)\s+(?:(?:[Tt]he|[Ii]ts|his)\s+)?"
+)
 # Before a group's name, words that pick out some of its cantos, not which: "a Pisan canto", "one
 # of the Adams cantos", "several of the Pisan Cantos", "some Pisan cantos" (but "all the Pisan
 # Cantos", "each of the Pisan Cantos" are the whole group)

@@ -69,6 +69,7 @@ def extract_references(text: str, conventions: Conventions | None = None) -> lis
     scan.ordinals(context)
     scan.foreign_counts()
     scan.groups()
+    scan.exact_after_groups()
     scan.bare_in_context(context or bool(scan.cantos))
     scan.relative_cantos()
     scan.line_mentions()
@@ -109,7 +110,8 @@ def extract_references(text: str, conventions: Conventions | None = None) -> lis
         rows.append((start, end, canto, tuple(lines), mention.family, None))
         events.append((mention.start, canto, lines))
 
-    # A group that only says where an explicitly numbered canto sits is not expanded.
+    # A group that only says where an explicitly numbered canto sits (in its clause, not named beside
+    # it in its own right) is not expanded.
     explicit = [c for c in cantos if c.explicit and not c.weak]
     for c in cantos:
         if (c.weak and id(c) not in targeted) or id(c) in owned:
@@ -119,10 +121,13 @@ def extract_references(text: str, conventions: Conventions | None = None) -> lis
                 continue
             members = set(c.cantos)
             inside = [x for x in explicit if members & set(x.cantos)]
-            if inside:  # (the sentences are found only then)
-                sentences = scan.sentences
-                here = sentence_index(sentences, c.start)
-                if any(sentence_index(sentences, x.start) == here for x in inside):
+            if inside:  # (the clauses are found only then)
+                clauses = scan.clauses
+                here = sentence_index(clauses, c.start)
+                if any(
+                    sentence_index(clauses, x.start) == here and not _coordinated(text, c, x)
+                    for x in inside
+                ):
                     continue
         canto_lines = tuple(c.lines)
         rows.extend((c.start, c.end, n, canto_lines, c.family, c.cited_page) for n in c.cantos)
@@ -138,6 +143,14 @@ def extract_references(text: str, conventions: Conventions | None = None) -> lis
             Reference(canto, row_lines, start, end, text[start:end], "rules", family, page, 1.0)
         )
     return out
+
+
+def _coordinated(text: str, group: CantoMention, canto: CantoMention) -> bool:
+    """The group and a canto it holds named side by side in their own right: "The Pisan Cantos,
+    and Canto 81 above all, …", "Canto 62 and the Adams Cantos"."""
+    if canto.start >= group.end:
+        return bool(rx.COORDINATED.fullmatch(text, group.end, canto.start))
+    return bool(rx.COORDINATED.fullmatch(text, canto.end, group.start))
 
 
 def _locates_a_group(text: str, group: CantoMention, cantos: list[CantoMention]) -> bool:

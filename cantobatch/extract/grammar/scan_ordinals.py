@@ -13,6 +13,7 @@ from cantobatch.extract.grammar.groups import load_groups
 from cantobatch.extract.grammar.locate import anchored, sentence_index
 from cantobatch.extract.grammar.numerals import (
     count_value,
+    line_list,
     ordinal_slice,
     ordinal_value,
     phrase_count,
@@ -243,3 +244,32 @@ class OrdinalStages(NumeralReading):
             if self.parenthesised(m.end()):
                 continue
             self.add(CantoMention(m.start(), m.end(), grp.cantos, "group", explicit=False))
+
+    def exact_after_groups(self) -> None:
+        """ "The Pisan Cantos, 81: 148-56", "(Rock-Drill 85: 1-2)": a canto of the group named just
+        before, with its lines, or after a preposition later in the group's sentence ("In the
+        Pisan Cantos …; at 83: 70-75"). The group then only says where the canto sits, unless
+        it is named in a clause of its own (``rules``)."""
+        named = [c for c in self.cantos if c.family == "group"]
+        if not named or ":" not in self.text:
+            return
+        text = self.text
+        for grp in named:
+            m = rx.GROUP_EXACT_AFTER.match(text, grp.end)
+            if m:
+                self._add_exact(m, grp)
+        for m in rx.GROUP_EXACT_LATER.finditer(text):
+            here = sentence_index(self.sentences, m.start())
+            before = [
+                c
+                for c in named
+                if c.end <= m.start() and sentence_index(self.sentences, c.start) == here
+            ]
+            if before:
+                self._add_exact(m, before[-1])
+
+    def _add_exact(self, m: re.Match, grp: CantoMention) -> None:
+        canto = int(m.group("canto"))
+        lines = line_list(m.group("lines"))
+        if canto in grp.cantos and lines and self.free(m.start("canto"), m.end()):
+            self.add(CantoMention(m.start("canto"), m.end(), [canto], "lines", lines))

@@ -173,6 +173,20 @@ class ScanState:
             self._sentence_cache = sentence_bounds(self.text)
         return self._sentence_cache
 
+    @property
+    def clauses(self) -> list[tuple[int, int]]:
+        """The sentences cut again at each semicolon: "In the Pisan Cantos the rain returns;
+        at 83: 70-75 …" names the group in a clause of its own."""
+        out, text = [], self.text
+        for start, end in self.sentences:
+            cut = text.find(";", start, end)
+            while cut >= 0:
+                out.append((start, cut + 1))
+                start = cut + 1
+                cut = text.find(";", start, end)
+            out.append((start, end))
+        return out
+
     def marks(self) -> tuple[list[re.Match], list[tuple[int, int]], set[str] | None]:
         """The passage's roman-numeral runs (``ROMAN_RUN`` matches), ASCII digit runs
         (start, end) and capitalised group trigger words (None: not looked for), found in one
