@@ -93,7 +93,9 @@ def _fr_cardinal(n: int) -> str:
 def _fr_ordinal(n: int) -> str:
     if n == 1:
         return "premier"
-    card = _fr_cardinal(n).removesuffix("s")  # quatre-vingts → quatre-vingtième
+    card = _fr_cardinal(n)
+    if card.endswith("vingts"):
+        card = card[:-1]  # quatre-vingts → quatre-vingtième
     if card.endswith("cinq"):
         return card + "uième"
     if card.endswith("neuf"):
@@ -271,3 +273,10 @@ def foreign_ordinal(word: str) -> int | None:
     if figure:
         return int(figure.group())
     return tables()[1].get(_norm(word))
+
+
+@cache
+def ordinal_last_words() -> frozenset[str]:
+    """The last word of every ordinal of ``tables`` ("quinto" of "cuadragésimo quinto"), lower-
+    cased: a fast check of the word before "Canto" before the ordinal is read."""
+    return frozenset(word.split()[-1] for word in tables()[1])

@@ -24,8 +24,15 @@ ROMAN = rf"{_NB}(?=[IVXLC])(?:{ROMAN_UP}){_NA}"
 ROMAN_ANY = rf"{_NB}(?=[IVXLCivxlc])(?:{ROMAN_UP}|{ROMAN_LOW}){_NA}"
 ARABIC = r"(?<![\d.,/])\d{1,3}(?![\d])"
 NUMERAL = rf"(?:{ROMAN_ANY}|{ARABIC})"
-DASH = r"(?:\s*[-‐‑–—−]\s*|\s*\.\.\s*|\s+(?:through\s+to|to|through|thru|until|till)\s+)"
-LIST_SEP = r"(?:\s*,\s*(?:and\s+(?:then\s+)?|&\s*|then\s+)?|\s+(?:and|&|or)\s+|\s*;\s*)"
+# (and in other languages: "dal LXXIV al LXXXIV", "du LXXIV au LXXXIV", "LXXIV bis LXXXIV")
+DASH = (
+    r"(?:\s*[-‐‑–—−]\s*|\s*\.\.\s*|\s+(?:through\s+to|to|through|thru|until|till|al|allo|au|ao"
+    r"|bis|hasta)\s+)"
+)
+# (and "XLV e LI", "XLV et LI", "XLV y LI", "XLV und LI")
+LIST_SEP = (
+    r"(?:\s*,\s*(?:and\s+(?:then\s+)?|&\s*|then\s+)?|\s+(?:and|&|or|e|ed|et|y|und)\s+|\s*;\s*)"
+)
 
 _UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",

@@ -21,6 +21,10 @@ from cantobatch.extract.grammar.scan_state import CantoMention, ScanState
 
 # Mentions in notations only Pound's poem has: never another poem's
 _POUND_ONLY = frozenset(["group", "group_ordinal", "page", "gloss"])
+# Group names that are things of Dante's poem too (the angels of his Paradiso), and how the
+# names of his poem start
+_DANTES = frozenset(["Thrones", "thrones", "THRONES"])
+_DANTE_NAMES = ("dante", "inf", "purg", "par", "divin", "commedia", "enfer")
 
 
 def owner_last_canto(name: str) -> int | None:
@@ -36,37 +40,43 @@ def owner_last_canto(name: str) -> int | None:
 
 def owned_mentions(scan: ScanState) -> set[int]:
     """The ids of ``scan.cantos`` that another poem named in the passage owns."""
+    text = scan.text
+    if not scan.cantos or "Pound" in text:
+        return set()  # (the common cases, first)
+    # "Thrones" is also an order of Dante's angels: in his passage, his
+    shared = [c for c in scan.cantos if c.family == "group" and text[c.start : c.end] in _DANTES]
     candidates = [c for c in scan.cantos if c.family not in _POUND_ONLY]
-    if not candidates or len(candidates) < len(scan.cantos):
+    if not candidates and not shared or len(candidates) + len(shared) < len(scan.cantos):
         return set()  # none, or beside a notation only Pound's poem has
-    text, lower_case = scan.text, scan.is_lower_case()
+    lower_case = scan.is_lower_case()
     if lower_case:
         if "pound" in text or "ezra" in text:
             return set()
     elif "Pound" in text or "Ezra" in text or ("Cantos" in text and rx.THE_CANTOS.search(text)):
         return set()
-    last = _owners_last_canto(scan)
-    if last is None:
+    names = _owners(scan)
+    lasts = [n for n in map(owner_last_canto, names) if n is not None]
+    if not lasts:
         return set()
+    last = max(lasts)
     owned = {id(c) for c in candidates if max(c.cantos) <= last}
     if len(owned) < len(candidates):
         return set()  # a canto past the other poem's last is Pound's: the passage is his too
     if owned and not lower_case:
         owned -= _cited_beside_the_others_numeral(scan, candidates)
+    if shared and any(name.lower().startswith(_DANTE_NAMES) for name in names):
+        owned |= {id(c) for c in shared}
     return owned
 
 
-def _owners_last_canto(scan: ScanState) -> int | None:
-    """The last canto of the other poems the passage names (the longest), or None if none."""
-    text = scan.text
+def _owners(scan: ScanState) -> list[str]:
+    """The names of other poems (or their poets) that the passage holds."""
     patterns = (
         (rx.FOREIGN_WORK_LOWER,)
         if scan.is_lower_case()
         else (rx.FOREIGN_WORK, rx.FOREIGN_WORK_UPPER)
     )
-    lasts = [owner_last_canto(m.group()) for p in patterns for m in p.finditer(text)]
-    found = [n for n in lasts if n is not None]
-    return max(found) if found else None
+    return [m.group() for p in patterns for m in p.finditer(scan.text)]
 
 
 def _cited_beside_the_others_numeral(scan: ScanState, mentions: list[CantoMention]) -> set[int]:

@@ -14,8 +14,9 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-from cantobatch.extract.grammar import foreign_numbers as fn
 from cantobatch.extract.grammar import lexicon as g
+from cantobatch.extract.grammar import patterns_foreign as fp
+from cantobatch.extract.grammar import patterns_refworks as rw
 from cantobatch.extract.grammar.groups import load_groups
 
 
@@ -42,7 +43,7 @@ class LazyPatterns:
 
 # --- patterns ---------------------------------------------------------------------------------
 
-KEYWORD = r"(?<![A-Za-z])(?:[Cc]antos?|CANTOS?|[Cc]antares)(?![A-Za-z])"
+KEYWORD = r"(?<![A-Za-z])(?:[Cc]ant[oi]s?|CANTOS?|[Cc]antares)(?![A-Za-z])"
 ROMAN_UP = g.ROMAN
 ROMAN_ANY = g.ROMAN_ANY
 ARABIC = g.ARABIC
@@ -71,40 +72,6 @@ ARABIC_PAGE = (
     r"(?![\d/])"
 )
 C_PAGE = r"(?<![A-Za-z0-9])C(?P<canto>\d{1,3})[./](?P<page>\d{1,4})(?![\d/])"
-# Canto/page pairs that show a document cites by canto and page (conventions.py): with the keyword
-# or the sigil ("Canto 74/425", "(C 45/229)", "C45/229"), or bare ("45/230", "XIII/58")
-KEYWORD_PAGE = (
-    rf"(?:(?<![A-Za-z])(?:[Cc]antos?|CANTOS?)\s+|(?<![\w.])C\s*)(?:\d{{1,3}}|{g.ROMAN_UP})"
-    r"\s?/\s?\d{1,4}(?![\d/])"
-)
-PAIR_FOR_CONVENTION = (
-    r"(?<![\w/.,:\-])(?P<canto>\d{1,3}|[IVXLC]{1,7})\s?/\s?(?P<page>\d{1,4})(?![\d/])"
-)
-# After "85/89", a noun it counts or measures: not a run of cantos ("45/50 votes", "85/89 mmHg")
-RUN_NOUN_AFTER = (
-    r"\s*(?:%|per\s*cent|mm|(?!(?:i|wa|ha|doe|a|thu|thi|plu|u)s\b)[a-z]+s\b)"
-    r"|\s+(?:of|time|split|majority|vote|scores?)\b"
-)
-# Terrell's cross-references, canto:gloss in square brackets ("[76:217]", "[cf. 74:279; 80:361]",
-# "[79:44; 91/612]"): every item a canto:gloss pair (more glosses after a comma) or canto/page,
-# never after a word ("a[74:78]"); the items are read by GLOSS_PAIR
-_GLOSS_LEAD = r"(?:(?:cf\.|see(?:\s+also)?|also|and)\s+)?"
-_GLOSS_ITEM = (
-    r"(?:\d{1,3}\s?:\s?\d{1,3}(?:\s*,\s*\d{1,3}(?![\d:/]))*|\d{1,3}\s?/\s?\d{1,4}(?:[-–]\d{1,4})?)"
-)
-BRACKET_GLOSSES = (
-    rf"(?<![\w\])])\[\s*{_GLOSS_LEAD}{_GLOSS_ITEM}(?:\s*[;,]\s*{_GLOSS_LEAD}{_GLOSS_ITEM})*\s*\]"
-)
-GLOSS_PAIR = r"(?P<canto>\d{1,3})\s?:\s?\d{1,3}"
-RATIO_BEFORE = r"\b(?:ratios?|proportions?|scales?|odds|scores?)\s+(?:of\s+)?$"
-# (LXXXV, 545), (C XLV, 229): a roman canto and its page in parentheses (or brackets, or after
-# a semicolon inside them: "(XCIII, 623; XCIV, 634)"); "C" is the Cantos' sigil
-PAREN_BEFORE = r"[(\[;]\s*(?:C\s+)?$"
-PAREN_PAGE_AFTER = rf"\s*,\s*(?P<page>{PAGE})\s*(?=[)\];])"
-# The Cantos Project's gloss numbers: "OCCEP IV: n.13", "XXVII: n.5"
-NOTE_AFTER = r"\s*:\s*n(?:ote)?\.?\s*\d{1,3}(?!\d)"
-# A sigil that names the poem before a canto's numeral, not another book: "(C XLV", "OCCEP IV"
-SIGIL_BEFORE = r"(?:(?:^|[(\[;]\s*)C|\bOCCEP)\s+$"
 LINE_KW = rf"(?<![A-Za-z])(?:ll\.?|l\.|[Ll]ines?|LL\.|LINES?)\s*(?P<lines>{LINE_LIST})"
 LINE_FROM_TO = (  # "from line 40 to line 52" (found at the first keyword)
     rf"(?<=[Ff]rom\s)(?:ll?\.|[Ll]ines?)\s*(?P<a>{LINE_NUM})\s+(?:to|till|until|through|thru)\s+"
@@ -308,7 +275,12 @@ WORK_COMMA_BEFORE = rf"(?:{g.OTHER_WORK}|{g.FOREIGN_WORK})\s*,\s*$"  # "Lustra, 
 THROUGH_ROMAN = rf"\s+(?:through|thru)\s+(?:{g.ROMAN})"  # " through XC" after one
 LISTED_ROMAN = rf"{g.LIST_SEP}(?!I\b)(?:{g.ROMAN})"  # ", XLV" / " and XLV" after one
 OF_POUND_AFTER = r"\s+(?:of|by)\s+Pound\b"  # "the third canto of Pound"
-GROUP_LINK_BEFORE = r"\s+(?:of|in|from|within)\s+(?:the\s+)?[‘“\"']?$"  # "… cantos of Thrones"
+# "… cantos of Thrones", and in other languages: "der Wucher-Canto der Fünften Dekade", "il Canto
+# dell'usura della Quinta Decade"
+GROUP_LINK_BEFORE = (
+    r"\s+(?:(?:of|in|from|within)\s+(?:the\s+)?|(?:der|des|dei|degli|delle|della|del|de\s+la|de\s+los"
+    r"|du|dos|das|da)\s+)[‘“\"']?$"
+)
 # "ll. 3-5 of (the) …", "ll. 12 ff. of …", "line 3 et seq. of …": the canto that follows
 LINE_OWNER = (
     r"(?:\s*ff?\.|\s*ff(?![A-Za-z])|,?\s*(?:et\s+)?seqq?\.|,?\s*sqq\.)?"
@@ -334,12 +306,12 @@ BLOCK_HINT = (
 )
 # Around "Canto(s)" and the numerals after it (scan_cantos.keywords, scan_numerals.numbered):
 KEYWORD_GAP = (  # ("#" first: the spaces alone would match before "Canto #45" reached it)
-    r"\s*#\s*|\s{1,3}(?:(?:numbered|[Nn]os?\.|[Nn]umbers?|(?P<from>from))\s*)?"
+    r"\s*#\s*|\s{1,3}(?:(?:numbered|[Nn]os?\.|[Nn]umbers?|(?P<from>from|dall?[oa]?|del|du|do|von))\s*)?"
     r"|,\s*(?=[IVXLC]{2,}\b[,;)]?)"
 )
 VAGUE_BEFORE = r"\b(?:[Aa]n?|[Ee]ach|[Ee]very|[Aa]ny|[Aa]nother|[Ww]hich|[Ww]hat|[Oo]ne)\s+$"
-OPEN_PAREN = r"\s*[’'”\"]?\s*\(\s*"
-CLOSE_PAREN = r"\s*\)"
+OPEN_PAREN = r"\s*[’'”\"]?\s*[(\[]\s*"
+CLOSE_PAREN = r"\s*[)\]]"
 PRONOUN_AFTER = r"\s+(?!(?:and|or|to|through)\b)[a-z]"  # "… and I believe"
 COUNTED_AFTER = r"\s*(?:lines?|ll?\.|pages?|pp?\.|years?|times)\b"  # "… and 12 lines"
 
@@ -376,34 +348,6 @@ SLICE_NO_NOUN = (
 )
 # After an elliptic ordinal counted in a group: "… and the third is lighter", "at the sixth."
 ELLIPTIC_AFTER_SLICE = r"\s+[a-z]+s\b|\s*(?:[,;:)]|[.!?](?:\s|$)|$)"
-# Counts over the poem in other languages: "i primi trenta Cantos", "i tre primi canti", "les
-# trois premiers Cantos", "los tres primeros Cantos", "os dois primeiros Cantos", "die ersten
-# sieben Cantos"
-_FOREIGN_FIRST = r"(?:primi|prime|premiers|premières|primeros|primeras|primeiros|primeiras|ersten)"
-
-
-def _foreign_first_count() -> str:  # (a source built on first use: its number words are many)
-    count = rf"(?:\d{{1,3}}|{fn.cardinal_word()})"
-    return (
-        rf"(?<![^\W\d_])(?:(?P<c1>{count})\s+{_FOREIGN_FIRST}|{_FOREIGN_FIRST}\s+(?P<c2>{count}))"
-        r"\s+(?P<kw>Cantos|cantos|Canti|canti|Cantares|cantares)(?![^\W\d_])"
-    )
-
-
-# Just after a group's name, the canto it holds and its lines: "The Pisan Cantos, 81: 148-56",
-# "(Rock-Drill 85: 1-2)"
-GROUP_EXACT_AFTER = rf"\s*,?\s*(?P<canto>\d{{1,3}})\s*:\s*(?:ll?\.\s*)?(?P<lines>{LINE_LIST})"
-# Later in the group's sentence, after a preposition: "In the Pisan Cantos …; at 83: 70-75 …" (a
-# space after the colon or a range of lines, not a time: "at 9:30")
-GROUP_EXACT_LATER = (
-    rf"(?:\b(?:at|in|see|cf\.|compare|from)\s+|\(\s*)(?P<canto>\d{{1,3}})\s*:(?:\s+|\s*ll?\.\s*|"
-    rf"(?=\d{{1,3}}\s*[-–]))(?P<lines>{LINE_LIST})"
-)
-# Between a group and a canto it holds, words that name both in their own right: "The Pisan
-# Cantos, and Canto 81 above all, …", "Canto 62 and the Adams Cantos"
-COORDINATED = (
-    r"\s*,?\s*(?:and|as\s+well\s+as|along\s+with|together\s+with)\s+(?:(?:[Tt]he|[Ii]ts|his)\s+)?"
-)
 # Before a group's name, words that pick out some of its cantos, not which: "a Pisan canto", "one
 # of the Adams cantos", "several of the Pisan Cantos", "some Pisan cantos" (but "all the Pisan
 # Cantos", "each of the Pisan Cantos" are the whole group)
@@ -474,7 +418,8 @@ rx = LazyPatterns(
     BLOCKED=g.BLOCKED,
     LABEL_NOUN=g.LABEL_NOUN,
     COUNTED_NOUN=g.COUNTED_NOUN,
-    FOREIGN_FIRST_COUNT=_foreign_first_count,
+    **fp.sources(),
+    **rw.sources(),
     **{
         name: value
         for name, value in dict(globals()).items()
@@ -524,4 +469,12 @@ def group_lower_patterns() -> tuple[re.Pattern | None, ...]:
     """Each group's lower-case names ("the pisan cantos"), or None."""
     groups = load_groups()
     return tuple(re.compile("|".join(f"(?:{p})" for p in grp.lower)) if grp.lower else None
+                 for grp in groups)  # fmt: skip
+
+
+@cache
+def group_upper_patterns() -> tuple[re.Pattern | None, ...]:
+    """Each group's names in capitals ("THE PISAN CANTOS"), or None."""
+    groups = load_groups()
+    return tuple(re.compile("|".join(f"(?:{p})" for p in grp.upper)) if grp.upper else None
                  for grp in groups)  # fmt: skip

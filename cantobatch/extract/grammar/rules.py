@@ -68,6 +68,8 @@ def extract_references(text: str, conventions: Conventions | None = None) -> lis
     context = scan.has_context() or bool(scan.cantos) or triggered
     scan.ordinals(context)
     scan.foreign_counts()
+    scan.foreign_ordinals()
+    scan.foreign_groups()
     scan.groups()
     scan.exact_after_groups()
     scan.bare_in_context(context or bool(scan.cantos))

@@ -11,7 +11,6 @@ numeral reading of ``scan_numerals``.
 from __future__ import annotations
 
 from cantobatch.extract.grammar.scan_cantos import CantoStages
-from cantobatch.extract.grammar.scan_foreign import ForeignStages
 from cantobatch.extract.grammar.scan_lines import LineStages
 from cantobatch.extract.grammar.scan_ordinals import OrdinalStages
 from cantobatch.extract.grammar.scan_refworks import ReferenceWorkStages
@@ -20,6 +19,6 @@ from cantobatch.extract.grammar.scan_state import CantoMention, LineMention
 __all__ = ["CantoMention", "LineMention", "Scanner"]
 
 
-class Scanner(CantoStages, ReferenceWorkStages, ForeignStages, OrdinalStages, LineStages):
+class Scanner(CantoStages, ReferenceWorkStages, OrdinalStages, LineStages):
     """Every stage over one passage: ``Scanner(text)``, then its stages in order (see
     ``rules.extract_references``); the mentions are in ``cantos`` and ``lines``."""

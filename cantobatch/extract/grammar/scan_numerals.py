@@ -123,7 +123,8 @@ class NumeralReading(ScanState):
         return items
 
     def parenthesised(self, pos: int) -> bool:
-        """Numerals filling a parenthesis after a group or "Cantos": "China Cantos (52–61)"."""
+        """Numerals filling a parenthesis (or brackets) after a group or "Cantos": "China Cantos
+        (52–61)", "HELL CANTOS [XIV–XV]"."""
         m = rx.OPEN_PAREN.match(self.text, pos, pos + 12)
         if not m:
             return False
@@ -131,6 +132,8 @@ class NumeralReading(ScanState):
         items = self.numbered(start, start, allow_list=True, arabic=True)
         if not items or not rx.CLOSE_PAREN.match(self.text, items[-1].end):
             return False
+        if not self.free(start, items[-1].end):
+            return False  # read already: "the Pisan sequence [74:135]", Terrell's gloss
         for item in items:
             self.add(item)
         return True

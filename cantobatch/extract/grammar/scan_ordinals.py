@@ -18,15 +18,20 @@ from cantobatch.extract.grammar.numerals import (
     ordinal_value,
     phrase_count,
 )
-from cantobatch.extract.grammar.patterns import group_lower_patterns, group_patterns, rx
-from cantobatch.extract.grammar.scan_numerals import NumeralReading
+from cantobatch.extract.grammar.patterns import (
+    group_lower_patterns,
+    group_patterns,
+    group_upper_patterns,
+    rx,
+)
+from cantobatch.extract.grammar.scan_foreign import FOREIGN_BEFORE_TITLE, ForeignStages
 from cantobatch.extract.grammar.scan_state import CantoMention
 
 _POSSESSIVES = ("'s", "’s", "s'", "s’")  # before "first canto": whose canto
 _SLICE_WORDS = frozenset(["first", "last", "opening", "closing", "final", "initial", "concluding"])
 
 
-class OrdinalStages(NumeralReading):
+class OrdinalStages(ForeignStages):
     """Stages that find cantos named by ordinal words or by a group's name."""
 
     def ordinal_lists(self) -> None:
@@ -215,17 +220,29 @@ class OrdinalStages(NumeralReading):
             lower_names = lower[i] if lower else None
             if lower_names:  # "the pisan cantos"
                 found += [(m.start(), -m.end(), i, m) for m in lower_names.finditer(self.text)]
+        if self.has_capital_names():  # "THE PISAN CANTOS" as a heading
+            for i, upper in enumerate(group_upper_patterns()):
+                if upper:
+                    found += [(m.start(), -m.end(), i, m) for m in upper.finditer(self.text)]
         for _, _, i, m in sorted(found, key=lambda x: x[:2]):
             if not self.free(m.start(), m.end()):
                 continue
             before = self.text[max(0, m.start() - 24) : m.start()]
             if rx.INDEFINITE_BEFORE.search(before):
                 continue  # "a Pisan canto", "one of the Pisan Cantos": which one is not said
+            last = before.rsplit(None, 1)[-1:]  # (the other languages' words, looked for only
+            if last and last[0].lower() in FOREIGN_BEFORE_TITLE:  # after one of theirs)
+                if rx.FOREIGN_SOME_BEFORE.search(before):
+                    continue  # "uno dei Pisan Cantos"
+                if self.group_ordinal_before(m, i):
+                    continue  # "il secondo dei Pisan Cantos"
             counted = rx.COUNT_BEFORE_GROUP.search(before) if before[-1:].isspace() else None
             if counted and (count_value(counted.group("count")) or 0) < len(groups[i].cantos):
                 continue  # "two Pisan cantos": which two is not said
             grp = groups[i]
-            if m.group() in grp.context_only and not (self.has_keyword or "Pound" in self.text):
+            if m.group() in grp.context_only and not (
+                self.has_keyword or "Pound" in self.text or "section" in self.lower
+            ):
                 continue  # "The Pisans fought Genoa": the people, in a passage not about Pound
             if (
                 len(grp.cantos) > 1
@@ -250,8 +267,10 @@ class OrdinalStages(NumeralReading):
         before, with its lines, or after a preposition later in the group's sentence ("In the
         Pisan Cantos …; at 83: 70-75"). The group then only says where the canto sits, unless
         it is named in a clause of its own (``rules``)."""
+        if ":" not in self.text:
+            return
         named = [c for c in self.cantos if c.family == "group"]
-        if not named or ":" not in self.text:
+        if not named:
             return
         text = self.text
         for grp in named:

@@ -36,13 +36,16 @@ class ReferenceWorkStages(NumeralReading):
         """ "(LXXXV, 545)", "(C XLV, 229)", "(XCIII, 623; XCIV, 634)": a roman canto and a page
         where that canto is printed, alone in a parenthesis (or after the Cantos' sigil C)."""
         text = self.text
-        if "," not in text:
+        if "," not in text or ("(" not in text and "[" not in text):
             return
         for m in self.romans():
             numeral = m.group()
-            if len(numeral) < 2 or not self.free(m.start(), m.end()):
+            if len(numeral) < 2:
                 continue
-            if not rx.PAREN_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+            opening = text[max(0, m.start() - 6) : m.start()]  # (a cheap look before the regex)
+            if "(" not in opening and "[" not in opening and ";" not in opening:
+                continue
+            if not rx.PAREN_BEFORE.search(opening) or not self.free(m.start(), m.end()):
                 continue
             after = rx.PAREN_PAGE_AFTER.match(text, m.end())
             canto = numeral_value(numeral)
