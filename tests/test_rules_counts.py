@@ -68,6 +68,7 @@ def test_counts_in_other_languages(text, expected):
     [
         "The first two cantos Pound sent to Harriet Monroe were later withdrawn.",
         "The first three cantos that Pound wrote were discarded.",
+        "The first of the cantos he drafted at St Elizabeths was never finished.",
         "The first cantos are Homeric.",
         "In the opening cantos the dead speak.",
         "The first few cantos are the easiest.",

@@ -64,12 +64,12 @@ class OrdinalStages(ForeignStages):
                 which = "second to last" if m.group("but") == "one" else "third to last"
             count = phrase_count(m.group("count")) if m.group("count") else None
             kw = m.group("kw")
-            if kw and (
-                rx.RANKING_AFTER.match(self.text, m.end())
-                or rx.RELATIVE_CLAUSE_AFTER.match(self.text, m.end())
+            if (kw and rx.RANKING_AFTER.match(self.text, m.end())) or (
+                (kw or m.group("whole")) and rx.RELATIVE_CLAUSE_AFTER.match(self.text, m.end())
             ):
                 # "the first canto to be written at Pisa", "the first three cantos Pound
-                # published": which are meant is not said, and a group named inside ("the last
+                # published", "the first of the cantos he wrote in Italian": which are meant is
+                # not said, and a group named inside ("the last
                 # canto in Thrones to be drafted") is not cited whole
                 self._take(m.start(), m.end())
                 continue
