@@ -142,6 +142,8 @@ def test_slash_between_two_cantos_is_a_run(text, expected):
         "Blood pressure readings of 85/89 mmHg were noted at St Elizabeths.",
         "Caedmon issued the reading on a 33 1/3 record.",
         "The letter is dated 26/11/34.",
+        "He scored 85/90 on the entrance test.",
+        "In the 45/46 season the opera was revived.",
         "He had finished 3/4 of the Chinese material by 1938.",
     ],
 )

@@ -180,10 +180,15 @@ class CantoStages(NumeralReading):
         if m.group("slash") != "/" or m.group("page") != m.group("first"):
             return
         run = slash_run(canto, m.group("page"))
-        if not run or not (canto >= SLASH_RUN_ALONE or context or self.triggered_groups()):
+        if not run:
             return
-        if rx.PAGE_REF_BEFORE.search(self.text[max(0, m.start() - 12) : m.start()]):
+        spoken_of = context or self.triggered_groups()
+        # alone, two numbers a step apart are a season or a pair of years ("the 45/46 season")
+        if not spoken_of and (canto < SLASH_RUN_ALONE or len(run) < 3):
             return
+        before = self.text[max(0, m.start() - 16) : m.start()]
+        if rx.PAGE_REF_BEFORE.search(before) or rx.RUN_SCORE_BEFORE.search(before):
+            return  # "pp. 85/89", "scored 85/90"
         if rx.RUN_NOUN_AFTER.match(self.text, m.end()):
             return  # "45/50 votes", "85/89 mmHg"
         self.add(CantoMention(m.start(), m.end(), run, "range"))
