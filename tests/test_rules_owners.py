@@ -49,6 +49,7 @@ def test_another_poems_passage_owns_its_cantos(text):
         ("Dante's journey starts in a dark wood; Pound's Canto I starts at sea.", [1]),
         ("Spenser is the Elizabethan source the Cantos use in Canto XII.", [12]),
         ("Byron's Italian years haunt Canto LXXVI of the Pisan Cantos.", [76]),
+        ("Byron's Don Juan began in 1818; Canto XVI of the Cantos answers it.", [16]),
         # past the other poem's last canto: Pound's
         ("Dante's Inferno has thirty-four cantos; Canto XLV has none of its terror.", [45]),
         ("In Don Juan, Byron digresses everywhere. Canto LXXXI does not.", [81]),

@@ -274,7 +274,8 @@ PAGE_COMMA_AFTER = r"\s*,\s*\d{1,4}\b(?!\s*[-–:/])"
 WORK_COMMA_BEFORE = rf"(?:{g.OTHER_WORK}|{g.FOREIGN_WORK})\s*,\s*$"  # "Lustra, " before one
 THROUGH_ROMAN = rf"\s+(?:through|thru)\s+(?:{g.ROMAN})"  # " through XC" after one
 LISTED_ROMAN = rf"{g.LIST_SEP}(?!I\b)(?:{g.ROMAN})"  # ", XLV" / " and XLV" after one
-OF_POUND_AFTER = r"\s+(?:of|by)\s+Pound\b"  # "the third canto of Pound"
+# "the third canto of Pound", "Canto XVI of the Cantos", "Canto XVI of Pound's Cantos"
+OF_POUND_AFTER = r"\s+(?:of|by|in)\s+(?:Pound\b|(?:the|his|Pound['’]s)\s+Cantos\b)"
 # "… cantos of Thrones", and in other languages: "der Wucher-Canto der Fünften Dekade", "il Canto
 # dell'usura della Quinta Decade"
 GROUP_LINK_BEFORE = (

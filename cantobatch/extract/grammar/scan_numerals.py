@@ -203,7 +203,7 @@ class NumeralReading(ScanState):
         return not (
             "Pound" in between
             or text.startswith("Pound", start)
-            or rx.OF_POUND_AFTER.match(text, end, end + 16)
+            or rx.OF_POUND_AFTER.match(text, end, end + 24)
         )
 
     def _beyond_dante(self, start: int, end: int) -> bool:
