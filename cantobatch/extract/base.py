@@ -39,18 +39,18 @@ def failure(exc: Exception, what: str = "") -> str:
 
 def extract_each(
     passages: Sequence[Passage],
-    read: Callable[[str], Any],
+    read: Callable[[Passage], Any],
     method: str,
     what: str = "",
     with_meta: bool = False,
 ) -> list[Extraction]:
-    """``extract_batch`` for an extractor that reads each passage's text alone: one Extraction
-    per passage, in order; a passage whose reading raises is recorded (``failure``) and the batch
-    goes on. ``read`` gives the references, or with ``with_meta`` (references, meta dict)."""
+    """``extract_batch`` for an extractor that reads each passage on its own: one Extraction per
+    passage, in order; a passage whose reading raises is recorded (``failure``) and the batch goes
+    on. ``read(passage)`` gives the references, or with ``with_meta`` (references, meta dict)."""
     results = []
     for passage in passages:
         try:
-            found = read(passage.text)
+            found = read(passage)
             refs, meta = (tuple(found[0]), found[1]) if with_meta else (tuple(found), {})
         except Exception as exc:  # one bad passage is recorded, never fatal to the batch
             results.append(Extraction(passage.passage_id, error=failure(exc, what), method=method))

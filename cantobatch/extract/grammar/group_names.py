@@ -29,6 +29,19 @@ def group_triggers() -> dict[str, tuple[int, ...]]:
 
 
 @cache
+def foreign_triggers() -> tuple[re.Pattern, dict[str, tuple[int, ...]]]:
+    """A pattern for the lower-case words around "cant" in the groups' foreign titles ("Cantos
+    pisans"), and each word → the indices of the groups it may name."""
+    out: dict[str, list[int]] = {}
+    for i, grp in enumerate(load_groups()):
+        for word in grp.foreign_triggers:
+            out.setdefault(word, []).append(i)
+    words = sorted(out, key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, words)) if words else "(?!)")
+    return pattern, {word: tuple(ids) for word, ids in out.items()}
+
+
+@cache
 def _trigger_scan() -> tuple[re.Pattern | None, tuple[str, ...]]:
     """A pattern for the capitalised trigger words, and the words left to ``in`` checks.
 
@@ -129,6 +142,45 @@ def group_name_anchors() -> tuple[tuple[tuple[str, int], ...] | None, ...]:
             )
         )
     return tuple(out)
+
+
+# Literal runs too common to send the engine to ("Cantos pisans" is found from "isan")
+_COMMON_RUNS = frozenset(
+    ["Canto", "canto", "Cantos", "cantos", "Canti", "canti", "Cantares", "cantares", "ant", "anto",
+     "antos", "anti", "antares", "Cant", "cant"]
+)  # fmt: skip
+
+
+@cache
+def _anchors_of(pattern: re.Pattern) -> tuple[str | None, tuple[tuple[str, int], ...] | None]:
+    """``first_chars`` and the pruned ``literal_anchors`` of any pattern (see the group names')."""
+    anchors = literal_anchors(pattern, avoid=_COMMON_RUNS)
+    if anchors is not None:
+        pairs = {(literal, before) for literals, before in anchors for literal in literals}
+        anchors = tuple(
+            sorted(
+                (lit, before)
+                for lit, before in pairs
+                if not any(
+                    (o_lit, o_before) != (lit, before)
+                    and lit.startswith(o_lit)
+                    and o_before >= before
+                    for o_lit, o_before in pairs
+                )
+            )
+        )
+    return first_chars(pattern), anchors
+
+
+def anchored_matches(pattern: re.Pattern, text: str) -> Iterator[re.Match]:
+    """``pattern.finditer(text)``, tried only where a match can start (as ``group_name_matches``
+    does for the group names): for the group table's other patterns, the foreign titles."""
+    first, anchors = _anchors_of(pattern)
+    if anchors is not None and (first is None or len(anchors) <= len(first)):
+        return matches_at(pattern, text, anchored_starts(text, anchors))
+    if first is not None:
+        return matches_at(pattern, text, [p for ch in first for p in starts(text, ch)])
+    return pattern.finditer(text)
 
 
 def group_name_matches(index: int, text: str) -> Iterator[re.Match]:

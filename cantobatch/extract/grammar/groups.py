@@ -28,6 +28,15 @@ class Group:
     # names that are also ordinary words ("the Pisans", the people of Pisa): cited only in a
     # passage that speaks of cantos or of Pound
     context_only: frozenset[str] = frozenset()
+    upper: tuple[str, ...] = ()  # the names in capitals, as headings print them
+    # titles in other languages ("i Canti pisani"), the words one of which each holds (lower-
+    # cased, around "cant"; or as written, where the group's triggers are), the adjective beside "Canto" there ("Pisaner"), and the titles that are
+    # ordinary words too ("Tronos")
+    foreign: tuple[str, ...] = ()
+    foreign_triggers: tuple[str, ...] = ()
+    foreign_words: tuple[str, ...] = ()
+    foreign_adjective: tuple[str, ...] = ()
+    foreign_context_only: frozenset[str] = frozenset()
 
     @property
     def cantos(self) -> list[int]:
@@ -53,10 +62,17 @@ def load_groups(path: Path = GROUPS_PATH) -> tuple[Group, ...]:
             triggers=tuple(item.get("triggers", ())),
             lower=tuple(item.get("lower", ())),
             context_only=frozenset(item.get("context_only", ())),
+            upper=tuple(item.get("upper", ())),
+            foreign=tuple(item.get("foreign", ())),
+            foreign_triggers=tuple(item.get("foreign_triggers", ())),
+            foreign_words=tuple(item.get("foreign_words", ())),
+            foreign_adjective=tuple(item.get("foreign_adjective", ())),
+            foreign_context_only=frozenset(item.get("foreign_context_only", ())),
         )
         if not (valid_canto(group.first) and valid_canto(group.last) and group.first <= group.last):
             raise ConfigError(f"{path}: group {group.name!r} has an invalid canto range")
-        for pattern in group.names + group.adjective + group.lower:
+        patterns = group.names + group.adjective + group.lower + group.upper + group.foreign
+        for pattern in patterns + group.foreign_adjective:
             try:
                 re.compile(pattern)
             except re.error as exc:

@@ -24,8 +24,15 @@ ROMAN = rf"{_NB}(?=[IVXLC])(?:{ROMAN_UP}){_NA}"
 ROMAN_ANY = rf"{_NB}(?=[IVXLCivxlc])(?:{ROMAN_UP}|{ROMAN_LOW}){_NA}"
 ARABIC = r"(?<![\d.,/])\d{1,3}(?![\d])"
 NUMERAL = rf"(?:{ROMAN_ANY}|{ARABIC})"
-DASH = r"(?:\s*[-‐‑–—−]\s*|\s*\.\.\s*|\s+(?:through\s+to|to|through|thru|until|till)\s+)"
-LIST_SEP = r"(?:\s*,\s*(?:and\s+(?:then\s+)?|&\s*|then\s+)?|\s+(?:and|&|or)\s+|\s*;\s*)"
+# (and in other languages: "dal LXXIV al LXXXIV", "du LXXIV au LXXXIV", "LXXIV bis LXXXIV")
+DASH = (
+    r"(?:\s*[-‐‑–—−]\s*|\s*\.\.\s*|\s+(?:through\s+to|to|through|thru|until|till|al|allo|au|ao"
+    r"|bis|hasta)\s+)"
+)
+# (and "XLV e LI", "XLV et LI", "XLV y LI", "XLV und LI")
+LIST_SEP = (
+    r"(?:\s*,\s*(?:and\s+(?:then\s+)?|&\s*|then\s+)?|\s+(?:and|&|or|e|ed|et|y|und)\s+|\s*;\s*)"
+)
 
 _UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
@@ -90,6 +97,9 @@ def _alternation(words: list[str]) -> str:
     return _trie_regex(trie)
 
 
+alternation = _alternation  # (foreign_numbers builds its word lists the same way)
+
+
 def _trie_regex(node: dict) -> str:
     # Children start with different letters (or the separator), so at most one can match: a
     # greedy optional tail tries the longer word first, as the longest-first list did.
@@ -133,8 +143,35 @@ FOREIGN_WORK = (
     r"Neruda|Canto\s+[Gg]eneral|Byron|Leopardi|Lusiads|Lusíadas|Camões|Camoens|Pulci|Morgante|"
     r"Furioso|Liberata|Marmion|Lay\s+of\s+the\s+Last\s+Minstrel|Scott|Rape\s+of\s+the\s+Lock|"
     r"Dunciad|Hudibras|Lady\s+of\s+the\s+Lake|Revolt\s+of\s+Islam|Beppo|Mazeppa|"
-    r"In\s+Memoriam|Tennyson|Queen\s+Mab|Shelley|Rokeby|Araucana|Ercilla|Mart[ií]n\s+Fierro)"
+    r"In\s+Memoriam|Tennyson|Queen\s+Mab|Shelley|Rokeby|Araucana|Ercilla|Mart[ií]n\s+Fierro|"
+    r"Infierno|Para[ií]so|Enfer|Purgatoire|Chant\s+g[ée]n[ée]ral|Canto\s+[Gg]enerale)"
 )
+# The same names as a heading in capitals ("DON JUAN", "INFERNO"): they own a passage's cantos
+# (owners.py), as the names do
+FOREIGN_WORK_UPPER = (
+    r"\b(?=[A-Z]{2})(?:INFERNO|PURGATORIO|PARADISO|DIVIN[AE]\s+COMM?EDIA|DIVINE\s+COMEDY|DANTE|"
+    r"DON\s+JUAN|CHILDE\s+HAROLD|(?:THE\s+)?FA(?:E|Ë)RIE\s+QUEENE|SPENSER|TASSO|GERUSALEMME|"
+    r"ARIOSTO|ORLANDO\s+(?:FURIOSO|INNAMORATO)|NERUDA|CANTO\s+GENERAL|BYRON|(?:OS\s+)?LUS[IÍ]ADAS|"
+    r"LUSIADS|CAM[ÕO]ES|MARMION|(?:THE\s+)?RAPE\s+OF\s+THE\s+LOCK)(?![A-Z])"
+)
+# The last canto of each poem those names name (of the longest, for a poet): a passage owned by
+# one owns only cantos up to it ("In Don Juan … Canto LXXXI" is Pound's). Keyed by how the name
+# starts, lower-cased (``owner_last_canto``); poets whose name is common (Scott, Shelley,
+# Tennyson) own a passage only through their poem's name.
+OWNER_LAST_CANTO = (
+    ("inferno", 34), ("infierno", 34), ("enfer", 34), ("inf", 34), ("purg", 33), ("par", 33),
+    ("divin", 34), ("commedia", 34), ("dante", 34), ("don", 17), ("byron", 17), ("beppo", 17),
+    ("mazeppa", 17), ("childe", 4), ("fa", 12), ("spenser", 12), ("tasso", 20), ("geru", 20),
+    ("jerusalem", 20), ("liberata", 20), ("ariosto", 46), ("orlando furioso", 46), ("furioso", 46),
+    ("orlando", 69), ("boiardo", 69), ("neruda", 15), ("canto", 15), ("chant", 15),
+    ("leopardi", 41), ("lus", 10), ("cam", 10), ("pulci", 28), ("morgante", 28), ("marmion", 6),
+    ("lay", 6), ("lady", 6), ("rokeby", 6), ("rape", 5), ("dunciad", 4), ("hudibras", 3),
+    ("revolt", 12), ("queen", 9), ("in memoriam", 120), ("araucana", 37), ("ercilla", 37),
+    ("mart", 33),
+)  # fmt: skip
+OWNER_COMMON_NAMES = frozenset(["scott", "shelley", "tennyson"])
+# Pound's poem named by its title in a passage (as he is by "Pound"): then no other poem owns it
+THE_CANTOS = r"\b[Tt]he\s+Cantos\b(?!\s*(?:[IVXLC]+\b|\d|of\b))"
 # The most distinctive of those names as a passage typed without capitals has them ("compare
 # canto 26 of the inferno with canto 47"): tried only in such passages, where "inferno" cannot be
 # the common noun's capital-less twin of a title.
@@ -165,7 +202,7 @@ OTHER_WORK = (  # capitals only, as FOREIGN_WORK
 BLOCKED = (
     r"(?i:\bbel\s+canto\b|\bcanto\s+f[ie]rmo\b|\bcantus\s+firmus\b|\bcanto\s+general\b|"
     r"\bcanto\s+jondo\b|\bcanto\s+hondo\b|\bgregorian\s+canto\b)|"
-    r"\bThree\s+Cantos\b(?:[”\"’']?\s*(?:I{1,3}|[123])\b(?:\s*(?:[-–,]|and)\s*(?:I{1,3}|[123])\b)*)?|"
+    r"\bThree\s+Cantos\b(?:[”\"’']?,?\s*(?:I{1,3}|[123])\b(?:\s*(?:[-–,]|and)\s*(?:I{1,3}|[123])\b)*)?|"
     r"(?i:\bUr[-‐\s]?Cantos?\b)"
     r"(?:[”\"’']?\s*(?:I{1,3}|[123])\b(?:\s*(?:[-–,]|and)\s*(?:I{1,3}|[123])\b)*)?"
 )

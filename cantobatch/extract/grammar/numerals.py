@@ -100,6 +100,22 @@ def plausible_page(canto: int, page: int) -> bool:
     return page >= 3 and 4 * canto - 5 <= page <= 8 * canto + 20
 
 
+# "85/89" in Pound's letters is cantos 85 to 89: a run of cantos written with a slash spans at most
+# this many (Thrones, 96/109)
+MAX_SLASH_RUN = 16
+
+
+def slash_run(first: int, second: str) -> list[int] | None:
+    """The cantos of "85/89" when the number after the slash is a later canto close by, not a page
+    (``plausible_page`` said no) and the pair is not a split of a hundred ("45/55")."""
+    if not second.isdigit():
+        return None
+    last = int(second)
+    if not (0 < last - first <= MAX_SLASH_RUN and last <= MAX_CANTO) or first + last == 100:
+        return None
+    return list(range(first, last + 1))
+
+
 def line_list(s: str) -> list[int]:
     if s.isdecimal():  # the common "12" and "4-8" without the general splitting
         return [int(s)] if 1 <= int(s) <= MAX_LINE else []

@@ -23,11 +23,14 @@ def _parse(pattern: re.Pattern) -> tuple[Any, ModuleType] | None:
         return None
 
 
-def literal_anchors(pattern: re.Pattern) -> tuple[tuple[tuple[str, ...], int], ...] | None:
+def literal_anchors(
+    pattern: re.Pattern, avoid: frozenset[str] = frozenset()
+) -> tuple[tuple[tuple[str, ...], int], ...] | None:
     """For each alternative of ``pattern``, its first run of three or more literal characters
     (or branch of such runs) and the most non-space characters a match can hold before it, when
     that is bounded (spaces are free: ``\\s+`` may run on); None when some alternative has no
-    such run, or when the pattern opens with a literal (the engine skips to that itself).
+    such run, or when the pattern opens with a literal (the engine skips to that itself). Runs in
+    ``avoid`` (words too common to look for, "Cantos") are passed over.
 
     A match then starts at most that many non-space characters before an occurrence of its
     run (``anchored_starts``): "(?i:A\\s+)?Draft\\s+of" starts at "Draft" or one letter and some
@@ -83,19 +86,19 @@ def literal_anchors(pattern: re.Pattern) -> tuple[tuple[tuple[str, ...], int], .
         return "".join(run)
 
     def anchor(items) -> tuple[tuple[str, ...], int] | None:
-        """The first run of three literals, or branch of such runs ("wrote|written"), and the
-        width before it."""
+        """The first run of three literals, or branch of such runs ("wrote|written"), that is
+        not in ``avoid``, and the width before it."""
+        after_run = 0  # (a run's tail is no run of its own: "nti" of an avoided "anti")
         for i, (op, av) in enumerate(items):
-            if op is c.LITERAL:
-                run = literal_run(items[i:])
-                if len(run) >= 3:
-                    before = width(items[:i])
-                    return None if before is None else ((run,), before)
+            runs: tuple[str, ...] = ()
+            if op is c.LITERAL and i >= after_run:
+                runs = (literal_run(items[i:]),)
+                after_run = i + len(runs[0])
             elif op is c.BRANCH:
                 runs = tuple(literal_run(branch) for branch in av[1])
-                if all(len(run) >= 3 for run in runs):
-                    before = width(items[:i])
-                    return None if before is None else (runs, before)
+            if runs and all(len(run) >= 3 for run in runs) and not set(runs) <= avoid:
+                before = width(items[:i])
+                return None if before is None else (runs, before)
         return None
 
     try:

@@ -11,16 +11,20 @@ only where ``str.find`` says a match can begin) is ``locate``'s and ``group_name
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 from cantobatch.extract.grammar import lexicon as g
+from cantobatch.extract.grammar import patterns_foreign as fp
+from cantobatch.extract.grammar import patterns_refworks as rw
 from cantobatch.extract.grammar.groups import load_groups
 
 
 class LazyPatterns:
-    """Named regex sources, each compiled on first access and then a plain attribute."""
+    """Named regex sources, each compiled on first access and then a plain attribute; a source
+    may be a function that builds it (then only on first access too)."""
 
-    def __init__(self, **sources: str) -> None:
+    def __init__(self, **sources: str | Callable[[], str]) -> None:
         self._sources = sources
 
     def compile_all(self) -> None:
@@ -31,14 +35,15 @@ class LazyPatterns:
     def __getattr__(self, name: str) -> re.Pattern:
         if name.startswith("_") or name not in self._sources:
             raise AttributeError(name)
-        pattern = re.compile(self._sources[name])
+        source = self._sources[name]
+        pattern = re.compile(source() if callable(source) else source)
         setattr(self, name, pattern)  # later lookups find the attribute and skip __getattr__
         return pattern
 
 
 # --- patterns ---------------------------------------------------------------------------------
 
-KEYWORD = r"(?<![A-Za-z])(?:[Cc]antos?|CANTOS?|[Cc]antares)(?![A-Za-z])"
+KEYWORD = r"(?<![A-Za-z])(?:[Cc]ant[oi]s?|CANTOS?|[Cc]antares)(?![A-Za-z])"
 ROMAN_UP = g.ROMAN
 ROMAN_ANY = g.ROMAN_ANY
 ARABIC = g.ARABIC
@@ -208,7 +213,11 @@ C_DIGIT = r"C\d"
 DET_BEFORE = r"\b(?:[Tt]he|Pound['’]s|[Hh]is|[Ii]ts|[Tt]his|[Tt]hat|[Tt]heir)\s|['’]s\s|s['’]\s"
 # "repeated in 46.": an arabic numeral after "in"; the two scouts open with a literal, so the
 # engine jumps to their candidates (BARE_ARABIC opens with \b and would try every position).
-BARE_ARABIC = r"\b(?:in|and)\s+(\d{1,3})(?=\s*(?:[.,;:)]|$))"
+BARE_ARABIC = (
+    r"\b(?:in|and|(?:begin(?:s|ning)?|(?:start|open|end)(?:s|ed|ing)?|clos(?:es|ed|ing))\s+with)"
+    r"\s+(\d{1,3})"
+    r"(?=\s*(?:[.,;:)]|$))"
+)
 # A numeral that a list or range goes on from ("76 and 80", "96–109"): found by its digits (the
 # engine skips fast to a digit), then the word before it is checked (PREP_BEFORE).
 # (one leading digit class, so the engine skips to digits fast: "\d{1,3}" scanned 3x slower)
@@ -218,6 +227,7 @@ PREP_BEFORE = r"\b(?:in|of|to|and|from|for|compare|see|cf\.)\s+$"
 COUNTED_LIST_AFTER = r"\s*(?:%|per\s*cent|(?!(?:i|wa|ha|doe|a|thu|thi|plu|u)s\b)[a-z]+s\b)"
 IN_DIGIT = r"in\s+\d"
 AND_DIGIT = r"and\s+\d"
+WITH_DIGIT = r"with\s+\d"  # "… beginning with 90."
 # After a numeral: "… of Dante's Inferno", "… in Homage to Sextus Propertius" (another work's).
 OF_OTHER_WORK = (
     r"\s*,?\s*(?:of|in|from)\s+(?:[A-Z]\w+['’]s\s+)?(?:[Tt]he\s+|Hugh\s+Selwyn\s+|Homage\s+to\s+"
@@ -264,8 +274,14 @@ PAGE_COMMA_AFTER = r"\s*,\s*\d{1,4}\b(?!\s*[-–:/])"
 WORK_COMMA_BEFORE = rf"(?:{g.OTHER_WORK}|{g.FOREIGN_WORK})\s*,\s*$"  # "Lustra, " before one
 THROUGH_ROMAN = rf"\s+(?:through|thru)\s+(?:{g.ROMAN})"  # " through XC" after one
 LISTED_ROMAN = rf"{g.LIST_SEP}(?!I\b)(?:{g.ROMAN})"  # ", XLV" / " and XLV" after one
-OF_POUND_AFTER = r"\s+(?:of|by)\s+Pound\b"  # "the third canto of Pound"
-GROUP_LINK_BEFORE = r"\s+(?:of|in|from|within)\s+(?:the\s+)?[‘“\"']?$"  # "… cantos of Thrones"
+# "the third canto of Pound", "Canto XVI of the Cantos", "Canto XVI of Pound's Cantos"
+OF_POUND_AFTER = r"\s+(?:of|by|in)\s+(?:Pound\b|(?:the|his|Pound['’]s)\s+Cantos\b)"
+# "… cantos of Thrones", and in other languages: "der Wucher-Canto der Fünften Dekade", "il Canto
+# dell'usura della Quinta Decade"
+GROUP_LINK_BEFORE = (
+    r"\s+(?:(?:of|in|from|within)\s+(?:the\s+)?|(?:der|des|dei|degli|delle|della|del|de\s+la|de\s+los"
+    r"|du|dos|das|da)\s+)[‘“\"']?$"
+)
 # "ll. 3-5 of (the) …", "ll. 12 ff. of …", "line 3 et seq. of …": the canto that follows
 LINE_OWNER = (
     r"(?:\s*ff?\.|\s*ff(?![A-Za-z])|,?\s*(?:et\s+)?seqq?\.|,?\s*sqq\.)?"
@@ -291,12 +307,12 @@ BLOCK_HINT = (
 )
 # Around "Canto(s)" and the numerals after it (scan_cantos.keywords, scan_numerals.numbered):
 KEYWORD_GAP = (  # ("#" first: the spaces alone would match before "Canto #45" reached it)
-    r"\s*#\s*|\s{1,3}(?:(?:numbered|[Nn]os?\.|[Nn]umbers?|(?P<from>from))\s*)?"
+    r"\s*#\s*|\s{1,3}(?:(?:numbered|[Nn]os?\.|[Nn]umbers?|(?P<from>from|dall?[oa]?|del|du|do|von))\s*)?"
     r"|,\s*(?=[IVXLC]{2,}\b[,;)]?)"
 )
 VAGUE_BEFORE = r"\b(?:[Aa]n?|[Ee]ach|[Ee]very|[Aa]ny|[Aa]nother|[Ww]hich|[Ww]hat|[Oo]ne)\s+$"
-OPEN_PAREN = r"\s*[’'”\"]?\s*\(\s*"
-CLOSE_PAREN = r"\s*\)"
+OPEN_PAREN = r"\s*[’'”\"]?\s*[(\[]\s*"
+CLOSE_PAREN = r"\s*[)\]]"
 PRONOUN_AFTER = r"\s+(?!(?:and|or|to|through)\b)[a-z]"  # "… and I believe"
 COUNTED_AFTER = r"\s*(?:lines?|ll?\.|pages?|pp?\.|years?|times)\b"  # "… and 12 lines"
 
@@ -314,6 +330,25 @@ RANKING_AFTER = (
     r"\s+to\s+(?!(?:the|a|an|this|that|these|those|his|her|its|their|our|my|your|one|which"
     r"|what|whom|it|him|them|us|me)\b)[a-z]+\b"
 )
+# After "the first three cantos", a clause that says which cantos are counted: "… Pound published",
+# "… that he wrote" (the first he published, not cantos 1-3)
+RELATIVE_CLAUSE_AFTER = (
+    r"\s+(?:(?:that|which)\s+(?:I|[A-Z][a-z]+)\s+|(?:(?:that|which)\s+)?(?:Pound|he|she|they|we)\s+)"
+    r"(?:(?!(?:ne|fe|se|spe|proce|succe|exce|inde)ed\b)[a-z]{2,}ed|wrote|sent|read|made|gave|began"
+    r"|knew|saw|had|took|left|kept)\b"
+)
+# After "the first two" or "the first four cantos": what they are of, a group named before
+SLICE_OF_GROUP = (
+    r"\s+of\s+(?:these|them|those|the\s+(?:section|sequence|group|volume|book|decad|set|series"
+    r"|suite|lot))\b"
+)
+# … or nothing: "the first two are the most readable", "the first three, …"
+SLICE_NO_NOUN = (
+    r"\s*(?:[,;:.)]|$)|\s+(?:are|were|is|was|have|had|form|make|remain|read|stand|show|open|"
+    r"close|hold|contain|came|come|deal|give|set|follow|seem|belong)\b"
+)
+# After an elliptic ordinal counted in a group: "… and the third is lighter", "at the sixth."
+ELLIPTIC_AFTER_SLICE = r"\s+[a-z]+s\b|\s*(?:[,;:)]|[.!?](?:\s|$)|$)"
 # Before a group's name, words that pick out some of its cantos, not which: "a Pisan canto", "one
 # of the Adams cantos", "several of the Pisan Cantos", "some Pisan cantos" (but "all the Pisan
 # Cantos", "each of the Pisan Cantos" are the whole group)
@@ -369,16 +404,23 @@ TITLE_AFTER = r"\s*(?:of|in)\s+(?:[Tt]he\s+)?[‘“\"']?([A-Z][\w’']*(?:\s+[A
 LINE_LIST_SEP = r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*"
 NTH_FROM_LAST = r"(second|third|next|2nd|3rd) (?:(?:to|from) (?:the )?)?last"
 
+# Another poem cited by its own numeral: "Inferno XVIII", "Purg. XXVI", "Don Juan, III"
+OWNER_NUMBERED = rf"(?:{g.FOREIGN_WORK})\s*,?\s*(?:{g.ROMAN_ANY}|\d{{1,3}}(?!\d))"
+
 # ``rx.NAME`` is NAME above compiled, on first use: every upper-case string of this module (the
 # pieces that only build others are never used, so never compiled) and lexicon's patterns.
 rx = LazyPatterns(
     FOREIGN_WORK=g.FOREIGN_WORK,
     FOREIGN_WORK_LOWER=g.FOREIGN_WORK_LOWER,
+    FOREIGN_WORK_UPPER=g.FOREIGN_WORK_UPPER,
+    THE_CANTOS=g.THE_CANTOS,
     POUND_TITLE=g.POUND_TITLE,
     OTHER_WORK=g.OTHER_WORK,
     BLOCKED=g.BLOCKED,
     LABEL_NOUN=g.LABEL_NOUN,
     COUNTED_NOUN=g.COUNTED_NOUN,
+    **fp.sources(),
+    **rw.sources(),
     **{
         name: value
         for name, value in dict(globals()).items()
@@ -428,4 +470,12 @@ def group_lower_patterns() -> tuple[re.Pattern | None, ...]:
     """Each group's lower-case names ("the pisan cantos"), or None."""
     groups = load_groups()
     return tuple(re.compile("|".join(f"(?:{p})" for p in grp.lower)) if grp.lower else None
+                 for grp in groups)  # fmt: skip
+
+
+@cache
+def group_upper_patterns() -> tuple[re.Pattern | None, ...]:
+    """Each group's names in capitals ("THE PISAN CANTOS"), or None."""
+    groups = load_groups()
+    return tuple(re.compile("|".join(f"(?:{p})" for p in grp.upper)) if grp.upper else None
                  for grp in groups)  # fmt: skip

@@ -5,8 +5,10 @@ mentions share characters:
 
 1. spans that only look like citations are blocked (bel canto, Canto General, "Three Cantos");
 2. the keyword "Canto(s)" followed by numerals: lists, ranges, ``:ll.`` lines, ``/page`` suffixes;
+   then reference-work notations: Terrell's ``[74:12]``, ``(LXXXV, 545)``, ``OCCEP IV: n.13``;
 3. bare roman numerals with a canto suffix (``IX:ll.15-28``, ``LXXI/418``, ``I.23``) and
-   canto/page pairs (``(74/445)``, ``C46.231``);
+   canto/page pairs (``(74/445)``, ``C46.231``; small pages in a document that cites so) and
+   runs of cantos written with a slash (``85/89``);
 4. ordinals (``the forty-fifth canto``, ``the first Pisan canto``, ``the last in Thrones``);
 5. named groups (``the Pisan Cantos`` → 74–84) and numerals in parentheses after them;
 6. bare roman numerals in a canto context (``in XLV``, ``of XI``, ``XX’s``), refusing regnal,
@@ -14,9 +16,11 @@ mentions share characters:
    arabic canto (``the memories of 76 and 80``) and ``the next/previous canto``;
 7. line references (``ll. 4-8``, ``the last three lines``, ``the following three lines``), each
    attached to the canto it names or to the nearest canto before it, unless another text owns
-   them (``Inferno XXVI, ll. 90-142``, ``Homer's line 12``).
+   them (``Inferno XXVI, ll. 90-142``, ``Homer's line 12``);
+8. a passage that names another poem in cantos (or its poet) and neither Pound nor his poem owns
+   the cantos it numbers, sentences away from the name too (``owners``).
 
-The conventions are the user's (see ../shared/data/README.md): ranges expanded, positions from the
+The conventions are the user's (see training/README.md): ranges expanded, positions from the
 end negative, a whole canto has no lines, a group that only locates a numbered canto is dropped.
 """
 
@@ -32,8 +36,10 @@ from typing import TYPE_CHECKING
 
 from cantobatch.data import Extraction, Passage, Reference, sha256_hex
 from cantobatch.extract.base import extract_each
+from cantobatch.extract.grammar.conventions import Conventions, document_conventions
 from cantobatch.extract.grammar.groups import load_groups
 from cantobatch.extract.grammar.locate import sentence_index
+from cantobatch.extract.grammar.owners import owned_mentions
 from cantobatch.extract.grammar.patterns import rx
 from cantobatch.extract.grammar.scan import CantoMention, LineMention, Scanner
 
@@ -47,9 +53,11 @@ if TYPE_CHECKING:
 _Row = tuple[int, int, int, tuple[int, ...], str, "str | None"]
 
 
-def extract_references(text: str) -> list[Reference]:
-    """Every explicit canto/line citation in ``text``, each with the span that grounds it."""
-    return _references(Scanner(text))
+def extract_references(text: str, conventions: Conventions | None = None) -> list[Reference]:
+    """Every explicit canto/line citation in ``text``, each with the span that grounds it.
+    ``conventions``: the notation of the passage's document (``document_conventions`` over all
+    its passages); without it, the passage's own."""
+    return _references(Scanner(text, conventions))
 
 
 @dataclass(frozen=True)
@@ -64,9 +72,11 @@ class GrammarTrace:
     unresolved: tuple[tuple[int, int, str], ...] = ()
 
 
-def trace_references(text: str) -> tuple[list[Reference], GrammarTrace]:
-    """``extract_references(text)`` and the scanner's trace of what it refused or left open."""
-    scan = Scanner(text)
+def trace_references(
+    text: str, conventions: Conventions | None = None
+) -> tuple[list[Reference], GrammarTrace]:
+    """``extract_references`` and the scanner's trace of what it refused or left open."""
+    scan = Scanner(text, conventions)
     refs = _references(scan)
     spans = [(r.evidence_start or 0, r.evidence_end or 0) for r in refs]
     mentions = [*scan.cantos, *scan.lines]
@@ -87,15 +97,23 @@ def _references(scan: Scanner) -> list[Reference]:
     if not scan.may_cite():
         return []
     scan.keywords()
+    scan.bracket_glosses()
+    scan.note_numbers()
+    scan.parenthesised_pages()
     scan.bare_with_suffix()
     scan.canto_pages()
     triggered = bool(scan.triggered_groups())
     context = scan.has_context() or bool(scan.cantos) or triggered
     scan.ordinals(context)
+    scan.foreign_counts()
+    scan.foreign_ordinals()
+    scan.foreign_groups()
     scan.groups()
+    scan.exact_after_groups()
     scan.bare_in_context(context or bool(scan.cantos))
     scan.relative_cantos()
     scan.line_mentions()
+    owned = owned_mentions(scan)  # another poem's, named elsewhere in the passage
     cantos = sorted(scan.cantos, key=attrgetter("start"))
     starts = [c.start for c in cantos]  # for _target to bisect
 
@@ -104,7 +122,7 @@ def _references(scan: Scanner) -> list[Reference]:
     rows: list[_Row] = []
     targeted: set[int] = set()
     # Lines given with their canto ("IX:ll.15-28") anchor relative phrases too.
-    events = [(c.start, c.cantos[0], c.lines) for c in cantos if c.lines]
+    events = [(c.start, c.cantos[0], c.lines) for c in cantos if c.lines and id(c) not in owned]
     for mention in sorted(scan.lines, key=attrgetter("start")):
         if mention.relative:
             earlier = [e for e in events if e[0] < mention.start and any(x > 0 for x in e[2])]
@@ -121,7 +139,7 @@ def _references(scan: Scanner) -> list[Reference]:
             start, end = mention.start, mention.end
         else:
             found = _target(text, mention, cantos, starts, scan)
-            if found is None:
+            if found is None or id(found[0]) in owned:
                 continue
             target, canto = found
             targeted.add(id(target))
@@ -132,20 +150,24 @@ def _references(scan: Scanner) -> list[Reference]:
         rows.append((start, end, canto, tuple(lines), mention.family, None))
         events.append((mention.start, canto, lines))
 
-    # A group that only says where an explicitly numbered canto sits is not expanded.
+    # A group that only says where an explicitly numbered canto sits (in its clause, not named beside
+    # it in its own right) is not expanded.
     explicit = [c for c in cantos if c.explicit and not c.weak]
     for c in cantos:
-        if c.weak and id(c) not in targeted:
+        if (c.weak and id(c) not in targeted) or id(c) in owned:
             continue
         if not c.explicit:
             if id(c) in targeted or _locates_a_group(text, c, cantos):
                 continue
             members = set(c.cantos)
             inside = [x for x in explicit if members & set(x.cantos)]
-            if inside:  # (the sentences are found only then)
-                sentences = scan.sentences
-                here = sentence_index(sentences, c.start)
-                if any(sentence_index(sentences, x.start) == here for x in inside):
+            if inside:  # (the clauses are found only then)
+                clauses = scan.clauses
+                here = sentence_index(clauses, c.start)
+                if any(
+                    sentence_index(clauses, x.start) == here and not _coordinated(text, c, x)
+                    for x in inside
+                ):
                     continue
         canto_lines = tuple(c.lines)
         rows.extend((c.start, c.end, n, canto_lines, c.family, c.cited_page) for n in c.cantos)
@@ -161,6 +183,14 @@ def _references(scan: Scanner) -> list[Reference]:
             Reference(canto, row_lines, start, end, text[start:end], "rules", family, page, 1.0)
         )
     return out
+
+
+def _coordinated(text: str, group: CantoMention, canto: CantoMention) -> bool:
+    """The group and a canto it holds named side by side in their own right: "The Pisan Cantos,
+    and Canto 81 above all, …", "Canto 62 and the Adams Cantos"."""
+    if canto.start >= group.end:
+        return bool(rx.COORDINATED.fullmatch(text, group.end, canto.start))
+    return bool(rx.COORDINATED.fullmatch(text, canto.end, group.start))
 
 
 def _locates_a_group(text: str, group: CantoMention, cantos: list[CantoMention]) -> bool:
@@ -236,11 +266,6 @@ def grammar_hash() -> str:
     return sources_hash(GRAMMAR_DIR)
 
 
-def _traced(text: str) -> tuple[list[Reference], dict]:
-    found, trace = trace_references(text)
-    return found, {"grammar_trace": trace}
-
-
 class RulesExtractor:
     """The deterministic extractor: ``extract_references`` over each passage."""
 
@@ -255,9 +280,22 @@ class RulesExtractor:
         return {"extractor": "rules", "method": "rules", "grammar": grammar_hash()}
 
     def extract_batch(self, passages: Sequence[Passage]) -> list[Extraction]:
-        if self.trace:
-            return extract_each(passages, _traced, "rules", with_meta=True)
-        return extract_each(passages, extract_references, "rules")
+        # A document's notation is decided over all its passages in the batch (an index run hands
+        # over whole documents); a passage without a doc_id is a document of its own.
+        texts: dict[str, list[str]] = {}
+        for passage in passages:
+            if passage.doc_id and isinstance(passage.text, str):
+                texts.setdefault(passage.doc_id, []).append(passage.text)
+        conventions = {doc: document_conventions(found) for doc, found in texts.items()}
+
+        def read(passage: Passage):
+            convention = conventions.get(passage.doc_id)
+            if not self.trace:
+                return extract_references(passage.text, convention)
+            found, trace = trace_references(passage.text, convention)
+            return found, {"grammar_trace": trace}
+
+        return extract_each(passages, read, "rules", with_meta=self.trace)
 
     def close(self) -> None:
         pass

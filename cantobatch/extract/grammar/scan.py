@@ -13,11 +13,12 @@ from __future__ import annotations
 from cantobatch.extract.grammar.scan_cantos import CantoStages
 from cantobatch.extract.grammar.scan_lines import LineStages
 from cantobatch.extract.grammar.scan_ordinals import OrdinalStages
+from cantobatch.extract.grammar.scan_refworks import ReferenceWorkStages
 from cantobatch.extract.grammar.scan_state import CantoMention, LineMention
 
 __all__ = ["CantoMention", "LineMention", "Scanner"]
 
 
-class Scanner(CantoStages, OrdinalStages, LineStages):
+class Scanner(CantoStages, ReferenceWorkStages, OrdinalStages, LineStages):
     """Every stage over one passage: ``Scanner(text)``, then its stages in order (see
     ``rules.extract_references``); the mentions are in ``cantos`` and ``lines``."""

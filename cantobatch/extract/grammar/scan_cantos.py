@@ -15,6 +15,7 @@ from cantobatch.extract.grammar.numerals import (
     numeral_value,
     ordinal_value,
     plausible_page,
+    slash_run,
 )
 from cantobatch.extract.grammar.patterns import PREPOSITIONS, rx
 from cantobatch.extract.grammar.scan_numerals import NumeralReading
@@ -27,6 +28,8 @@ _DIRECTION_ENDS = frozenset(w[-1] for w in _DIRECTIONS)
 # An essay numbers its sections I, II, III … on lines of their own: a numeral up to this one alone
 # on its line is a section's number; a higher one ("XLV" over its glosses) may head a canto's
 SECTION_NUMBER_MAX = 12
+# "85/89" is a run of cantos alone from this canto on; below it, only where cantos are spoken of
+SLASH_RUN_ALONE = 40
 
 
 class CantoStages(NumeralReading):
@@ -147,10 +150,18 @@ class CantoStages(NumeralReading):
                 # (a range of pages is cited whole, "79/484-92", and checked by its first)
                 first = m.groupdict().get("first") or m.group("page")
                 canto, page = int(m.group("canto")), int(first)
-                if not g.valid_canto(canto) or not plausible_page(canto, page):
+                if not g.valid_canto(canto):
+                    continue
+                if not plausible_page(canto, page):
+                    if pattern is rx.ARABIC_PAGE:
+                        self._slash_run(m, canto, context)
                     continue
                 cited = rx.CITED_BEFORE.search(self.text[max(0, m.start() - 12) : m.start()])
-                if pattern is rx.ARABIC_PAGE and page < 20 and not (context or cited):
+                if (
+                    pattern is rx.ARABIC_PAGE
+                    and page < 20
+                    and not (context or cited or self.conventions.canto_pages)
+                ):
                     continue
                 if pattern is rx.ARABIC_PAGE and m.group("slash") != "/" and page < 20:
                     continue  # "1 / 3": a fraction written with spaces
@@ -161,6 +172,26 @@ class CantoStages(NumeralReading):
                 self.add(
                     CantoMention(m.start(), m.end(), [canto], "page", cited_page=m.group("page"))
                 )
+
+    def _slash_run(self, m: re.Match, canto: int, context: bool) -> None:
+        """ "85/89" in Pound's letters: cantos 85 to 89 (the second number is no page of 85's).
+        Below canto 40 slashes are fractions, time signatures and scores unless the passage
+        speaks of cantos ("7/8", "25/32", "24/19")."""
+        if m.group("slash") != "/" or m.group("page") != m.group("first"):
+            return
+        run = slash_run(canto, m.group("page"))
+        if not run:
+            return
+        spoken_of = context or self.triggered_groups()
+        # alone, two numbers a step apart are a season or a pair of years ("the 45/46 season")
+        if not spoken_of and (canto < SLASH_RUN_ALONE or len(run) < 3):
+            return
+        before = self.text[max(0, m.start() - 16) : m.start()]
+        if rx.PAGE_REF_BEFORE.search(before) or rx.RUN_SCORE_BEFORE.search(before):
+            return  # "pp. 85/89", "scored 85/90"
+        if rx.RUN_NOUN_AFTER.match(self.text, m.end()):
+            return  # "45/50 votes", "85/89 mmHg"
+        self.add(CantoMention(m.start(), m.end(), run, "range"))
 
     def bare_in_context(self, context: bool) -> None:
         text = self.text
@@ -257,9 +288,14 @@ class CantoStages(NumeralReading):
                 self.add(CantoMention(m.start(), m.end(), [n], "relative"))
 
     def bare_arabic(self) -> None:
-        """ "Canto 38 … repeated in 46.": an arabic numeral after "in", once cantos are arabic."""
+        """ "Canto 38 … repeated in 46.", "… the Paradiso beginning with 90.": an arabic numeral
+        after "in" (or "begins with"), once cantos are arabic."""
         scouted = [m.start() for m in rx.IN_DIGIT.finditer(self.text)]
         scouted += [m.start() for m in rx.AND_DIGIT.finditer(self.text)]
+        for m in rx.WITH_DIGIT.finditer(self.text):  # the verb before "with": "beginning with 90"
+            verb = rx.WORD_BEFORE.search(self.text, max(0, m.start() - 12), m.start())
+            if verb:
+                scouted.append(verb.start(1))
         for m in matches_at(rx.BARE_ARABIC, self.text, scouted):
             n = int(m.group(1))
             if (

@@ -16,6 +16,7 @@ from cantobatch.extract.grammar.numerals import (
     numeral_at,
     numeral_value,
     plausible_page,
+    slash_run,
 )
 from cantobatch.extract.grammar.patterns import rx
 from cantobatch.extract.grammar.scan_state import CantoMention, ScanState
@@ -100,6 +101,11 @@ class NumeralReading(ScanState):
                     if plausible_page(cantos[0], int(rx.PAGE_FIRST.match(page).group())):
                         end, family = p.end(), "page"
                     else:
+                        # "Cantos 31/34": a run of cantos, as Pound's letters write them
+                        slashed = p.group("page") if kind == "arabic" else None
+                        run = slash_run(first, slashed) if slashed else None
+                        if run and not rx.RUN_NOUN_AFTER.match(text, p.end()):
+                            end, cantos, family = p.end(), run, "range"
                         page = None
             items.append(CantoMention(item_start, end, cantos, family, lines, page))
             if not allow_list:
@@ -117,7 +123,8 @@ class NumeralReading(ScanState):
         return items
 
     def parenthesised(self, pos: int) -> bool:
-        """Numerals filling a parenthesis after a group or "Cantos": "China Cantos (52–61)"."""
+        """Numerals filling a parenthesis (or brackets) after a group or "Cantos": "China Cantos
+        (52–61)", "HELL CANTOS [XIV–XV]"."""
         m = rx.OPEN_PAREN.match(self.text, pos, pos + 12)
         if not m:
             return False
@@ -125,6 +132,8 @@ class NumeralReading(ScanState):
         items = self.numbered(start, start, allow_list=True, arabic=True)
         if not items or not rx.CLOSE_PAREN.match(self.text, items[-1].end):
             return False
+        if not self.free(start, items[-1].end):
+            return False  # read already: "the Pisan sequence [74:135]", Terrell's gloss
         for item in items:
             self.add(item)
         return True
@@ -164,6 +173,8 @@ class NumeralReading(ScanState):
             if rx.PAGE_COMMA_AFTER.match(text, end) and rx.TITLE_COMMA_BEFORE.search(before):
                 return True  # "Terrell, Companion, II, 521": a volume and its page
         word = rx.NAME_BEFORE_FAST.search(before)
+        if word and word.group(1) in ("C", "OCCEP") and rx.SIGIL_BEFORE.search(before):
+            word = None  # "(C XLV, 229)", "OCCEP IV: n.13": the poem's sigil, not another book
         if word:
             w = word.group(1)
             if w[0].isupper() and w.lower() not in g.FUNCTION_WORDS and not rx.KEYWORD.fullmatch(w):
@@ -192,7 +203,7 @@ class NumeralReading(ScanState):
         return not (
             "Pound" in between
             or text.startswith("Pound", start)
-            or rx.OF_POUND_AFTER.match(text, end, end + 16)
+            or rx.OF_POUND_AFTER.match(text, end, end + 24)
         )
 
     def _beyond_dante(self, start: int, end: int) -> bool:

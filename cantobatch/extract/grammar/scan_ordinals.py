@@ -5,24 +5,33 @@ groups, "the Pisan Cantos" (``groups``).
 
 from __future__ import annotations
 
+import re
+
 from cantobatch.extract.grammar import lexicon as g
 from cantobatch.extract.grammar.group_names import group_index, group_name_matches
 from cantobatch.extract.grammar.groups import load_groups
 from cantobatch.extract.grammar.locate import anchored, sentence_index
 from cantobatch.extract.grammar.numerals import (
     count_value,
+    line_list,
     ordinal_slice,
     ordinal_value,
     phrase_count,
 )
-from cantobatch.extract.grammar.patterns import group_lower_patterns, group_patterns, rx
-from cantobatch.extract.grammar.scan_numerals import NumeralReading
+from cantobatch.extract.grammar.patterns import (
+    group_lower_patterns,
+    group_patterns,
+    group_upper_patterns,
+    rx,
+)
+from cantobatch.extract.grammar.scan_foreign import FOREIGN_BEFORE_TITLE, ForeignStages
 from cantobatch.extract.grammar.scan_state import CantoMention
 
 _POSSESSIVES = ("'s", "’s", "s'", "s’")  # before "first canto": whose canto
+_SLICE_WORDS = frozenset(["first", "last", "opening", "closing", "final", "initial", "concluding"])
 
 
-class OrdinalStages(NumeralReading):
+class OrdinalStages(ForeignStages):
     """Stages that find cantos named by ordinal words or by a group's name."""
 
     def ordinal_lists(self) -> None:
@@ -55,14 +64,25 @@ class OrdinalStages(NumeralReading):
                 which = "second to last" if m.group("but") == "one" else "third to last"
             count = phrase_count(m.group("count")) if m.group("count") else None
             kw = m.group("kw")
-            if kw and rx.RANKING_AFTER.match(self.text, m.end()):
-                # "the first canto to be written at Pisa": which one is not said, and a group
-                # named inside ("the last canto in Thrones to be drafted") is not cited whole
+            if (kw and rx.RANKING_AFTER.match(self.text, m.end())) or (
+                (kw or m.group("whole")) and rx.RELATIVE_CLAUSE_AFTER.match(self.text, m.end())
+            ):
+                # "the first canto to be written at Pisa", "the first three cantos Pound
+                # published", "the first of the cantos he wrote in Italian": which are meant is
+                # not said, and a group named inside ("the last
+                # canto in Thrones to be drafted") is not cited whole
                 self._take(m.start(), m.end())
                 continue
             idx = gi if gi is not None else ai
             if idx is None and kw and self.text[m.start() - 2 : m.start()] in _POSSESSIVES:
                 idx = gi = self._group_ending_at(m.start() - 2)  # "Rock-Drill's first canto"
+            anaphor = None
+            if idx is None and count and which in _SLICE_WORDS and not m.group("whole"):
+                # "Of the Adams cantos, the first two …", "the first four cantos of the section":
+                # a count of the group named just before
+                anaphor = self._slice_of_group_before(m, bool(kw))
+                if anaphor:
+                    idx = gi = anaphor[0]
             if idx is not None:
                 if ai is not None and gi is None and not kw:
                     continue  # "the first Pisan" with no noun: not enough
@@ -74,7 +94,11 @@ class OrdinalStages(NumeralReading):
                 grp = groups[idx]
                 cantos = ordinal_slice(which, count, grp.first, grp.last)
                 end = m.end() if gi is not None else m.end("but" if m.group("but") else "kw")
+                if anaphor:
+                    end = anaphor[1]
                 family = "group_ordinal"
+                if cantos:
+                    self.group_slices.append((m.start(), idx))
             elif kw or m.group("whole"):
                 if count is None and kw and kw.lower() == "cantos":
                     continue  # "the first cantos": vague
@@ -91,6 +115,15 @@ class OrdinalStages(NumeralReading):
                 # "the eighty-first" alone in a canto context; a small one only after an ordinal
                 # canto, as a verb's subject: "the second canto retells …, and the fourth mixes"
                 if not (n and count is None):
+                    continue
+                sliced = self._sliced_group_in_sentence(m.start())
+                if sliced is not None and rx.ELLIPTIC_AFTER_SLICE.match(tail):
+                    # "Of the Adams cantos, the first two are dense, and the third is lighter"
+                    grp = groups[sliced]
+                    if grp.first + n - 1 <= grp.last:
+                        self.add(
+                            CantoMention(m.start(), m.end("ord"), [grp.first + n - 1], "ordinal")
+                        )
                     continue
                 if not (context and n >= 20):
                     earlier = [
@@ -122,6 +155,51 @@ class OrdinalStages(NumeralReading):
                 continue  # "Pope's second canto": another poet's (not "Pound's", "his")
             self.add(CantoMention(m.start(), end, cantos, family))
 
+    def _slice_of_group_before(self, m: re.Match, kw: bool) -> tuple[int, int] | None:
+        """For "the first two" (of these, of them) or "the first four cantos of the section":
+        the group named before it (its name then only says where they sit, and is taken) and
+        where the count's phrase ends; None when it counts something else ("the first two
+        years") or no group was named before."""
+        text = self.text
+        tail = rx.SLICE_OF_GROUP.match(text, m.end())
+        if tail is None and (kw or not rx.SLICE_NO_NOUN.match(text, m.end())):
+            return None
+        found = self._group_named_before(m.start())
+        if found is None:
+            return None
+        index, start, end = found
+        self._take(start, end)
+        return index, tail.end() if tail else m.end()
+
+    def _group_named_before(self, pos: int) -> tuple[int, int, int] | None:
+        """The group named last before ``pos`` in its sentence or the one before it: (index,
+        start, end) of its name."""
+        sentences = self.sentences
+        here = sentence_index(sentences, pos)
+        window = sentences[max(0, here - 1)][0]
+        lower = group_lower_patterns() if self.has_keyword else ()
+        best = None
+        for i in self.triggered_groups():
+            matches = list(group_name_matches(i, self.text[:pos]))
+            if lower and lower[i]:
+                matches += list(lower[i].finditer(self.text, 0, pos))
+            for found in matches:
+                if found.start() >= window and (best is None or found.end() > best[2]):
+                    best = (i, found.start(), found.end())
+        return best
+
+    def _sliced_group_in_sentence(self, pos: int) -> int | None:
+        """The group a count picked cantos from earlier in the sentence of ``pos``, if any."""
+        if not self.group_slices:
+            return None
+        here = sentence_index(self.sentences, pos)
+        found = [
+            i
+            for at, i in self.group_slices
+            if at < pos and sentence_index(self.sentences, at) == here
+        ]
+        return found[-1] if found else None
+
     def _group_ending_at(self, end: int) -> int | None:
         """The group whose name ends at ``end`` ("Rock-Drill" in "Rock-Drill's"), if any."""
         lower = group_lower_patterns()
@@ -142,17 +220,29 @@ class OrdinalStages(NumeralReading):
             lower_names = lower[i] if lower else None
             if lower_names:  # "the pisan cantos"
                 found += [(m.start(), -m.end(), i, m) for m in lower_names.finditer(self.text)]
+        if self.has_capital_names():  # "THE PISAN CANTOS" as a heading
+            for i, upper in enumerate(group_upper_patterns()):
+                if upper:
+                    found += [(m.start(), -m.end(), i, m) for m in upper.finditer(self.text)]
         for _, _, i, m in sorted(found, key=lambda x: x[:2]):
             if not self.free(m.start(), m.end()):
                 continue
             before = self.text[max(0, m.start() - 24) : m.start()]
             if rx.INDEFINITE_BEFORE.search(before):
                 continue  # "a Pisan canto", "one of the Pisan Cantos": which one is not said
+            last = before.rsplit(None, 1)[-1:]  # (the other languages' words, looked for only
+            if last and last[0].lower() in FOREIGN_BEFORE_TITLE:  # after one of theirs)
+                if rx.FOREIGN_SOME_BEFORE.search(before):
+                    continue  # "uno dei Pisan Cantos"
+                if self.group_ordinal_before(m, i):
+                    continue  # "il secondo dei Pisan Cantos"
             counted = rx.COUNT_BEFORE_GROUP.search(before) if before[-1:].isspace() else None
             if counted and (count_value(counted.group("count")) or 0) < len(groups[i].cantos):
                 continue  # "two Pisan cantos": which two is not said
             grp = groups[i]
-            if m.group() in grp.context_only and not (self.has_keyword or "Pound" in self.text):
+            if m.group() in grp.context_only and not (
+                self.has_keyword or "Pound" in self.text or "section" in self.lower
+            ):
                 continue  # "The Pisans fought Genoa": the people, in a passage not about Pound
             if (
                 len(grp.cantos) > 1
@@ -171,3 +261,34 @@ class OrdinalStages(NumeralReading):
             if self.parenthesised(m.end()):
                 continue
             self.add(CantoMention(m.start(), m.end(), grp.cantos, "group", explicit=False))
+
+    def exact_after_groups(self) -> None:
+        """ "The Pisan Cantos, 81: 148-56", "(Rock-Drill 85: 1-2)": a canto of the group named just
+        before, with its lines, or after a preposition later in the group's sentence ("In the
+        Pisan Cantos …; at 83: 70-75"). The group then only says where the canto sits, unless
+        it is named in a clause of its own (``rules``)."""
+        if ":" not in self.text:
+            return
+        named = [c for c in self.cantos if c.family == "group"]
+        if not named:
+            return
+        text = self.text
+        for grp in named:
+            m = rx.GROUP_EXACT_AFTER.match(text, grp.end)
+            if m:
+                self._add_exact(m, grp)
+        for m in rx.GROUP_EXACT_LATER.finditer(text):
+            here = sentence_index(self.sentences, m.start())
+            before = [
+                c
+                for c in named
+                if c.end <= m.start() and sentence_index(self.sentences, c.start) == here
+            ]
+            if before:
+                self._add_exact(m, before[-1])
+
+    def _add_exact(self, m: re.Match, grp: CantoMention) -> None:
+        canto = int(m.group("canto"))
+        lines = line_list(m.group("lines"))
+        if canto in grp.cantos and lines and self.free(m.start("canto"), m.end()):
+            self.add(CantoMention(m.start("canto"), m.end(), [canto], "lines", lines))

@@ -13,12 +13,15 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
 
+from cantobatch.extract.grammar.conventions import Conventions, document_conventions
 from cantobatch.extract.grammar.group_names import (
+    foreign_triggers,
     group_name_matches,
     group_triggers,
     marks_pattern,
     triggers_in,
 )
+from cantobatch.extract.grammar.groups import load_groups
 from cantobatch.extract.grammar.locate import (
     determiner_anchors,
     ordinal_positions,
@@ -58,6 +61,8 @@ def _word_or_quote(ch: str) -> bool:
 
 
 _DIGITS = frozenset("0123456789")
+# Every group name in capitals (groups.toml's "upper" names) holds one of these
+_CAPITALS_HINTS = ("THRON", "DRILL", "FRAGM", "DECAD")  # (and "CANT" where "cant" is)
 
 
 def _may_block(window: str) -> bool:
@@ -75,8 +80,9 @@ def _may_block(window: str) -> bool:
 class ScanState:
     """A passage, the mentions found in it so far, and the spans they took (``free``, ``add``)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, conventions: Conventions | None = None) -> None:
         self.text = text
+        self._conventions = conventions
         lower = self.lower = text.lower()
         # Where "cant" occurs in the lower-cased text: the blocked phrases, the keyword "Canto(s)"
         # and the lower-case group names are all looked for around these (it cannot overlap
@@ -116,8 +122,14 @@ class ScanState:
         self._context: bool | None = None
         self._keyword_at: list[int] | None = None
         self._lower_case: bool | None = None
+        self._capitals: bool | None = None
+        self._english: bool | None = None
+        self._foreign_groups: list[int] | None = None
         self.cantos: list[CantoMention] = []
         self.lines: list[LineMention] = []
+        # (start, group index) of each count of a group's cantos ("the first two of the Adams
+        # cantos"): a later "the third" in its sentence counts in the same group
+        self.group_slices: list[tuple[int, int]] = []
 
     @property
     def ordinal_positions(self) -> list[int]:
@@ -131,6 +143,51 @@ class ScanState:
         if self._anchors is None:
             self._anchors = determiner_anchors(self.text, self.ordinal_positions)
         return self._anchors
+
+    @property
+    def conventions(self) -> Conventions:
+        """The notation of the passage's document (``conventions``); given alone, its own."""
+        if self._conventions is None:
+            self._conventions = document_conventions([self.text])
+        return self._conventions
+
+    def foreign_title_groups(self) -> list[int]:
+        """The groups whose foreign titles the passage may hold: a foreign word of theirs where a
+        trigger of theirs is ("Pisaner" where "Pisa" is), or a foreign trigger around "cant"
+        ("Cantos pisans", "XXX Cantos")."""
+        if self._foreign_groups is not None:
+            return self._foreign_groups
+        groups, text = load_groups(), self.text
+        found = {
+            i
+            for i in self.triggered_groups()
+            if groups[i].foreign_words and any(word in text for word in groups[i].foreign_words)
+        }
+        if self.has_keyword:  # (a few short windows: faster than a search of the passage)
+            lower = self.lower
+            windows = "\0".join([lower[max(0, at - 5) : at + 28] for at in self._cant_at])
+            pattern, ids = foreign_triggers()
+            found.update(i for word in pattern.findall(windows) for i in ids[word])
+        self._foreign_groups = sorted(found)
+        return self._foreign_groups
+
+    def is_english_prose(self) -> bool:
+        """The passage reads as English prose ("the", "of" and "and" all in it): the stages for
+        other languages' titles, ordinals and counts skip it (a passage in another language that
+        quotes a line of the poem seldom holds all three)."""
+        if self._english is None:
+            lower = self.lower
+            self._english = " the " in lower and " of " in lower and " and " in lower
+        return self._english
+
+    def has_capital_names(self) -> bool:
+        """The passage may name a group in capitals ("THE PISAN CANTOS", "THRONES")."""
+        if self._capitals is None:
+            text = self.text
+            self._capitals = (self.has_keyword and "CANT" in text) or any(
+                hint in text for hint in _CAPITALS_HINTS
+            )
+        return self._capitals
 
     def is_lower_case(self) -> bool:
         """The passage has no capital letters (typed so: "compare canto 26 of the inferno")."""
@@ -149,6 +206,12 @@ class ScanState:
             return True
         if "/" in text or rx.C_DIGIT.search(text):
             return True
+        if "[" in text and ":" in text:
+            return True  # Terrell's "[76:217]"
+        if triggered and self.foreign_title_groups():
+            return True  # a title in another language: "Pisaner Gesänge", "Quinta Decade"
+        if self.has_capital_names():
+            return True  # "THRONES", "SECTION: ROCK-DRILL" as headings
         return any(
             m.group() != "I" or text.startswith((".", ":", ","), m.end()) for m in self.romans()
         )
@@ -158,6 +221,20 @@ class ScanState:
         if self._sentence_cache is None:
             self._sentence_cache = sentence_bounds(self.text)
         return self._sentence_cache
+
+    @property
+    def clauses(self) -> list[tuple[int, int]]:
+        """The sentences cut again at each semicolon: "In the Pisan Cantos the rain returns;
+        at 83: 70-75 …" names the group in a clause of its own."""
+        out, text = [], self.text
+        for start, end in self.sentences:
+            cut = text.find(";", start, end)
+            while cut >= 0:
+                out.append((start, cut + 1))
+                start = cut + 1
+                cut = text.find(";", start, end)
+            out.append((start, end))
+        return out
 
     def marks(self) -> tuple[list[re.Match], list[tuple[int, int]], set[str] | None]:
         """The passage's roman-numeral runs (``ROMAN_RUN`` matches), ASCII digit runs
