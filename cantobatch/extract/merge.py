@@ -10,6 +10,8 @@ Policies (``[merge] policy``, ``config.MERGE_POLICIES``), compared on the develo
 * ``intersection`` — only cantos both methods found.
 * ``confirm`` — the rules' references only; the LLM marks those it agrees with (``rules+llm``).
   With a model whose precision is below the grammar's, this is the measured best (README).
+* ``cascade`` — not a merge of every passage: the LLM reads only the passages the router sends
+  it, merged by ``grounded`` (``extract/cascade.py``; built by the registry instead of this class).
 
 Lines: for a canto both found, the rules' lines are kept (they are grounded in a span); under
 ``union`` the LLM's extra lines are added as LLM references.

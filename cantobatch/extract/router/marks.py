@@ -142,9 +142,11 @@ _KEYWORD_HIGH = 46  # past every canto of the poems FOREIGN_WORK names (the Furi
 
 def other_poem(view: View):
     text = view.text
+    seen: set[int] = set()
     for ref in view.refs:
-        if ref.method != "rules" or ref.family in ("page", "quote"):
+        if ref.method != "rules" or ref.family in ("page", "quote") or ref.evidence_start in seen:
             continue
+        seen.add(ref.evidence_start)
         start, end = ref.evidence_start, ref.evidence_end
         evidence = text[start:end]
         keyword = bool(re.match(r"(?i)cantos?\b", evidence)) and ref.family != "group"
@@ -216,9 +218,11 @@ _FIRST_FEW = re.compile(
 
 def group_locator(view: View):
     text = view.text
+    seen: set[int] = set()  # a group is a reference per canto: one look at each
     for ref in view.refs:
-        if ref.family != "group":
+        if ref.family != "group" or ref.evidence_start in seen:
             continue
+        seen.add(ref.evidence_start)
         index = view.sentence(ref.evidence_start)
         if view.explicit_in(index):
             continue
