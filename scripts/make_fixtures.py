@@ -110,6 +110,10 @@ def write_fixtures(out: Path) -> list[Path]:
         "pdf_as_txt": out / "really_a_pdf.txt",
         "junk_prefix": out / "http_response_prefix.pdf",
         "bad_page": out / "damaged_first_page.pdf",
+        "nul": out / "stray_nul.txt",
+        "utf16le": out / "utf16le_no_bom.txt",
+        "utf16be": out / "utf16be_no_bom.md",
+        "utf16html": out / "utf16le_no_bom.html",
     }
     write_lines_pdf(paths["lines"])
     # Owner password only: anyone may open it; copying is "forbidden" by a flag readers ignore.
@@ -133,6 +137,15 @@ def write_fixtures(out: Path) -> list[Path]:
     # The first page object's /Type damaged: pdfium cannot load that page, the others read.
     at = data.index(b"/Type /Page\n")
     paths["bad_page"].write_bytes(data[:at] + b"/Type /Pagx\n" + data[at + 12 :])
+    # A text copied with a stray NUL byte in it (a damaged transfer): the text is still text.
+    notes = "Seminar notes, week 6.\n\nCanto XLV, ll. 1-12, read aloud.\n" * 20
+    paths["nul"].write_bytes(notes.encode() + b"\x00" + b"Canto LI repeats the refrain.\n")
+    # UTF-16 saved without a byte order mark, as some Windows tools do.
+    utf16 = "Notes on Canto LXXIV \u2014 the Pisan opening, ll. 1-12.\n"
+    paths["utf16le"].write_bytes(utf16.encode("utf-16-le"))
+    paths["utf16be"].write_bytes(utf16.encode("utf-16-be"))
+    html = "<html><head><title>Canto I</title></head><body><p>Canto I, ll. 1-3.</p></body></html>"
+    paths["utf16html"].write_bytes(html.encode("utf-16-le"))
     return list(paths.values())
 
 

@@ -258,3 +258,39 @@ def test_a_worker_crash_on_a_page_is_recorded_and_the_worker_replaced(tmp_path: 
     assert (crashed.status, crashed.kind) == ("error", "html")
     assert "the HTML parser crashed" in crashed.error
     assert (after.status, after.text) == ("ok", "Canto XLV")
+
+
+# --- stray NULs and UTF-16 without a byte order mark ------------------------------------------
+
+INGEST = Path(__file__).parent / "fixtures" / "ingest"
+
+
+def ingest_fixture(name: str):
+    return next(f for f in discover(INGEST) if f.source == name)
+
+
+def test_a_stray_nul_costs_nothing_but_itself() -> None:
+    file = ingest_fixture("stray_nul.txt")
+    assert file.kind == "text"
+    document = read(file)
+    assert document.status == "ok"
+    assert "\x00" not in document.text
+    assert document.text.endswith("Canto LI repeats the refrain.")
+    # Binary data is still refused: many NULs, or control bytes that text does not have.
+    assert read_text(b"a\x00b\x00c\x00", doc_id="b", source="b.txt").status == "decode_error"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "encoding"),
+    [
+        ("utf16le_no_bom.txt", "text", "utf-16-le"),
+        ("utf16be_no_bom.md", "text", "utf-16-be"),
+        ("utf16le_no_bom.html", "html", "utf-16-le"),
+    ],
+)
+def test_utf16_without_a_byte_order_mark_is_read(name: str, kind: str, encoding: str) -> None:
+    file = ingest_fixture(name)
+    assert file.kind == kind
+    document = read(file)
+    assert (document.status, document.encoding) == ("ok", encoding)
+    assert "Canto" in document.text and "\x00" not in document.text

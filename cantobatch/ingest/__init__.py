@@ -28,6 +28,7 @@ from pathlib import Path
 from cantobatch.config import IngestConfig
 from cantobatch.data import Document, Page
 from cantobatch.errors import IngestError
+from cantobatch.ingest.text import looks_binary, utf16_without_bom
 
 __all__ = ["Reader", "SourceFile", "discover", "read", "sniff"]
 
@@ -66,12 +67,15 @@ def sniff(head: bytes, name: str = "") -> str:
     for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if head.startswith(bom):
             probe = head[2:].decode(codec, errors="ignore").encode("ascii", errors="ignore")
+    codec = utf16_without_bom(head)
+    if codec:
+        probe = head.decode(codec, errors="ignore").encode("ascii", errors="ignore")
     probe = probe.removeprefix(b"\xef\xbb\xbf")
     if _HTML_START.match(probe) or (
         probe.lstrip().startswith(b"<") and _HTML_ANYWHERE.search(probe)
     ):
         return "html"
-    binary = b"\x00" in probe
+    binary = looks_binary(probe)
     if suffix in HTML_SUFFIXES and not binary:
         return "html"
     if suffix in TEXT_SUFFIXES and not binary:
