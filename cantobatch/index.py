@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 
 from cantobatch.data import Document, Extraction, Passage
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TABLES = ("documents", "passages", "citations")  # the index proper; "errors" lists failed passages
 
 _META = {b"cantobatch.schema_version": str(SCHEMA_VERSION).encode()}
@@ -37,6 +37,13 @@ DOCUMENTS_SCHEMA = pa.schema(
         pa.field("title", pa.string()),
         pa.field("reader", _dict_str),  # pypdfium2, pypdf, lxml, html.parser, text
         pa.field("encoding", pa.string()),
+        pa.field("furniture_lines", pa.int32()),  # PDF running heads/folios removed
+        pa.field("authors", pa.list_(pa.string())),
+        pa.field("year", pa.int16()),
+        pa.field("container", pa.string()),  # journal, book, proceedings, site
+        pa.field("doi", pa.string()),
+        pa.field("url", pa.string()),
+        pa.field("meta_source", pa.string()),  # "highwire:title,authors; open-graph:url"
         pa.field("run_id", pa.string()),  # hash of the ingest/split settings that produced the row
     ],
     metadata=_META,
@@ -54,6 +61,7 @@ PASSAGES_SCHEMA = pa.schema(
         pa.field("char_end", pa.int64()),
         pa.field("text", pa.string()),
         pa.field("run_id", pa.string()),
+        pa.field("region", _dict_str),  # body, footnote
     ],
     metadata=_META,
 )
@@ -112,6 +120,7 @@ ALL_TABLES = tuple(SCHEMAS)
 
 
 def document_row(doc: Document, n_passages: int, run_id: str) -> dict[str, Any]:
+    bib = doc.bib
     return {
         "doc_id": doc.doc_id,
         "source": doc.source,
@@ -122,9 +131,16 @@ def document_row(doc: Document, n_passages: int, run_id: str) -> dict[str, Any]:
         "pages": len(doc.pages) if doc.pages else None,
         "passages": n_passages,
         "chars": len(doc.text),
-        "title": doc.title,
+        "title": bib.title if bib is not None and bib.title else doc.title,
         "reader": doc.extractor,
         "encoding": doc.encoding,
+        "furniture_lines": doc.furniture_lines,
+        "authors": list(bib.authors) if bib is not None and bib.authors else None,
+        "year": bib.year if bib is not None else None,
+        "container": bib.container if bib is not None else None,
+        "doi": bib.doi if bib is not None else None,
+        "url": bib.url if bib is not None else None,
+        "meta_source": bib.source if bib is not None else None,
         "run_id": run_id,
     }
 
@@ -142,6 +158,7 @@ def passage_rows(passages: Iterable[Passage], run_id: str) -> list[dict[str, Any
             "char_end": p.char_end,
             "text": p.text,
             "run_id": run_id,
+            "region": p.region,
         }
         for p in passages
     ]
