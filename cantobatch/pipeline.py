@@ -155,6 +155,7 @@ def run_index(
     model extractors, 512 otherwise).
     """
     from cantobatch.ingest import Reader, discover
+    from cantobatch.ingest.sidecar import apply_sidecar
 
     config = config or Config()
     corpus, out = Path(corpus), Path(out)
@@ -174,7 +175,7 @@ def run_index(
             identity = {"extractor": config.extractor, **extractor.identity()}
             ingest_id = ingest_settings_id(config)
             cite_id = sha256_hex(f"{ingest_id}:{identity_hash(identity)}", 12)
-            units = _plan(discover(corpus), ingest_id, cite_id, show_progress)
+            units = _plan(discover(corpus), ingest_id, cite_id, show_progress, corpus)
             batch_limit = batch_size or (
                 config.llm.batch_size if config.extractor in ("llm", "hybrid") else RULES_BATCH
             )
@@ -201,7 +202,7 @@ def run_index(
                 following = dict(zip(to_read, to_read[1:], strict=False))
 
                 def read(file):
-                    document = reader.read(file)
+                    document = apply_sidecar(reader.read(file), corpus)
                     if file in following:
                         reader.prefetch(following[file])
                     return document
@@ -238,7 +239,9 @@ def _set_progress(extractor: object, enabled: bool) -> None:
             _set_progress(getattr(extractor, inner), enabled)
 
 
-def _plan(files, ingest_id: str, cite_id: str, show_progress: bool) -> list[_Unit]:
+def _plan(files, ingest_id: str, cite_id: str, show_progress: bool, corpus: Path) -> list[_Unit]:
+    from cantobatch.ingest.sidecar import sidecar_key
+
     units: list[_Unit] = []
     seen_sources: set[str] = set()
     first_source: dict[str, str] = {}  # doc_id → the first path with those bytes
@@ -263,7 +266,8 @@ def _plan(files, ingest_id: str, cite_id: str, show_progress: bool) -> list[_Uni
                 first_source.setdefault(doc_id, file.source)
         else:
             doc_id = sha256_hex(f"unreadable:{file.source}")
-        doc_unit = sha256_hex(f"{doc_id}:{file.source}:{ingest_id}", 24)
+        sidecar = sidecar_key(file.source, corpus) if file.status is None else ""
+        doc_unit = sha256_hex(f"{doc_id}:{file.source}:{ingest_id}{sidecar}", 24)
         units.append(_Unit(file, doc_id, doc_unit, sha256_hex(f"{doc_unit}:{cite_id}", 24)))
     return units
 

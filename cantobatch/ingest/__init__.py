@@ -28,6 +28,7 @@ from pathlib import Path
 from cantobatch.config import IngestConfig
 from cantobatch.data import Document, Page
 from cantobatch.errors import IngestError
+from cantobatch.ingest.sidecar import is_sidecar
 from cantobatch.ingest.text import looks_binary, utf16_without_bom
 
 __all__ = ["Reader", "SourceFile", "discover", "read", "sniff"]
@@ -83,7 +84,9 @@ def sniff(head: bytes, name: str = "") -> str:
     return "unknown"
 
 
-def _classify(path: Path, source: str, size: int) -> SourceFile:
+def _classify(path: Path, source: str, size: int) -> SourceFile | None:
+    """The file's kind and status; None for a bibliography sidecar (read for metadata, not a
+    document: see ``cantobatch.ingest.sidecar``)."""
     if size == 0:
         return SourceFile(path, source, 0, "unknown", "zero_bytes", f"{source}: the file is empty")
     try:
@@ -92,6 +95,8 @@ def _classify(path: Path, source: str, size: int) -> SourceFile:
     except OSError as exc:
         return SourceFile(path, source, size, "unknown", "unreadable", f"{source}: {exc.strerror}")
     kind = sniff(head, path.name)
+    if kind == "unknown" and is_sidecar(path.name, head):
+        return None
     if kind == "unknown" and path.suffix.lower() != ".pdf":
         # A .pdf that is not a PDF stays a candidate: reading it records not_pdf precisely.
         return SourceFile(
@@ -119,7 +124,7 @@ def discover(root: str | Path) -> Iterator[SourceFile]:
             status="unreadable",
         )
     if root.is_file():
-        return iter([_classify(root, root.name, root.stat().st_size)])
+        return iter(filter(None, [_classify(root, root.name, root.stat().st_size)]))
     return _walk(root, "", frozenset({os.path.realpath(root)}))
 
 
@@ -173,7 +178,9 @@ def _walk(directory: Path, prefix: str, ancestors: frozenset[str]) -> Iterator[S
                 continue
             yield from _walk(path, source + "/", ancestors | {real})
         elif stat.S_ISREG(info.st_mode):
-            yield _classify(path, source, info.st_size)
+            file = _classify(path, source, info.st_size)
+            if file is not None:
+                yield file
         else:
             yield SourceFile(
                 path,
