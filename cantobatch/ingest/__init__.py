@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cantobatch.config import IngestConfig
-from cantobatch.data import Document, Page
+from cantobatch.data import Document, Page, Region
 from cantobatch.errors import IngestError
 from cantobatch.ingest.sidecar import is_sidecar
 from cantobatch.ingest.text import looks_binary, utf16_without_bom
@@ -474,9 +474,12 @@ class Reader:
                 error=result.error,
                 title=result.title,
                 extractor=result.extractor,
+                regions=tuple(Region(*region) for region in result.regions),
+                furniture_lines=result.furniture_lines,
+                bib=result.bib,
             )
 
-        options = (self.config.max_pages, self.config.strip_headers)
+        options = (self.config.max_pages, self.config.strip_headers, self.config.columns)
         return _Job(
             file,
             ("pdf", str(file.path), file.source, options, self._delay_for(file)),

@@ -7,7 +7,7 @@ length-prefixed pickles over the child's stdin/stdout (see ``cantobatch.ingest._
 
 A request is ``(kind, payload, source, options, delay_s)``:
 
-- ``("pdf", path, source, (max_pages, strip_headers), delay_s)`` → ``PdfResult`` (the worker reads
+- ``("pdf", path, source, (max_pages, strip_headers, columns), delay_s)`` → ``PdfResult`` (the worker reads
   the file itself: big PDFs never cross the pipe);
 - ``("html" | "text", (data, doc_id), source, (), delay_s)`` → ``Document``.
 
@@ -29,7 +29,7 @@ def parse(kind: str, payload, source: str, options: tuple):
         from cantobatch.ingest.pdf import PdfResult, extract_pdf
 
         try:
-            return extract_pdf(payload, *options, source)
+            return extract_pdf(payload, *options, source=source)
         except Exception as exc:  # one file's unexpected failure must not end the worker
             return PdfResult(status="error", error=f"{source}: {type(exc).__name__}: {exc}")
     from cantobatch.data import Document
