@@ -251,19 +251,32 @@ def _load(path: Path) -> list[_Entry]:
     return entries
 
 
-_CACHE: dict[str, tuple[tuple, list[_Entry]]] = {}
+class _Index:
+    """A folder's sidecar entries, looked up by attachment path, file name, citation key and
+    year (for Zotero's "Author - Year - Title" names)."""
+
+    def __init__(self, entries: list[_Entry]) -> None:
+        self.by_path: dict[str, _Entry] = {}
+        self.by_name: dict[str, _Entry] = {}
+        self.by_key: dict[str, _Entry] = {}
+        self.by_year: dict[str, list[_Entry]] = {}
+        for entry in entries:  # the first entry to claim a path, name or key keeps it
+            for path in entry.paths:
+                self.by_path.setdefault(path, entry)
+            for name in entry.names:
+                self.by_name.setdefault(name, entry)
+            for key in entry.keys:
+                self.by_key.setdefault(key, entry)
+            if entry.values.get("year"):
+                self.by_year.setdefault(str(entry.values["year"]), []).append(entry)
 
 
-def _directory_entries(directory: Path) -> list[_Entry]:
-    """The entries of the sidecars in ``directory``, parsed again only when something changed."""
-    try:
-        names = sorted(
-            n
-            for n in os.listdir(directory)
-            if not n.startswith(".") and n.lower().endswith(BIB_SUFFIXES + (".json",))
-        )
-    except OSError:
-        return []
+_EMPTY = _Index([])
+# folder → (its mtime, its sidecars' (name, mtime, size), their index)
+_CACHE: dict[str, tuple[int, tuple, _Index]] = {}
+
+
+def _signature(directory: Path, names) -> tuple:
     signature = []
     for name in names:
         try:
@@ -271,58 +284,87 @@ def _directory_entries(directory: Path) -> list[_Entry]:
         except OSError:
             continue
         signature.append((name, info.st_mtime_ns, info.st_size))
+    return tuple(signature)
+
+
+def _directory_index(directory: Path) -> _Index:
+    """The index of the sidecars in ``directory``: one stat of the folder and of each sidecar
+    per call; listed and parsed again only when one of them changed."""
+    try:
+        folder_mtime = os.stat(directory).st_mtime_ns
+    except OSError:
+        return _EMPTY
     key = str(directory)
     cached = _CACHE.get(key)
-    if cached is not None and cached[0] == tuple(signature):
-        return cached[1]
-    entries = []
-    for name, _, _ in signature:
-        path = directory / name
+    if cached is not None and cached[0] == folder_mtime:
+        signature = _signature(directory, [name for name, _, _ in cached[1]])
+        if signature == cached[1]:
+            return cached[2]
+    try:
+        names = sorted(
+            n
+            for n in os.listdir(directory)
+            if not n.startswith(".") and n.lower().endswith((*BIB_SUFFIXES, ".json"))
+        )
+    except OSError:
+        return _EMPTY
+    sidecars = []
+    for name in names:
         if name.lower().endswith(".json"):
             try:
-                with open(path, "rb") as handle:
+                with open(directory / name, "rb") as handle:
                     if not is_sidecar(name, handle.read(4096)):
                         continue
             except OSError:
                 continue
-        entries.extend(_load(path))
-    _CACHE[key] = (tuple(signature), entries)
-    return entries
+        sidecars.append(name)
+    signature = _signature(directory, sidecars)
+    entries = [e for name, _, _ in signature for e in _load(directory / name)]
+    index = _Index(entries) if entries else _EMPTY
+    _CACHE[key] = (folder_mtime, signature, index)
+    return index
 
 
-def _zotero_name(stem: str, values: dict) -> bool:
-    """Whether ``stem`` is Zotero's "Author - Year - Title" file name for the entry."""
+def _zotero_name(stem: str, index: _Index) -> _Entry | None:
+    """The entry whose Zotero "Author - Year - Title" file name ``stem`` is."""
     parts = stem.split(" - ")
-    if len(parts) < 3 or not values.get("title"):
-        return False
+    if len(parts) < 3:
+        return None
     year, title = parts[1].strip(), _norm(" - ".join(parts[2:]))
-    return (
-        len(title) >= 8
-        and str(values.get("year", "")) == year
-        and _norm(values["title"]).startswith(title)
-    )
+    if len(title) < 8:
+        return None
+    for entry in index.by_year.get(year, ()):
+        if _norm(entry.values.get("title", "")).startswith(title):
+            return entry
+    return None
 
 
 def find_entry(source: str, corpus_root: str | Path) -> _Entry | None:
-    """The sidecar entry that describes the document at ``source`` (relative to the root)."""
+    """The sidecar entry that describes the document at ``source`` (relative to the root):
+    by attachment path, then file name, citation key, Zotero file name; sidecars in the root
+    first, then in each folder down to the document's."""
     root = Path(os.path.abspath(corpus_root))
     document = root / source
     directories = [root]
     for part in Path(source).parent.parts:
         directories.append(directories[-1] / part)
-    entries = [e for d in directories for e in _directory_entries(d)]
-    if not entries:
+    indexes = [i for i in map(_directory_index, directories) if i is not _EMPTY]
+    if not indexes:
         return None
     path, name, stem = os.path.normpath(document), document.name.lower(), document.stem
-    for test in (
-        lambda e: path in e.paths,
-        lambda e: name in e.names,
-        lambda e: stem.lower() in e.keys,
-        lambda e: _zotero_name(stem, e.values),
-    ):
-        match = next((e for e in entries if test(e)), None)
-        if match is not None:
-            return match
+    for index in indexes:
+        if path in index.by_path:
+            return index.by_path[path]
+    for index in indexes:
+        if name in index.by_name:
+            return index.by_name[name]
+    for index in indexes:
+        if stem.lower() in index.by_key:
+            return index.by_key[stem.lower()]
+    for index in indexes:
+        entry = _zotero_name(stem, index)
+        if entry is not None:
+            return entry
     return None
 
 
