@@ -112,6 +112,26 @@ def make_long_pdf(path: Path, pages: int) -> None:
     c.save()
 
 
+def make_two_column_pdf(path: Path, pages: int) -> None:
+    """A --pages page PDF of two-column pages: the fidelity corpus's interleaved article and
+    column-after-column essay (scripts/make_fidelity.py), repeated."""
+    from pypdf import PdfReader, PdfWriter
+
+    fidelity = REPO / "tests" / "fixtures" / "fidelity"
+    sources = [
+        PdfReader(fidelity / name)
+        for name in ("two_column_interleaved.pdf", "two_column_stream.pdf")
+    ]
+    writer = PdfWriter()
+    while len(writer.pages) < pages:
+        for reader in sources:
+            for page in reader.pages:
+                if len(writer.pages) < pages:
+                    writer.add_page(page)
+    with open(path, "wb") as handle:
+        writer.write(handle)
+
+
 def compare(paths: list[Path], rounds: int) -> float:
     """Time bare pypdfium2 and ingest+split in alternating rounds; print a table; return the ratio."""
     from cantobatch.ingest import Reader

@@ -285,7 +285,7 @@ def _document_unit(
         rows = pq.ParquetFile(part).read(columns=_PASSAGE_FIELDS).to_pylist()
         return [Passage(**row) for row in rows]
     doc = read(unit.file) if unit.file.status is None else _error_document(unit.file, unit.doc_id)
-    if doc.doc_id != unit.doc_id and doc.status == "ok":
+    if doc.doc_id != unit.doc_id and doc.ok:
         # The file changed between hashing and reading: record it and let the next run pick it up.
         doc = dataclasses.replace(
             doc, status="error", error="file changed while being indexed; rerun"

@@ -231,7 +231,7 @@ def _by_positions(textpage, text: str, pieces, chars: _Chars, gaps) -> PageLayou
 def _supported(units: list[Unit], gutter: tuple[float, float]) -> bool:
     """At least three substantial lines on each side of the gutter."""
     middle = sum(gutter) / 2
-    left = sum(1 for u in units if u.x1 <= middle and len(u.text) >= MIN_CHARS)
+    left = sum(1 for u in units if u.x1 is not None and u.x1 <= middle and len(u.text) >= MIN_CHARS)
     right = sum(1 for u in units if u.x0 >= middle and len(u.text) >= MIN_CHARS)
     return left >= 3 and right >= 3
 
@@ -283,8 +283,12 @@ def find_gutters(
     # Running heads and folios (the page's top and bottom lines) are no evidence for columns.
     inner = sorted(substantive, key=_top)
     inner = inner[2:-2] if len(inner) > 8 else inner
+    if gaps:  # lines joined across the columns: their gaps, not their ends, show the gutters
+        gutters = _probe_gutters(inner, chars, min_gap, list(gaps))
+        if gutters:
+            return gutters
     chars.measure(inner)
-    return _edge_gutters(inner, min_gap) or _probe_gutters(inner, chars, min_gap, list(gaps))
+    return _edge_gutters(inner, min_gap) or ([] if gaps else _probe_gutters(inner, chars, min_gap))
 
 
 def _edge_gutters(units: list[Unit], min_gap: float) -> list[tuple[float, float]]:
@@ -320,15 +324,30 @@ def _probe_gutters(
     units: list[Unit], chars: _Chars, min_gap: float, seen: list | None = None
 ) -> list[tuple[float, float]]:
     """Gutters of a page whose lines pdfium joined across the columns: gaps between the text
-    objects of its longest lines that recur at the same place in at least two of them."""
+    objects of its longest lines that recur at the same place in at least two of them.
+
+    ``seen``: the gaps of one long line found already; each is then checked at its middle in
+    three other long lines (a few character boxes each) instead of sampling their objects."""
     # The longest lines in the middle of the page (not its title or abstract).
     middle = units[len(units) // 5 : len(units) - len(units) // 5]
     longest = sorted((u for u in middle if len(u.text) >= 2 * MIN_CHARS), key=_length)
-    longest = longest[-2:] if seen else longest[-4:]
+    if seen:
+        others = longest[-4:-1]  # the longest is, most likely, the line already seen
+        chars.measure(others)
+        gutters = []
+        for g0, g1 in seen:  # narrowed to the gap every line that confirms it leaves
+            confirmed = [gap for unit in others if (gap := _gap_at(unit, (g0 + g1) / 2, chars))]
+            if confirmed:
+                lo, hi = (
+                    max([g0] + [a for a, _ in confirmed]),
+                    min([g1] + [b for _, b in confirmed]),
+                )
+                gutters.append((lo, hi) if hi > lo else (g0, g1))
+        return gutters
+    longest = longest[-4:]
     if len(longest) < 2:
         return []
-    found = [seen] if seen else []
-    found += [_gaps(chars.object_spans(u.first, u.last), min_gap) for u in longest]
+    found = [_gaps(chars.object_spans(u.first, u.last), min_gap) for u in longest]
     candidates: list[tuple[float, float]] = []
     for i, gaps in enumerate(found):
         for g0, g1 in gaps:
@@ -342,6 +361,18 @@ def _probe_gutters(
             if recurs and not any(c0 < hi and lo < c1 for c0, c1 in candidates):
                 candidates.append((lo, hi))
     return sorted(candidates)
+
+
+def _gap_at(unit: Unit, x: float, chars: _Chars) -> tuple[float, float] | None:
+    """The gutter-wide gap the line leaves across ``x``, if it leaves one."""
+    if not unit.x0 < x < (unit.x1 or x):
+        return None
+    k = _first_right_of(unit, x, chars)
+    left = chars.box(k)[0]
+    if k <= unit.first or left < x:
+        return None
+    right = chars.box(k - 1)[1]
+    return (right, left) if left - right >= 0.5 * MIN_GAP and right <= x else None
 
 
 def _top(unit: Unit) -> float:
@@ -358,12 +389,13 @@ def _length(unit: Unit) -> int:
 def split_at_gutters(
     units: list[Unit], gutters: list[tuple[float, float]], chars: _Chars, text: str
 ) -> list[Unit]:
-    """Units with every line that has a gap at a gutter cut there; others unchanged."""
-    chars.measure(units)
+    """Units with every line that has a gap at a gutter cut there; others unchanged. Only lines
+    that start left of the last gutter can cross one: only their right ends are measured."""
+    chars.measure([u for u in units if u.x0 < gutters[-1][0]])
     for g0, g1 in gutters:
         out: list[Unit] = []
         for unit in units:
-            if unit.x0 < g0 - 1 and unit.x1 > g1 + 1:
+            if unit.x0 < g0 - 1 and unit.x1 is not None and unit.x1 > g1 + 1:
                 out.extend(_split(unit, g0, g1, chars, text))
             else:
                 out.append(unit)
@@ -402,14 +434,14 @@ def _split(unit: Unit, g0: float, g1: float, chars: _Chars, text: str) -> list[U
     middle = (g0 + g1) / 2
     k = _first_right_of(unit, middle, chars)
     left, _, bottom, top = chars.box(k)
-    if left < g1 - 1.5 or k <= unit.first:
-        return [unit]  # a character inside the gutter: the line spans the columns
+    if k <= unit.first:
+        return [unit]
     j = k - 1
     while j > unit.first and text[j].isspace():
         j -= 1
     head_right = chars.box(j)[1]
     if head_right > middle or left - head_right < 0.5 * MIN_GAP:
-        return [unit]
+        return [unit]  # characters close on both sides of the middle: the line spans the columns
     head = Unit(text[unit.first : j + 1], unit.x0, head_right, unit.bottom, unit.top, unit.first, j)
     tail = Unit(text[k : unit.last + 1], left, unit.x1, bottom, top, k, unit.last)
     return [head, tail]
