@@ -14,7 +14,7 @@ cantos and the set of (canto, line) pairs per example, and the exact-match rate.
 A run is ``LABEL=EXTRACTOR[:CONFIG][;SECTION.KEY=VALUE...]`` or just ``EXTRACTOR`` (label =
 extractor name); the ``;`` settings override the config's (values are read as TOML: ``grounded``
 needs no quotes, ``64`` is a number). Data files default to training/dev.jsonl and
-../shared/data/poundtech101.jsonl; give ``--data`` to change them.
+training/poundtech101.jsonl; give ``--data`` to change them.
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ from cantobatch.config import load_config  # noqa: E402
 from cantobatch.errors import CantobatchError, ConfigError  # noqa: E402
 from cantobatch.evaluate import EvalResult, evaluate, format_table  # noqa: E402
 from cantobatch.examples import BadLine, Example, read_examples  # noqa: E402
-from cantobatch.extract import build_extractor  # noqa: E402
+from cantobatch.extract.registry import build_extractor  # noqa: E402
 
 DEFAULT_DATA = (
     REPO / "training" / "dev.jsonl",
-    REPO.parent / "shared" / "data" / "poundtech101.jsonl",
+    REPO / "training" / "poundtech101.jsonl",
 )
 DEFAULT_RUNS = ("rules", "llm base (chat)=llm", "hybrid")
 

@@ -110,7 +110,8 @@ def score(document, expected: dict) -> dict:
 
 def read_all(directory: Path, columns: bool) -> list[tuple[dict, object]]:
     from cantobatch.config import IngestConfig
-    from cantobatch.ingest import Reader, discover
+    from cantobatch.ingest.discover import discover
+    from cantobatch.ingest.reader import Reader
     from cantobatch.ingest.sidecar import apply_sidecar
 
     expected = {}

@@ -48,7 +48,8 @@ def bare_pdfium_pages_per_s(paths: list[Path]) -> tuple[float, int]:
 
 def ingest_pages_per_s(paths: list[Path], reader=None) -> tuple[float, int]:
     """(pages/s, pages) of cantobatch's Reader + split_document over ``paths`` (all must read ok)."""
-    from cantobatch.ingest import Reader, SourceFile
+    from cantobatch.ingest.discover import SourceFile
+    from cantobatch.ingest.reader import Reader
     from cantobatch.split import split_document
 
     own = reader is None
@@ -134,7 +135,7 @@ def make_two_column_pdf(path: Path, pages: int) -> None:
 
 def compare(paths: list[Path], rounds: int) -> float:
     """Time bare pypdfium2 and ingest+split in alternating rounds; print a table; return the ratio."""
-    from cantobatch.ingest import Reader
+    from cantobatch.ingest.reader import Reader
 
     started = time.perf_counter()
     reader = Reader()

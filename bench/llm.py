@@ -131,8 +131,8 @@ def evaluate(config, examples, extractor) -> None:
 
     from cantobatch.evaluate import evaluate as score
     from cantobatch.evaluate import format_table
-    from cantobatch.extract.base import build_extractor
     from cantobatch.extract.llm import LLMExtractor
+    from cantobatch.extract.registry import build_extractor
 
     # A cached extractor on the same engine: the hybrid then reuses the LLM answers.
     cache = Path(tempfile.mkdtemp()) / "llm-cache.sqlite"

@@ -9,7 +9,7 @@ rounds and the best time of each kept), the ratio t(4x)/t(1x) (about 4 for
 a near-linear method), the same with a poem of the whole work's size (synthetic), and recall /
 false positives on the planted quotations.
 
-    .venv/bin/python bench/quotes.py [--passages 3000] [--cantos ../shared/data/cantos]
+    .venv/bin/python bench/quotes.py [--passages 3000] [--cantos texts/cantos]
 """
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ def synthetic_poem(poem: PoemText, cantos: int, lines_each: int, seed: int) -> P
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passages", type=int, default=3000, help="passages in the 1x corpus")
-    parser.add_argument("--cantos", default=str(REPO.parent / "shared" / "data" / "cantos"))
+    parser.add_argument("--cantos", default=str(REPO / "texts" / "cantos"))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=5, help="interleaved timing rounds")
     args = parser.parse_args()

@@ -107,7 +107,7 @@ def timed(fn, repeat: int, reader=None):
 
 
 def time_rules(passages, repeat: int):
-    from cantobatch.extract.rules import RulesExtractor
+    from cantobatch.extract.grammar.rules import RulesExtractor
 
     extractor = RulesExtractor()
     extractor.extract_batch(passages[:20])  # compile the patterns first
@@ -173,15 +173,15 @@ import json, time
 t0 = time.perf_counter()
 import cantobatch.data
 t1 = time.perf_counter()
-import cantobatch.extract.rules as rules
+import cantobatch.extract.grammar.rules as rules
 t2 = time.perf_counter()
 rules.RulesExtractor().identity()
 t3 = time.perf_counter()
 rules.extract_references("Canto IX, ll. 1-28, and the first Pisan canto (LXXIV/425)")
 t4 = time.perf_counter()
-from cantobatch.extract.patterns import group_name_patterns, group_patterns
+from cantobatch.extract.grammar.patterns import group_name_patterns, group_patterns
 try:
-    from cantobatch.extract.patterns import rx
+    from cantobatch.extract.grammar.patterns import rx
     rx.compile_all()
 except ImportError:  # a grammar from before lazy compilation, timed for comparison
     pass
@@ -193,7 +193,7 @@ print(json.dumps([t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4]))
 
 def import_costs() -> list[float]:
     """Seconds, in a fresh interpreter: importing cantobatch.data (the package's own start-up),
-    then cantobatch.extract.rules on top, RulesExtractor().identity(), the first extraction
+    then cantobatch.extract.grammar.rules on top, RulesExtractor().identity(), the first extraction
     (it compiles the patterns it needs), and compiling all the others."""
     out = subprocess.run(
         [sys.executable, "-c", IMPORT_PROBE], cwd=REPO, capture_output=True, text=True, check=True
@@ -217,7 +217,7 @@ def main() -> None:
     print("|---|---|")
     package, rules_import, identity, first, rest = import_costs()
     print(f"| import cantobatch.data (package start-up) | {package * 1000:.0f} ms |")
-    print(f"| then import cantobatch.extract.rules | {rules_import * 1000:.1f} ms |")
+    print(f"| then import cantobatch.extract.grammar.rules | {rules_import * 1000:.1f} ms |")
     print(f"| RulesExtractor().identity() | {identity * 1000:.1f} ms |")
     print(f"| first extraction (compiles the patterns it needs) | {first * 1000:.0f} ms |")
     print(f"| compiling all other patterns | {rest * 1000:.0f} ms |")
@@ -239,7 +239,8 @@ def main() -> None:
 
     try:
         from cantobatch.config import IngestConfig
-        from cantobatch.ingest import Reader, discover
+        from cantobatch.ingest.discover import discover
+        from cantobatch.ingest.reader import Reader
         from cantobatch.split import split_document
     except ImportError as exc:
         print(f"| ingest comparison | needs cantobatch.ingest ({exc}) | |")

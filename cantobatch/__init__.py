@@ -7,6 +7,7 @@ from cantobatch.errors import (
     ConfigError,
     ExtractionError,
     IngestError,
+    InvalidValue,
     MissingDependency,
 )
 
@@ -20,6 +21,7 @@ __all__ = [
     "Extraction",
     "ExtractionError",
     "IngestError",
+    "InvalidValue",
     "MissingDependency",
     "Page",
     "Passage",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cantobatch.data import Reference
 from cantobatch.examples import Example, read_examples
-from cantobatch.extract.rules import extract_references
+from cantobatch.extract.grammar.rules import extract_references
 
 EXPLICIT_FAMILIES = frozenset({"roman", "arabic", "list", "range", "lines", "page"})
 

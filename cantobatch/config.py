@@ -5,11 +5,21 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
+import types
+import typing
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from cantobatch.errors import ConfigError
+
+# The names several modules need (the CLI's choices, validation, the extractors), listed once.
+EXTRACTOR_NAMES = ("rules", "llm", "hybrid", "quote")
+LLM_EXTRACTORS = ("llm", "hybrid")  # the extractors that run the LLM (batched by llm.batch_size)
+# "cascade": the grammar on every passage, the LLM only on those the router sends it (merged by
+# "grounded"); the others merge every passage's two answers
+MERGE_POLICIES = ("confirm", "grounded", "union", "rules_first", "intersection", "cascade")
+PROMPT_FORMATS = ("chat", "poundtech")  # "poundtech": the seed adapter's format
 
 
 def cantobatch_home() -> Path:
@@ -71,7 +81,7 @@ class LLMConfig:
     json_style: str = "seed"
 
     def __post_init__(self) -> None:
-        if self.prompt_format not in ("poundtech", "chat"):
+        if self.prompt_format not in PROMPT_FORMATS:
             raise ConfigError(
                 f"llm.prompt_format must be 'poundtech' or 'chat', not {self.prompt_format!r}"
             )
@@ -90,12 +100,16 @@ class LLMConfig:
 @dataclass(frozen=True)
 class MergeConfig:
     # How rules and LLM results combine; chosen from measured dev-set precision/recall (see README).
-    policy: str = "confirm"  # "confirm", "grounded", "union", "rules_first", "intersection"
+    # "cascade": the LLM reads only the passages the router sends it (extract/cascade.py).
+    policy: str = (
+        "confirm"  # "confirm", "grounded", "union", "rules_first", "intersection", "cascade"
+    )
 
     def __post_init__(self) -> None:
-        policies = ("union", "rules_first", "grounded", "intersection", "confirm")
-        if self.policy not in policies:
-            raise ConfigError(f"merge.policy {self.policy!r} is not one of {', '.join(policies)}")
+        if self.policy not in MERGE_POLICIES:
+            raise ConfigError(
+                f"merge.policy {self.policy!r} is not one of {', '.join(MERGE_POLICIES)}"
+            )
 
 
 @dataclass(frozen=True)
@@ -124,8 +138,6 @@ class Config:
     source: str | None = None  # the file this config was read from
 
     def __post_init__(self) -> None:
-        from cantobatch.extract.base import EXTRACTOR_NAMES
-
         if self.extractor not in EXTRACTOR_NAMES:
             raise ConfigError(
                 f"extractor {self.extractor!r} is unknown; choose one of {', '.join(EXTRACTOR_NAMES)}"
@@ -163,12 +175,65 @@ def _build(cls: type, values: dict[str, Any], where: str) -> Any:
         raise ConfigError(
             f"{where} has unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
         )
+    check_types(cls, values, where)
     try:
         return cls(**values)
     except TypeError as exc:
         raise ConfigError(f"{where}: {exc}") from exc
     except ConfigError as exc:
         raise ConfigError(f"{where}: {exc}") from None
+
+
+_EXPECTED = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
+
+
+def check_types(cls: type, values: dict[str, Any], where: str) -> None:
+    """Raise ConfigError naming the key and the expected type for a value of the wrong type.
+
+    The types are the dataclass's annotations; an integer is a number, a boolean is not an integer.
+    """
+    hints = typing.get_type_hints(cls)
+    for name, value in values.items():
+        hint = hints.get(name)
+        if hint is None or hint is Any:
+            continue
+        union = typing.get_origin(hint) in (types.UnionType, typing.Union)
+        options = typing.get_args(hint) if union else (hint,)
+        if value is None and type(None) in options:
+            continue  # an optional field left unset
+        kinds = [k for k in options if k is not type(None)]
+        if any(_fits(value, kind) for kind in kinds):
+            continue
+        expected = " or ".join(_EXPECTED.get(k, f"a {getattr(k, '__name__', k)}") for k in kinds)
+        raise ConfigError(f"{where} {name}: expected {expected}, got {_describe(value)}")
+
+
+def _fits(value: Any, kind: Any) -> bool:
+    if kind is bool:
+        return isinstance(value, bool)
+    if kind in (int, float):
+        numbers = (int,) if kind is int else (int, float)
+        return isinstance(value, numbers) and not isinstance(value, bool)
+    return isinstance(value, typing.get_origin(kind) or kind)
+
+
+def _describe(value: Any) -> str:
+    """A TOML value as a person reads it: ``the string '8'``, ``the boolean true``."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, int):
+        return f"the integer {value}"
+    if isinstance(value, float):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return f"the array {value!r}"
+    if isinstance(value, dict):
+        return "a table"
+    if value is None:
+        return "no value"
+    return f"the {type(value).__name__} {value}"
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -190,6 +255,7 @@ def load_config(path: str | Path | None = None) -> Config:
                 raise ConfigError(f"{path}: [{key}] must be a table")
             top[key] = _build(_SECTIONS[key], _resolve_paths(value, path), f"{path} [{key}]")
         elif key == "extractor":
+            check_types(Config, {key: value}, str(path))
             top[key] = value
         else:
             raise ConfigError(

@@ -81,9 +81,7 @@ class Document:
     pages: tuple[Page, ...] = ()
     error: str | None = None
     title: str | None = None
-    extractor: str | None = (
-        None  # which reader produced the text ("pypdfium2", "pypdf", "lxml", ...)
-    )
+    reader: str | None = None  # which reader produced the text ("pypdfium2", "pypdf", "lxml", …)
     encoding: str | None = None  # HTML/text: the encoding used to decode the bytes
     regions: tuple[Region, ...] = ()  # footnotes (everything else is body text)
     furniture_lines: int | None = None  # PDF: running heads, footers and folios removed
@@ -142,7 +140,7 @@ class Reference:
     cited_page: str | None = None  # "445" in "74/445"
     score: float | None = None  # match score (quotations), 1.0 for exact rules
     absolute_lines: tuple[int, ...] | None = None  # lines resolved against the poem text, if known
-    flags: tuple[str, ...] = ()  # e.g. "line_out_of_range", "ungrounded"
+    flags: tuple[str, ...] = ()  # e.g. "out_of_range:130", "ungrounded"
 
     def as_dict(self) -> dict:
         return {"canto": self.canto, "lines": list(self.lines)}

@@ -23,6 +23,11 @@ class ExtractionError(CantobatchError):
     """An extractor could not be built or could not run at all (not a per-passage failure)."""
 
 
+class InvalidValue(CantobatchError, ValueError):
+    """A value given as text or by name (a numeral, a canto or line spec, a prompt format, an
+    LLM's answer) is not one cantobatch can read. Also a ValueError, as Python's parsers raise."""
+
+
 class DataError(CantobatchError):
     """A labelled data file or an index directory is malformed."""
 
@@ -45,10 +50,11 @@ class MissingDependency(CantobatchError):
 
 
 def require(module: str, extra: str, purpose: str = ""):
-    """Import ``module`` or raise MissingDependency naming the extra that provides it."""
+    """Import ``module`` or raise MissingDependency naming the extra that provides it (and the
+    module that is missing: ``module`` itself or one it imports)."""
     import importlib
 
     try:
         return importlib.import_module(module)
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise MissingDependency(module, extra, purpose) from exc
+        raise MissingDependency(getattr(exc, "name", None) or module, extra, purpose) from exc

@@ -29,6 +29,7 @@ from cantobatch.data import Extraction, Passage, Reference
 from cantobatch.errors import ExtractionError
 from cantobatch.examples import BadLine, Example
 from cantobatch.extract.base import Extractor
+from cantobatch.files import atomic_path
 
 Pair = tuple[int, int]
 
@@ -276,17 +277,14 @@ def error_record(item: Scored, extractor: str) -> dict[str, Any]:
 
 def write_errors(path: str | Path, results: Iterable[EvalResult]) -> int:
     """Write every mismatched example of every result as JSON Lines; returns the count."""
-    path = Path(path)
     n = 0
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as fh:
         for result in results:
             for item in result.mismatches():
                 fh.write(
                     json.dumps(error_record(item, result.extractor), ensure_ascii=False) + "\n"
                 )
                 n += 1
-    tmp.replace(path)
     return n
 
 

@@ -8,12 +8,13 @@ Extra keys (``id``, ``kind``, ``source``, ``passage_id`` ...) are kept.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cantobatch.errors import DataError
+from cantobatch.files import atomic_path
 from cantobatch.references import ReferenceParseError, dump_answer, parse_answer, validate
 
 
@@ -80,43 +81,78 @@ def parse_record(obj: Any, line_no: int = 0) -> Example:
     )
 
 
-def iter_examples(path: str | Path, errors: list[BadLine] | None = None) -> Iterator[Example]:
-    """Yield examples; malformed lines are appended to ``errors`` (or raise DataError if None)."""
+def json_lines(path: str | Path) -> Iterator[tuple[int, Any, str | None]]:
+    """``(line_no, object, None)`` per non-blank line of a JSON Lines file, or
+    ``(line_no, None, reason)`` for a line that is not UTF-8 or not JSON (the reason in full)."""
     path = Path(path)
     try:
-        handle = path.open(encoding="utf-8")
+        handle = path.open("rb")
     except OSError as exc:
         raise DataError(f"{path}: cannot open ({exc.strerror})") from exc
     with handle:
-        for line_no, line in enumerate(handle, 1):
+        for line_no, raw in enumerate(handle, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield line_no, None, f"not UTF-8 text: {exc}"
+                continue
             if not line.strip():
                 continue
             try:
-                yield parse_record(json.loads(line), line_no)
-            except (json.JSONDecodeError, DataError) as exc:
-                reason = (
-                    f"invalid JSON: {exc.msg}"
-                    if isinstance(exc, json.JSONDecodeError)
-                    else str(exc)
-                )
-                if errors is None:
-                    raise DataError(f"{path}:{line_no}: {reason}") from exc
-                errors.append(BadLine(line_no, reason))
+                yield line_no, json.loads(line.strip()), None
+            except json.JSONDecodeError as exc:
+                yield line_no, None, f"invalid JSON: {exc}"
+
+
+def iter_examples(path: str | Path, errors: list[BadLine] | None = None) -> Iterator[Example]:
+    """Yield examples; malformed lines are appended to ``errors`` (or raise DataError if None)."""
+    for line_no, obj, reason in json_lines(path):
+        if reason is None:
+            try:
+                yield parse_record(obj, line_no)
+                continue
+            except DataError as exc:
+                reason = str(exc)
+        if errors is None:
+            raise DataError(f"{path}:{line_no}: {reason}")
+        errors.append(BadLine(line_no, reason))
 
 
 def read_examples(path: str | Path, errors: list[BadLine] | None = None) -> list[Example]:
     return list(iter_examples(path, errors))
 
 
+def load_labelled(
+    path: str | Path,
+    strict: bool = False,
+    on_bad_line: Callable[[BadLine], None] | None = None,
+) -> tuple[list[Example], list[BadLine]]:
+    """The one policy for a labelled file read by ``eval`` and ``audit``.
+
+    A malformed line is skipped, passed to ``on_bad_line`` and returned as a BadLine (its number
+    and why); with ``strict``, the first one raises DataError. A file with no valid example is an
+    error either way: scores or an audit of nothing would read as a success.
+    """
+    bad: list[BadLine] = []
+    examples = read_examples(path, None if strict else bad)
+    for line in bad:
+        if on_bad_line is not None:
+            on_bad_line(line)
+    if not examples:
+        why = f"all {len(bad)} non-blank line(s) malformed" if bad else "the file is empty"
+        raise DataError(
+            f'{path}: no valid example ({why}); each line must be a JSON object with "input" '
+            'and "output" (or "text" and "references")'
+        )
+    return examples, bad
+
+
 def write_examples(path: str | Path, records: Iterable[Example | dict[str, Any]]) -> int:
     """Write JSON Lines atomically; returns the number of records written."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
     n = 0
-    with tmp.open("w", encoding="utf-8") as f:
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as f:
         for rec in records:
             obj = rec.to_record() if isinstance(rec, Example) else rec
             f.write(json.dumps(obj, ensure_ascii=False) + "\n")
             n += 1
-    tmp.replace(path)
     return n

@@ -7,7 +7,7 @@ content hash of the unit that wrote them, written to a temp name and renamed.
 
 from __future__ import annotations
 
-import os
+import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,9 +16,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cantobatch.data import Document, Extraction, Passage
+from cantobatch.files import atomic_path
 
-SCHEMA_VERSION = 2
-TABLES = ("documents", "passages", "citations")  # the index proper; "errors" lists failed passages
+# 2: documents and passages name their settings hash ingest_id (was run_id).
+# 3: documents gain furniture_lines and the bibliographic columns (authors, year, container, doi,
+# url, meta_source; title is the bibliographic title when one is known), passages gain region
+# (body or footnote), and status may be "partial" (indexed; some pages could not be read).
+SCHEMA_VERSION = 3
+# the index proper; "errors" lists failed passages, "routes" the cascade's route of each passage
+TABLES = ("documents", "passages", "citations")
 
 _META = {b"cantobatch.schema_version": str(SCHEMA_VERSION).encode()}
 _dict_str = pa.dictionary(pa.int32(), pa.string())
@@ -44,7 +50,7 @@ DOCUMENTS_SCHEMA = pa.schema(
         pa.field("doi", pa.string()),
         pa.field("url", pa.string()),
         pa.field("meta_source", pa.string()),  # "highwire:title,authors; open-graph:url"
-        pa.field("run_id", pa.string()),  # hash of the ingest/split settings that produced the row
+        pa.field("ingest_id", pa.string()),  # hash of the ingest/split settings that made the row
     ],
     metadata=_META,
 )
@@ -60,7 +66,7 @@ PASSAGES_SCHEMA = pa.schema(
         pa.field("char_start", pa.int64()),  # offsets into the document's text
         pa.field("char_end", pa.int64()),
         pa.field("text", pa.string()),
-        pa.field("run_id", pa.string()),
+        pa.field("ingest_id", pa.string()),  # as in documents
         pa.field("region", _dict_str),  # body, footnote
     ],
     metadata=_META,
@@ -110,16 +116,56 @@ ERRORS_SCHEMA = pa.schema(
     metadata=_META,
 )
 
+# One row per passage the cascade's router read (``[merge] policy = "cascade"``): the reason it
+# sent the passage to the LLM (extract/router: REASONS), or null when the grammar's answer stood.
+ROUTES_SCHEMA = pa.schema(
+    [
+        pa.field("passage_id", pa.string(), nullable=False),
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("reason", _dict_str),
+        pa.field("run_id", pa.string()),
+    ],
+    metadata=_META,
+)
+
+
+def _pandas_nullable_ints(schema: pa.Schema) -> pa.Schema:
+    """The schema with pandas metadata that reads its nullable integer columns back as pandas'
+    nullable integers (``Int16``, ``Int32`` …): without it ``pandas.read_parquet`` turns an integer
+    column with a null into float64 (page 3 → 3.0)."""
+    names = {pa.int8(): "Int8", pa.int16(): "Int16", pa.int32(): "Int32", pa.int64(): "Int64"}
+    columns = [
+        {
+            "name": f.name,
+            "field_name": f.name,
+            "pandas_type": str(f.type),
+            "numpy_type": names[f.type],
+            "metadata": None,
+        }
+        for f in schema
+        if f.nullable and f.type in names
+    ]
+    pandas = {"index_columns": [], "column_indexes": [], "columns": columns}
+    return schema.with_metadata({**schema.metadata, b"pandas": json.dumps(pandas).encode()})
+
+
+DOCUMENTS_SCHEMA, PASSAGES_SCHEMA, CITATIONS_SCHEMA, ERRORS_SCHEMA, ROUTES_SCHEMA = (
+    _pandas_nullable_ints(s)
+    for s in (DOCUMENTS_SCHEMA, PASSAGES_SCHEMA, CITATIONS_SCHEMA, ERRORS_SCHEMA, ROUTES_SCHEMA)
+)
+
 SCHEMAS = {
     "documents": DOCUMENTS_SCHEMA,
     "passages": PASSAGES_SCHEMA,
     "citations": CITATIONS_SCHEMA,
     "errors": ERRORS_SCHEMA,
+    "routes": ROUTES_SCHEMA,
 }
 ALL_TABLES = tuple(SCHEMAS)
 
 
-def document_row(doc: Document, n_passages: int, run_id: str) -> dict[str, Any]:
+def document_row(doc: Document, n_passages: int, ingest_id: str) -> dict[str, Any]:
     bib = doc.bib
     return {
         "doc_id": doc.doc_id,
@@ -132,7 +178,7 @@ def document_row(doc: Document, n_passages: int, run_id: str) -> dict[str, Any]:
         "passages": n_passages,
         "chars": len(doc.text),
         "title": bib.title if bib is not None and bib.title else doc.title,
-        "reader": doc.extractor,
+        "reader": doc.reader,
         "encoding": doc.encoding,
         "furniture_lines": doc.furniture_lines,
         "authors": list(bib.authors) if bib is not None and bib.authors else None,
@@ -141,11 +187,11 @@ def document_row(doc: Document, n_passages: int, run_id: str) -> dict[str, Any]:
         "doi": bib.doi if bib is not None else None,
         "url": bib.url if bib is not None else None,
         "meta_source": bib.source if bib is not None else None,
-        "run_id": run_id,
+        "ingest_id": ingest_id,
     }
 
 
-def passage_rows(passages: Iterable[Passage], run_id: str) -> list[dict[str, Any]]:
+def passage_rows(passages: Iterable[Passage], ingest_id: str) -> list[dict[str, Any]]:
     return [
         {
             "passage_id": p.passage_id,
@@ -157,11 +203,21 @@ def passage_rows(passages: Iterable[Passage], run_id: str) -> list[dict[str, Any
             "char_start": p.char_start,
             "char_end": p.char_end,
             "text": p.text,
-            "run_id": run_id,
+            "ingest_id": ingest_id,
             "region": p.region,
         }
         for p in passages
     ]
+
+
+def route_row(passage: Passage, reason: str | None, run_id: str) -> dict[str, Any]:
+    return {
+        "passage_id": passage.passage_id,
+        "doc_id": passage.doc_id,
+        "source": passage.source,
+        "reason": reason,
+        "run_id": run_id,
+    }
 
 
 def citation_rows(
@@ -224,12 +280,9 @@ def write_part(
     directory = Path(out_dir) / f"{table_name}.parquet"
     directory.mkdir(parents=True, exist_ok=True)
     final = directory / f"{part_name}.parquet"
-    tmp = directory / f".{part_name}.parquet.tmp-{os.getpid()}"
     table = to_table(rows, SCHEMAS[table_name])
-    pq.write_table(table, tmp, compression="zstd")
-    with open(tmp, "rb") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, final)
+    with atomic_path(final, fsync=True) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
     return final
 
 
@@ -250,29 +303,24 @@ def count_rows(out_dir: str | Path, table_name: str) -> int:
     return sum(pq.ParquetFile(p).metadata.num_rows for p in directory.glob("*.parquet"))
 
 
+def count_references(out_dir: str | Path) -> tuple[int, int]:
+    """``(references, cited_lines)``: distinct (passage, canto) pairs, and distinct
+    (passage, canto, line as cited) triples, of the citations table.
+
+    Counted part by part and summed (a passage's citations are all in its document's part), in
+    plain Python: pyarrow's group_by, to_numpy or a Python scalar would import pandas (~0.3 s, more
+    than a rerun of an unchanged corpus costs).
+    """
+    references = lines = 0
+    directory = Path(out_dir) / "citations.parquet"
+    for part in directory.glob("*.parquet") if directory.is_dir() else ():
+        table = pq.ParquetFile(part).read(columns=["passage_id", "canto", "line_cited"])
+        passage, canto, line = (column.to_pylist() for column in table.columns)
+        references += len(set(zip(passage, canto, strict=True)))
+        lines += len({key for key in zip(passage, canto, line, strict=True) if key[2] is not None})
+    return references, lines
+
+
 def read_pandas(out_dir: str | Path, table_name: str):
     """The table as a pandas DataFrame (equivalent to ``pandas.read_parquet(OUT / NAME)``)."""
     return read_table(out_dir, table_name).to_pandas()
-
-
-def query(out_dir: str | Path, canto: int, line: int | None = None, method: str | None = None):
-    """Citations of ``canto`` (and ``line``, matched against both the resolved and the cited line)
-    joined with their passage text, as a pandas DataFrame ordered by source, page and position."""
-    out_dir = Path(out_dir)
-    filters = [("canto", "=", canto)]
-    cites = pq.read_table(
-        out_dir / "citations.parquet", schema=CITATIONS_SCHEMA, filters=filters
-    ).to_pandas()
-    if line is not None:
-        cites = cites[(cites["line"] == line) | (cites["line_cited"] == line)]
-    if method is not None:
-        cites = cites[cites["method"].astype(str).str.split("+").apply(lambda ms: method in ms)]
-    passages = (
-        read_table(out_dir, "passages")
-        .select(["passage_id", "seq", "char_start", "text"])
-        .to_pandas()
-    )
-    merged = cites.merge(passages, on="passage_id", how="left")
-    return merged.sort_values(["source", "seq", "evidence_start"], na_position="last").reset_index(
-        drop=True
-    )

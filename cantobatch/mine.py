@@ -22,12 +22,15 @@ Then, in this order: examples whose normalised input (NFKC, casefold, punctuatio
 collapsed) equals an input of an ``exclude`` file or of another mined example are dropped; any passage
 equal to, containing or contained in a dev-set input is dropped (never train on dev); and no document
 contributes more than ``max_per_doc_share`` of the emitted examples (positives kept before negatives,
-then by hash of passage id). Output order is by source, position in the document, and passage id.
+then by hash of passage id). With examples from fewer than ``1 / max_per_doc_share`` documents no
+such cap can hold: each document then keeps an equal share (as many as the smallest has), and a
+warning says so, rather than nothing being emitted. Output order is by source, position in the document, and passage id.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -85,7 +88,7 @@ class MineResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def normalise_text(text: str) -> str:
+def dedup_key(text: str) -> str:
     """The text used for deduplication: NFKC, casefold, punctuation dropped, whitespace collapsed."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in text)
@@ -170,7 +173,7 @@ def load_exclusions(paths: Iterable[str | Path]) -> set[str]:
 
     out: set[str] = set()
     for path in paths:
-        out.update(normalise_text(ex.text) for ex in read_examples(path))
+        out.update(dedup_key(ex.text) for ex in read_examples(path))
     return out
 
 
@@ -185,18 +188,41 @@ def mine(
 
     config = config or MineConfig()
     out_dir = Path(out_dir)
-    if not (out_dir / "passages.parquet").exists():
-        raise DataError(
-            f"{out_dir} has no passages.parquet: it is not an index; build one with "
-            f"`cantobatch index CORPUS -o {out_dir}`"
-        )
+    warnings = check_index(out_dir)
     passages = read_pandas(out_dir, "passages")
     citations = read_pandas(out_dir, "citations")
     excluded = load_exclusions(exclude)
     dev_texts = load_exclusions(dev)
-    return mine_tables(
+    result = mine_tables(
         passages.to_dict("records"), citations.to_dict("records"), config, excluded, dev_texts
     )
+    result.warnings[:0] = warnings
+    return result
+
+
+def check_index(out_dir: Path) -> list[str]:
+    """Raise DataError when ``out_dir`` is not an index; a warning when its run did not finish.
+
+    A run makes ``_state/`` first and writes ``manifest.json`` last. (A small stand-in for the
+    check of the module that reads the tables, which ``query`` and ``report`` share.)
+    """
+    rerun = f"`cantobatch index CORPUS -o {out_dir}`"
+    if (out_dir / "manifest.json").is_file():
+        return []
+    if not (out_dir / "_state").is_dir():
+        raise DataError(f"{out_dir} is not a cantobatch index: run {rerun} first")
+    from cantobatch.index import count_rows
+
+    documents = count_rows(out_dir, "documents")
+    if not documents:
+        raise DataError(
+            f"index incomplete: {out_dir} holds no document yet (its first run stopped before "
+            f"finishing one); run {rerun} again"
+        )
+    return [
+        f"index incomplete: its run stopped after {documents} document(s) (no manifest.json); "
+        f"the examples cover those; run {rerun} again to finish it"
+    ]
 
 
 def mine_tables(
@@ -319,7 +345,7 @@ def _filter_seen(
 ) -> list[dict[str, Any]]:
     kept, seen = [], set()
     for ex in examples:  # positives come first, so a duplicate keeps its positive label
-        norm = normalise_text(ex["input"])
+        norm = dedup_key(ex["input"])
         if not norm:
             counts["empty"] += 1
         elif norm in dev_texts or any(d in norm for d in dev_long) or _inside_dev(norm, dev_long):
@@ -353,12 +379,25 @@ def _cap_per_document(
     by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for ex in examples:
         by_doc[str(ex.get("doc_id") or ex.get("source"))].append(ex)
-    cap = per_document_cap([len(v) for v in by_doc.values()], share)
+    sizes = [len(v) for v in by_doc.values()]
+    cap = per_document_cap(sizes, share)
     if examples and cap == 0:
-        warnings.append(
-            f"{len(by_doc)} document(s) cannot satisfy max_per_doc_share={share} (it needs at least "
-            f"{int(1 / share + 0.999)} documents): nothing emitted; raise --max-per-doc-share"
+        # Fewer documents than 1/share: no cap can hold, and a cap of zero would emit nothing.
+        # The nearest that holds is an equal share, 1/n: as many from each as the smallest has.
+        cap = per_document_cap(sizes, 1 / len(sizes))
+        kept = sum(min(size, cap) for size in sizes)
+        needs = (
+            f"max_per_doc_share={share:g} needs examples from at least "
+            f"{math.ceil(1 / share - 1e-9)} documents"
         )
+        if len(sizes) == 1:
+            warnings.append(f"{needs} and they all come from one: all {kept} kept")
+        else:
+            warnings.append(
+                f"{needs} and they come from {len(sizes)}: capped at an equal share instead "
+                f"(1/{len(sizes)}: at most {cap} per document), {kept} of {len(examples)} kept; "
+                "--max-per-doc-share 1 keeps them all"
+            )
     kept = []
     for items in by_doc.values():
         items = sorted(items, key=lambda e: (e["kind"] != "mined_positive", _hash(e["passage_id"])))

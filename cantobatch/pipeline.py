@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fcntl
-import hashlib
 import json
 import os
 import time
@@ -31,11 +30,14 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from cantobatch import index
-from cantobatch.config import Config
+from cantobatch.config import LLM_EXTRACTORS, Config
 from cantobatch.data import Document, Extraction, Passage, sha256_hex
 from cantobatch.errors import CantobatchError, IngestError, RunLockedError
-from cantobatch.extract.base import Extractor, build_extractor, identity_hash
-from cantobatch.progress import progress
+from cantobatch.extract.base import Extractor
+from cantobatch.extract.registry import build_extractor, identity_hash
+from cantobatch.files import atomic_write_text, file_sha256
+from cantobatch.ingest.discover import unreadable_id
+from cantobatch.progress import RunProgress, progress
 from cantobatch.split import settings_id as split_settings_id
 from cantobatch.split import split_document
 
@@ -43,19 +45,24 @@ STATE_DIR = "_state"
 LOCK_FILE = ".cantobatch.lock"
 PIPELINE_VERSION = "1"
 RULES_BATCH = 512  # passages per extract_batch call for cheap extractors
+PENDING_LIMIT = 32  # the cascade waits for this many batches' passages at most before extracting
 
 
 @dataclass
 class RunSummary:
     documents: Counter = field(default_factory=Counter)  # status → count (this corpus, all units)
     passages: int = 0
-    citations: int = 0
+    citations: int = 0  # rows of citations.parquet: one per cited line, one per canto cited whole
+    references: int = 0  # distinct (passage, canto) pairs
+    cited_lines: int = 0  # distinct (passage, canto, line as cited) triples
     extraction_errors: int = 0
     documents_ingested: int = 0  # document units actually (re)done in this run
     documents_extracted: int = 0  # citation units actually (re)done in this run
     passages_extracted: int = 0
     prompt_tokens: int = 0
     output_tokens: int = 0
+    llm_passages: int = 0  # passages this run sent to the LLM (the routed ones, under the cascade)
+    routed: Counter = field(default_factory=Counter)  # cascade: reason → passages, this run
     removed_parts: int = 0
     seconds: float = 0.0
 
@@ -64,8 +71,12 @@ class RunSummary:
         return self.documents.get("ok", 0)
 
     @property
+    def documents_duplicate(self) -> int:
+        return self.documents.get("duplicate", 0)  # indexed once under their first path
+
+    @property
     def documents_failed(self) -> dict[str, int]:
-        return {k: v for k, v in sorted(self.documents.items()) if k != "ok"}
+        return {k: v for k, v in sorted(self.documents.items()) if k not in ("ok", "duplicate")}
 
 
 @dataclass(frozen=True)
@@ -74,14 +85,6 @@ class _Unit:
     doc_id: str
     doc_unit: str
     cite_unit: str
-
-
-def _file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def ingest_settings_id(config: Config) -> str:
@@ -122,9 +125,7 @@ def run_lock(out: Path) -> Iterator[None]:
 
 
 def _mark_done(state: Path, unit: str, info: dict) -> None:
-    tmp = state / f".{unit}.done.tmp-{os.getpid()}"
-    tmp.write_text(json.dumps(info, sort_keys=True))
-    os.replace(tmp, state / f"{unit}.done")
+    atomic_write_text(state / f"{unit}.done", json.dumps(info, sort_keys=True))
 
 
 def _error_document(file, doc_id: str) -> Document:
@@ -154,14 +155,17 @@ def run_index(
     ``batch_size`` is the number of passages per extract_batch call (default: llm.batch_size for
     model extractors, 512 otherwise).
     """
-    from cantobatch.ingest import Reader, discover
+    from cantobatch.ingest.discover import discover
+    from cantobatch.ingest.reader import Reader
     from cantobatch.ingest.sidecar import apply_sidecar
 
     config = config or Config()
     corpus, out = Path(corpus), Path(out)
-    if not corpus.is_dir():
+    if not corpus.exists():
         raise IngestError(
-            f"corpus directory {corpus} does not exist or is not a directory", "error"
+            f"corpus {corpus} does not exist; pass a directory (or a file) of PDF, HTML and text "
+            "files",
+            "error",
         )
     started = time.perf_counter()
     summary = RunSummary()
@@ -174,24 +178,27 @@ def run_index(
         try:
             identity = {"extractor": config.extractor, **extractor.identity()}
             ingest_id = ingest_settings_id(config)
-            cite_id = sha256_hex(f"{ingest_id}:{identity_hash(identity)}", 12)
-            units = _plan(discover(corpus), ingest_id, cite_id, show_progress, corpus)
+            run_id = sha256_hex(f"{ingest_id}:{identity_hash(identity)}", 12)
+            units = _plan(discover(corpus), ingest_id, run_id, show_progress, corpus)
             batch_limit = batch_size or (
-                config.llm.batch_size if config.extractor in ("llm", "hybrid") else RULES_BATCH
+                config.llm.batch_size if config.extractor in LLM_EXTRACTORS else RULES_BATCH
             )
-            pending: list[tuple[_Unit, list[Passage]]] = []
+            # The cascade's LLM reads only routed passages: count those toward its batch (and
+            # bound what waits in memory), so the model still sees large batches.
+            staged = hasattr(extractor, "first_stage")
+            pending: list[tuple[_Unit, list[Passage], list[Extraction] | None]] = []
+            load = [0, 0]  # passages for the extractor's batch, passages pending
 
             def flush() -> None:
                 _extract_and_write(
-                    pending, extractor, identity, cite_id, out, state, summary, on_unit_done
+                    pending, extractor, identity, run_id, out, state, summary, on_unit_done
                 )
                 pending.clear()
+                load[:] = [0, 0]
 
             with (
                 Reader(config.ingest) as reader,
-                progress(
-                    total=len(units), desc="documents", unit="doc", enabled=show_progress
-                ) as bar,
+                RunProgress(len(units), enabled=show_progress) as bar,
             ):
                 # The worker parses the next file while this process splits and extracts.
                 to_read = [
@@ -212,12 +219,15 @@ def run_index(
                         unit, read, config, ingest_id, out, state, summary, on_unit_done
                     )
                     if (state / f"{unit.cite_unit}.done").exists():
-                        bar.update(1)
+                        bar.update(1, skipped=True)
                         continue
-                    pending.append((unit, passages))
-                    if sum(len(p) for _, p in pending) >= batch_limit:
+                    firsts = extractor.first_stage(passages) if staged and passages else None
+                    pending.append((unit, passages, firsts))
+                    load[0] += len(passages) if firsts is None else _routed(firsts)
+                    load[1] += len(passages)
+                    if load[0] >= batch_limit or load[1] >= PENDING_LIMIT * batch_limit:
                         flush()
-                    bar.update(1)
+                    bar.update(1, passages=len(passages))
                 if pending:
                     flush()
             summary.removed_parts = _collect_garbage(out, units)
@@ -239,9 +249,7 @@ def _set_progress(extractor: object, enabled: bool) -> None:
             _set_progress(getattr(extractor, inner), enabled)
 
 
-def _plan(files, ingest_id: str, cite_id: str, show_progress: bool, corpus: Path) -> list[_Unit]:
-    from cantobatch.ingest.sidecar import sidecar_key
-
+def _plan(files, ingest_id: str, run_id: str, show_progress: bool, corpus: Path) -> list[_Unit]:
     units: list[_Unit] = []
     seen_sources: set[str] = set()
     first_source: dict[str, str] = {}  # doc_id → the first path with those bytes
@@ -251,12 +259,12 @@ def _plan(files, ingest_id: str, cite_id: str, show_progress: bool, corpus: Path
         seen_sources.add(file.source)
         if file.status is None:
             try:
-                doc_id = _file_digest(file.path)
+                doc_id = file_sha256(file.path)
             except OSError as exc:
                 file = dataclasses.replace(
                     file, status="unreadable", error=f"cannot read: {exc.strerror}"
                 )
-                doc_id = sha256_hex(f"unreadable:{file.source}")
+                doc_id = unreadable_id(file.source)
             else:
                 if doc_id in first_source:
                     # The same bytes twice: indexed once, the copy recorded.
@@ -265,11 +273,19 @@ def _plan(files, ingest_id: str, cite_id: str, show_progress: bool, corpus: Path
                     )
                 first_source.setdefault(doc_id, file.source)
         else:
-            doc_id = sha256_hex(f"unreadable:{file.source}")
-        sidecar = sidecar_key(file.source, corpus) if file.status is None else ""
+            doc_id = unreadable_id(file.source)
+        sidecar = _sidecar_part(file, corpus)
         doc_unit = sha256_hex(f"{doc_id}:{file.source}:{ingest_id}{sidecar}", 24)
-        units.append(_Unit(file, doc_id, doc_unit, sha256_hex(f"{doc_unit}:{cite_id}", 24)))
+        units.append(_Unit(file, doc_id, doc_unit, sha256_hex(f"{doc_unit}:{run_id}", 24)))
     return units
+
+
+def _sidecar_part(file, corpus: Path) -> str:
+    """A hash of ``file``'s entry in a reference manager's sidecar ("" without one): part of the
+    document unit's name, so that editing the entry re-reads the document."""
+    from cantobatch.ingest.sidecar import sidecar_key
+
+    return sidecar_key(file.source, corpus) if file.status is None else ""
 
 
 def _document_unit(
@@ -306,11 +322,22 @@ def _document_unit(
 _PASSAGE_FIELDS = [f.name for f in dataclasses.fields(Passage)]
 
 
+def _routed(firsts: list[Extraction]) -> int:
+    return sum(1 for f in firsts if f.meta.get("routed"))
+
+
 def _extract_and_write(
-    pending, extractor, identity, cite_id, out, state, summary, on_unit_done
+    pending, extractor, identity, run_id, out, state, summary, on_unit_done
 ) -> None:
-    passages = [p for _, ps in pending for p in ps]
-    results: list[Extraction] = extractor.extract_batch(passages) if passages else []
+    passages = [p for _, ps, _ in pending for p in ps]
+    if hasattr(extractor, "first_stage"):  # the cascade: its first stage ran as documents came
+        firsts = [f for _, _, fs in pending for f in fs or ()]
+        results: list[Extraction] = extractor.finish(passages, firsts) if passages else []
+        summary.llm_passages += _routed(firsts)
+    else:
+        results = extractor.extract_batch(passages) if passages else []
+        if identity.get("extractor") in LLM_EXTRACTORS:
+            summary.llm_passages += len(passages)
     if len(results) != len(passages):
         raise CantobatchError(
             f"extractor {identity.get('extractor')} returned {len(results)} results for "
@@ -318,11 +345,15 @@ def _extract_and_write(
         )
     summary.passages_extracted += len(passages)
     pos = 0
-    for unit, ps in pending:
-        rows, errors = [], []
+    for unit, ps, _ in pending:
+        rows, errors, routes = [], [], []
         for passage, result in zip(ps, results[pos : pos + len(ps)], strict=True):
             summary.prompt_tokens += result.prompt_tokens
             summary.output_tokens += result.output_tokens
+            if "routed" in result.meta:
+                routes.append(index.route_row(passage, result.meta["routed"], run_id))
+                if result.meta["routed"]:
+                    summary.routed[result.meta["routed"]] += 1
             if result.error is not None:
                 errors.append(
                     {
@@ -331,13 +362,14 @@ def _extract_and_write(
                         "source": passage.source,
                         "method": result.method,
                         "error": result.error,
-                        "run_id": cite_id,
+                        "run_id": run_id,
                     }
                 )
-            rows.extend(index.citation_rows(passage, result, identity, cite_id))
+            rows.extend(index.citation_rows(passage, result, identity, run_id))
         pos += len(ps)
         index.write_part(out, "citations", unit.cite_unit, rows)
         index.write_part(out, "errors", unit.cite_unit, errors)
+        index.write_part(out, "routes", unit.cite_unit, routes)
         _mark_done(state, unit.cite_unit, {"source": unit.file.source, "citations": len(rows)})
         summary.documents_extracted += 1
         if on_unit_done:
@@ -375,9 +407,9 @@ def _write_manifest(
         "extractor": identity,
         "documents": len(units),
     }
-    tmp = out / f".manifest.json.tmp-{os.getpid()}"
-    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str))
-    os.replace(tmp, out / "manifest.json")
+    atomic_write_text(
+        out / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True, default=str)
+    )
 
 
 def _count_tables(out: Path, summary: RunSummary) -> None:
@@ -389,4 +421,5 @@ def _count_tables(out: Path, summary: RunSummary) -> None:
     )
     summary.passages = index.count_rows(out, "passages")
     summary.citations = index.count_rows(out, "citations")
+    summary.references, summary.cited_lines = index.count_references(out)
     summary.extraction_errors = index.count_rows(out, "errors")

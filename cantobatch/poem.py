@@ -23,8 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from cantobatch.data import sha256_hex
-from cantobatch.errors import ConfigError, DataError
-from cantobatch.references import MAX_CANTO, MIN_CANTO, from_roman
+from cantobatch.errors import ConfigError, DataError, InvalidValue
+from cantobatch.references import MAX_CANTO, MIN_CANTO, numeral_value
 
 
 class LineRangeError(DataError):
@@ -100,15 +100,8 @@ def canto_from_name(stem: str) -> int | None:
     m = _NAME_RE.match(stem.strip())
     if not m:
         return None
-    token = m.group(1)
-    if token.isdigit():
-        number = int(token)
-    else:
-        try:
-            number = from_roman(token)
-        except ValueError:
-            return None
-    return number if MIN_CANTO <= number <= MAX_CANTO else None
+    number = numeral_value(m.group(1))
+    return number if number is not None and MIN_CANTO <= number <= MAX_CANTO else None
 
 
 def load_poem_text(directory: str | Path) -> PoemText:
@@ -192,7 +185,7 @@ def tokenize(text: str) -> list[Token]:
     return out
 
 
-def normalize_text(text: str) -> str:
+def normalize_words(text: str) -> str:
     """The words of ``text`` normalised and joined by single spaces (for comparisons)."""
     return " ".join(t.norm for t in tokenize(text))
 
@@ -203,35 +196,31 @@ _ITEM_RE = re.compile(r"^\s*(-?\d+)\s*(?:(?:-|–|\.\.)\s*(-?\d+)\s*)?$")
 
 
 def parse_canto(spec: str) -> int:
-    """``"1"``, ``"I"``, ``"i"``, ``"canto I"`` → 1. Raises ValueError with the reason."""
+    """``"1"``, ``"I"``, ``"i"``, ``"canto I"`` → 1. Raises InvalidValue with the reason."""
     text = spec.strip()
     text = re.sub(r"^canto\s*", "", text, flags=re.IGNORECASE)
-    if text.isdigit():
-        number = int(text)
-    else:
-        try:
-            number = from_roman(text)
-        except ValueError:
-            raise ValueError(f"{spec!r} is not a canto number (arabic or roman)") from None
+    number = numeral_value(text)
+    if number is None:
+        raise InvalidValue(f"{spec!r} is not a canto number (arabic or roman)")
     if not MIN_CANTO <= number <= MAX_CANTO:
-        raise ValueError(f"canto {number} is outside {MIN_CANTO}-{MAX_CANTO}")
+        raise InvalidValue(f"canto {number} is outside {MIN_CANTO}-{MAX_CANTO}")
     return number
 
 
 def parse_line_spec(spec: str) -> list[tuple[int, int]]:
     """``"5"``, ``"1-3"``, ``"-1"``, ``"4,7-9"``, ``"-3--1"`` → a list of (first, last) items.
 
-    Numbers are as cited: negative counts from the end. Raises ValueError with the reason.
+    Numbers are as cited: negative counts from the end. Raises InvalidValue with the reason.
     """
     items = []
     for part in spec.split(","):
         m = _ITEM_RE.match(part)
         if not m:
-            raise ValueError(f"{part.strip()!r} is not a line or a range (5, 1-3, -1, 4,7-9)")
+            raise InvalidValue(f"{part.strip()!r} is not a line or a range (5, 1-3, -1, 4,7-9)")
         first = int(m.group(1))
         last = int(m.group(2)) if m.group(2) is not None else first
         if first == 0 or last == 0:
-            raise ValueError("line 0 does not exist: lines count from 1 (or from -1 at the end)")
+            raise InvalidValue("line 0 does not exist: lines count from 1 (or from -1 at the end)")
         items.append((first, last))
     return items
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from cantobatch.data import Reference
+from cantobatch.errors import InvalidValue
 
 MIN_CANTO = 1
 MAX_CANTO = 120
@@ -54,7 +56,7 @@ def json_schema(max_references: int = MAX_REFERENCES, max_lines: int = MAX_LINES
     }
 
 
-class ReferenceParseError(ValueError):
+class ReferenceParseError(InvalidValue):
     """An answer is not a valid references object. The message says what is wrong."""
 
 
@@ -104,7 +106,7 @@ def to_references(objs: Iterable[dict[str, Any]], method: str = "gold") -> tuple
 
 
 def dump_answer(refs: Iterable[Reference | dict[str, Any]]) -> str:
-    """Serialise references in the user's output format (compact separators as in the seed)."""
+    """Serialise references in the user's output format (json.dumps's ", " and ": ", as the seed)."""
     items = []
     for r in refs:
         if isinstance(r, Reference):
@@ -141,7 +143,7 @@ def line_set(refs: Iterable[Reference | dict[str, Any]]) -> set[tuple[int, int]]
     return out
 
 
-# --- roman numerals -------------------------------------------------------------------------
+# --- roman numerals: canto numbers both ways ---------------------------------------------------
 
 _ROMAN_VALUES = (
     (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
@@ -152,7 +154,7 @@ _ROMAN_RE = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})
 
 def to_roman(n: int) -> str:
     if not 0 < n < 4000:
-        raise ValueError(f"{n} has no roman numeral")
+        raise InvalidValue(f"{n} has no roman numeral (only 1-3999 have one)")
     out = []
     for value, numeral in _ROMAN_VALUES:
         while n >= value:
@@ -161,11 +163,10 @@ def to_roman(n: int) -> str:
     return "".join(out)
 
 
-def from_roman(s: str) -> int:
-    """Value of a canonical roman numeral, upper or lower case. Raises ValueError otherwise."""
+def _roman(s: str) -> int | None:
     up = s.upper()
     if not up or not _ROMAN_RE.match(up):
-        raise ValueError(f"{s!r} is not a canonical roman numeral")
+        return None
     total, i = 0, 0
     for value, numeral in _ROMAN_VALUES:
         while up.startswith(numeral, i):
@@ -174,9 +175,19 @@ def from_roman(s: str) -> int:
     return total
 
 
+def from_roman(s: str) -> int:
+    """Value of a canonical roman numeral, upper or lower case. Raises InvalidValue otherwise."""
+    value = _roman(s)
+    if value is None:
+        raise InvalidValue(f"{s!r} is not a canonical roman numeral")
+    return value
+
+
 def is_roman(s: str) -> bool:
-    try:
-        from_roman(s)
-    except ValueError:
-        return False
-    return True
+    return _roman(s) is not None
+
+
+@lru_cache(maxsize=4096)
+def numeral_value(numeral: str) -> int | None:
+    """Value of an arabic or roman numeral (any case); None if it is neither."""
+    return int(numeral) if numeral.isdigit() else _roman(numeral)

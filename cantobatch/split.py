@@ -13,6 +13,7 @@ on, and the body flows on around them.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -45,18 +46,20 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Spans of the sentences of ``text[start:end]`` (a paragraph), whitespace trimmed."""
-    pos = start
+    cuts = [start]
     for m in _SENTENCE_END.finditer(text, start, end):
-        if text[m.start()] == "." and _is_abbreviation(text, m.start()):
-            continue
-        stop = m.end()
-        span = _trim(text, pos, stop)
+        if not (text[m.start()] == "." and _is_abbreviation(text, m.start())):
+            cuts.append(m.end())
+    cuts.append(end)
+    return _pieces(text, cuts)
+
+
+def _pieces(text: str, cuts: list[int]) -> Iterator[tuple[int, int]]:
+    """The spans between consecutive ``cuts``, whitespace trimmed; blank ones are skipped."""
+    for start, end in itertools.pairwise(cuts):
+        span = _trim(text, start, end)
         if span:
             yield span
-        pos = stop
-    span = _trim(text, pos, end)
-    if span:
-        yield span
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -69,17 +72,13 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _hard_split(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
     """Cut an over-long sentence at the last whitespace before ``limit`` chars."""
-    while end - start > limit:
-        cut = text.rfind(" ", start + limit // 2, start + limit)
-        if cut == -1:
-            cut = start + limit
-        span = _trim(text, start, cut)
-        if span:
-            yield span
-        start = cut
-    span = _trim(text, start, end)
-    if span:
-        yield span
+    cuts = [start]
+    while end - cuts[-1] > limit:
+        at = cuts[-1]
+        cut = text.rfind(" ", at + limit // 2, at + limit)
+        cuts.append(at + limit if cut == -1 else cut)
+    cuts.append(end)
+    return _pieces(text, cuts)
 
 
 def _segments(

@@ -20,24 +20,24 @@ On CPU training is fp32; on a CUDA GPU with bitsandbytes it is QLoRA (4-bit NF4 
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import random
-import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cantobatch.errors import ConfigError, DataError, MissingDependency
+from cantobatch.adapter_card import write_record
+from cantobatch.config import PROMPT_FORMATS
+from cantobatch.errors import ConfigError, DataError, InvalidValue, MissingDependency, require
 from cantobatch.examples import Example, read_examples
-from cantobatch.mine import normalise_text
+from cantobatch.files import atomic_directory, file_sha256
+from cantobatch.mine import dedup_key
 
 DEFAULT_TARGET_MODULES = ("q_proj", "k_proj", "v_proj", "o_proj")
 PAD_NAMES = ("<|pad|>", "<pad>", "[PAD]", "<|finetune_right_pad_id|>")
 ADDED_PAD = "<|pad|>"
-METADATA_FILE = "cantobatch.json"
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class TrainConfig:
     quantize: str = "auto"  # "auto": 4-bit on CUDA when bitsandbytes is there; "none"; "4bit"
 
     def __post_init__(self) -> None:
-        if self.prompt_format not in ("chat", "poundtech"):
+        if self.prompt_format not in PROMPT_FORMATS:
             raise ConfigError(
                 f"prompt format must be chat or poundtech, not {self.prompt_format!r}"
             )
@@ -98,7 +98,7 @@ def prompt_builder(prompt_format: str, tokenizer: Any) -> Callable[[str], str]:
 
     try:
         return renderer(prompt_format, tokenizer)
-    except ValueError as exc:
+    except InvalidValue as exc:
         raise ConfigError(str(exc)) from exc
 
 
@@ -177,7 +177,7 @@ def collate(batch: Sequence[Encoded], pad_id: int) -> dict[str, Any]:
 
 def split_key(text: str, seed: int) -> float:
     """A number in [0, 1) fixed by the normalised text and the seed."""
-    digest = hashlib.sha256(f"{seed}\x1f{normalise_text(text)}".encode()).digest()
+    digest = hashlib.sha256(f"{seed}\x1f{dedup_key(text)}".encode()).digest()
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
@@ -200,14 +200,6 @@ def heldout_split(
     return train, heldout
 
 
-def sha256_file(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def load_data(paths: Sequence[str | Path]) -> tuple[list[Example], list[dict[str, Any]]]:
     """All examples of all files (exact duplicates of text and label dropped) and per-file info."""
     examples, files, seen = [], [], set()
@@ -218,14 +210,14 @@ def load_data(paths: Sequence[str | Path]) -> tuple[list[Example], list[dict[str
         items = read_examples(path)
         kept = 0
         for ex in items:
-            key = (normalise_text(ex.text), ex.references)
+            key = (dedup_key(ex.text), ex.references)
             if key in seen:
                 continue
             seen.add(key)
             examples.append(ex)
             kept += 1
         files.append(
-            {"path": str(path), "sha256": sha256_file(path), "examples": len(items), "used": kept}
+            {"path": str(path), "sha256": file_sha256(path), "examples": len(items), "used": kept}
         )
     if not examples:
         raise DataError(f"no examples in {', '.join(map(str, paths))}")
@@ -247,14 +239,9 @@ class TrainResult:
 
 
 def _imports():
-    try:
-        import peft
-        import torch
-        import transformers
-    except ImportError as exc:
-        raise MissingDependency(
-            getattr(exc, "name", None) or "peft", "train", "LoRA training"
-        ) from exc
+    peft = require("peft", "train", "LoRA training")
+    torch = require("torch", "train", "LoRA training")
+    transformers = require("transformers", "train", "LoRA training")
     return torch, transformers, peft
 
 
@@ -308,10 +295,10 @@ def _load_model(config: TrainConfig, base_path: str, torch: Any, transformers: A
     quantized = False
     if cuda and config.quantize in ("auto", "4bit"):
         try:
-            import bitsandbytes  # noqa: F401
-        except ImportError:
+            require("bitsandbytes", "train", "4-bit QLoRA")
+        except MissingDependency:
             if config.quantize == "4bit":
-                raise MissingDependency("bitsandbytes", "train", "4-bit QLoRA") from None
+                raise
         else:
             kwargs["quantization_config"] = transformers.BitsAndBytesConfig(
                 load_in_4bit=True,
@@ -489,111 +476,6 @@ def train(config: TrainConfig, log: Callable[[str], None] | None = None) -> Trai
 
 def _save(model: Any, out: Path, metadata: dict[str, Any]) -> None:
     """Write adapter, metadata and card to a temp sibling, then swap it into place."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(str(tmp))
-    (tmp / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
-    (tmp / "README.md").write_text(model_card(metadata), encoding="utf-8")
-    if out.exists():
-        shutil.rmtree(out)
-    tmp.rename(out)
-
-
-def read_metadata(adapter_dir: str | Path) -> dict[str, Any]:
-    path = Path(adapter_dir) / METADATA_FILE
-    if not path.is_file():
-        raise DataError(f"{adapter_dir} has no {METADATA_FILE}: not an adapter cantobatch trained")
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def record_scores(
-    adapter_dir: str | Path, before: dict[str, Any] | None, after: dict[str, Any] | None,
-    how: str = "",
-) -> None:  # fmt: skip
-    """Store dev-set scores of the base model and of the adapter and rewrite the card."""
-    adapter_dir = Path(adapter_dir)
-    meta = read_metadata(adapter_dir)
-    meta["scores"] = {"before": before, "after": after, "how": how}
-    (adapter_dir / METADATA_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    (adapter_dir / "README.md").write_text(model_card(meta), encoding="utf-8")
-
-
-def rebuild_command(meta: dict[str, Any]) -> str:
-    s = meta["settings"]
-    parts = ["cantobatch train"]
-    parts += [f"--data {f['path']}" for f in meta["data"]]
-    parts += [
-        f"--base {meta['base_model']}",
-        "-o ADAPTER_DIR",
-        f"--prompt-format {meta['prompt_format']}",
-    ]
-    parts += [f"--rank {s['rank']}", f"--alpha {s['alpha']}", f"--epochs {s['epochs']}"]
-    parts += [f"--lr {s['lr']}", f"--batch-size {s['batch_size']}"]
-    if s.get("max_steps"):
-        parts.append(f"--max-steps {s['max_steps']}")
-    if s.get("grad_accum", 1) != 1:
-        parts.append(f"--grad-accum {s['grad_accum']}")
-    if s.get("eval_every"):
-        parts.append(f"--eval-every {s['eval_every']}")
-    if s.get("max_length", 1024) != 1024:
-        parts.append(f"--max-length {s['max_length']}")
-    parts += [f"--eval-fraction {s['eval_fraction']}", f"--seed {s['seed']}"]
-    return " ".join(parts)
-
-
-def model_card(meta: dict[str, Any]) -> str:
-    """The adapter's README.md: what it was trained from, how, and how well."""
-    s = meta["settings"]
-    lines = [
-        "# LoRA adapter trained by cantobatch",
-        "",
-        f"- Base model: `{meta['base_model']}`",
-        f"- Prompt format: `{meta['prompt_format']}` (prompt hash `{meta.get('prompt_hash')}`; "
-        f"answers: {meta['answer_format']})",
-        f"- EOS: `{meta['eos_token']}` (id {meta['eos_token_id']}); pad used in training: "
-        f"`{meta['pad_token']}` (id {meta['pad_token_id']}{', added' if meta['pad_token_added'] else ''})",
-        f"- LoRA: rank {s['rank']}, alpha {s['alpha']}, dropout {s['dropout']}, "
-        f"target modules {', '.join(s['target_modules'])}",
-        f"- Training: {meta['steps']} steps ({meta['epochs_run']} epochs), lr {s['lr']}, batch size "
-        f"{s['batch_size']} × accumulation {s['grad_accum']}, seed {s['seed']}, on {meta['device']}"
-        f"{' (4-bit QLoRA)' if meta['quantized_4bit'] else ' (full precision)'}, {meta['seconds']} s",
-        f"- Examples: {meta['examples']['train']} training, {meta['examples']['heldout']} held out "
-        f"(by hash of the normalised input, fraction {s['eval_fraction']}), "
-        f"{meta['examples']['skipped_too_long']} skipped as too long",
-        f"- Kept checkpoint: step {meta['best_step']} (lowest held-out loss: "
-        f"{meta['best_heldout_loss']})",
-        "",
-        "## Data",
-        "",
-        "| file | sha256 | examples | used |",
-        "|---|---|---|---|",
-    ]
-    lines += [
-        f"| `{f['path']}` | `{f['sha256']}` | {f['examples']} | {f['used']} |" for f in meta["data"]
-    ]
-    lines += ["", "## Held-out loss", "", "| step | train loss | held-out loss |", "|---|---|---|"]
-    for e in meta["evals"]:
-        lines.append(f"| {e['step']} | {_fmt(e['train_loss'])} | {_fmt(e['heldout_loss'])} |")
-    lines += ["", "## Dev-set scores (`cantobatch eval`)", ""]
-    scores = meta.get("scores") or {}
-    if scores.get("before") or scores.get("after"):
-        if scores.get("how"):
-            lines += [scores["how"], ""]
-        keys = sorted({*(scores.get("before") or {}), *(scores.get("after") or {})})
-        lines += ["| metric | base model | with this adapter |", "|---|---|---|"]
-        for k in keys:
-            b, a = (scores.get("before") or {}).get(k), (scores.get("after") or {}).get(k)
-            lines.append(f"| {k} | {_fmt(b)} | {_fmt(a)} |")
-    else:
-        lines.append("not measured")
-    lines += ["", "## Rebuild", "", "```", rebuild_command(meta), "```", ""]
-    return "\n".join(lines)
-
-
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.4f}"
-    return str(value)
+    with atomic_directory(out) as tmp:
+        model.save_pretrained(str(tmp))
+        write_record(tmp, metadata)

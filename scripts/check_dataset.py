@@ -1,6 +1,6 @@
 """Check the project's labelled data: training/dev.jsonl and training/train.jsonl.
 
-Usage:  python scripts/check_dataset.py [--seed ../shared/data/poundtech101.jsonl]
+Usage:  python scripts/check_dataset.py [--seed training/poundtech101.jsonl]
 
 Checks (a failure exits 1 and says which record is wrong):
   - every line parses in the user's format, with an ``id`` and a ``kind`` from KINDS;
@@ -12,6 +12,13 @@ Checks (a failure exits 1 and says which record is wrong):
     case, Unicode form, quotes, dashes and whitespace).
 It also prints warnings for a human to read: an explicit "Canto N" (roman or arabic) in a positive
 example whose N is not among the gold cantos. These are prompts for a second look, not errors.
+
+The held-out sets with kinds of their own are checked by ``check_heldout``, each alone: ids
+``<prefix>-<kind>-NNN`` unique and numbered within their kind, a ``source`` on every record,
+refusals without references and the others with some, and no input shared with dev, train, test
+or the user's file: ``training/test2.jsonl`` (issue #18's families; refusal kinds end in ``_neg``)
+and ``training/hard.jsonl`` (``--hard``: the router's measure, kinds from HARD_KINDS; its refusals
+are ``hard_negative``, and ``other_poem_far`` may hold either).
 """
 
 from __future__ import annotations
@@ -170,6 +177,87 @@ def check(dev_path: Path, train_path: Path, seed_path: Path | None = None) -> Re
     return report
 
 
+# training/hard.jsonl (the router's measure): kinds a grammar cannot settle from the surface
+HARD_KINDS = (
+    "description",
+    "nickname",
+    "quote_not_canto1",
+    "foreign",
+    "refwork_no_keyword",
+    "other_poem_far",
+    "hard_negative",
+)
+
+
+def _test2_refusal(kind: str) -> bool | None:
+    return kind.endswith("_neg")
+
+
+def _hard_refusal(kind: str) -> bool | None:
+    # other_poem_far holds both: another poem's canto alone, or beside one of Pound's
+    return True if kind == "hard_negative" else None if kind == "other_poem_far" else False
+
+
+def check_heldout(
+    path: Path,
+    others: list[Path],
+    seed_path: Path | None = None,
+    *,
+    prefix: str = "test2",
+    kinds: tuple[str, ...] | None = None,
+    refusal=_test2_refusal,
+) -> Report:
+    """Check a held-out set with kinds of its own (``test2.jsonl``: the families of issue #18;
+    ``hard.jsonl``: ``prefix="hard", kinds=HARD_KINDS, refusal=_hard_refusal``).
+
+    ``refusal(kind)`` says whether the kind's examples must have no references (True), must have
+    some (False), or may have either (None)."""
+    id_re = re.compile(rf"^{prefix}-(?P<kind>[a-z_0-9]+)-(?P<num>\d{{3}})$")
+    report = Report()
+    bad: list[BadLine] = []
+    examples = read_examples(path, bad)
+    report.problems.extend(f"{path}:{b.line_no}: {b.reason}" for b in bad)
+    report.counts[path.name] = Counter(ex.kind for ex in examples)
+    elsewhere: dict[str, str] = {}
+    for other in [*others, *([seed_path] if seed_path is not None else [])]:
+        for ex in read_examples(other, []):
+            elsewhere.setdefault(normalise(ex.text), f"{other.name} line {ex.line_no}")
+    seen_ids: set[str] = set()
+    seen_text: dict[str, str] = {}
+    numbers: dict[str, list[int]] = {}
+    for ex in examples:
+        where = f"{path.name}:{ex.line_no} ({ex.id})"
+        if kinds is not None and ex.kind not in kinds:
+            report.problems.append(f"{where}: kind {ex.kind!r} is not one of {', '.join(kinds)}")
+        m = id_re.match(ex.id or "")
+        if m is None or m["kind"] != ex.kind:
+            report.problems.append(f"{where}: id must be '{prefix}-{ex.kind}-NNN'")
+        else:
+            numbers.setdefault(ex.kind, []).append(int(m["num"]))
+        if ex.id in seen_ids:
+            report.problems.append(f"{where}: duplicate id")
+        seen_ids.add(ex.id)
+        if not str(ex.extra.get("source") or "").strip():
+            report.problems.append(f"{where}: needs a 'source' (where the form was read)")
+        must_refuse = refusal(ex.kind or "")
+        if must_refuse and ex.references:
+            report.problems.append(f"{where}: a refusal kind ({ex.kind}) must have no references")
+        if must_refuse is False and not ex.references:
+            report.problems.append(f"{where}: a positive kind needs at least one reference")
+        key = normalise(ex.text)
+        if key in seen_text:
+            report.problems.append(f"{where}: same input as {seen_text[key]}")
+        seen_text[key] = ex.id or where
+        if key in elsewhere:
+            report.problems.append(f"{where}: same input as {elsewhere[key]}")
+    for kind, nums in numbers.items():
+        if nums != list(range(1, len(nums) + 1)):
+            report.problems.append(
+                f"{path.name}: ids of kind {kind!r} are not numbered 1..n in order"
+            )
+    return report
+
+
 def summary(report: Report) -> str:
     rows = ["| kind | dev | train | all |", "|---|---:|---:|---:|"]
     dev, train = report.counts.get("dev", Counter()), report.counts.get("train", Counter())
@@ -187,9 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dev", type=Path, default=REPO / "training" / "dev.jsonl")
     parser.add_argument("--train", type=Path, default=REPO / "training" / "train.jsonl")
-    parser.add_argument(
-        "--seed", type=Path, default=REPO.parent / "shared" / "data" / "poundtech101.jsonl"
-    )
+    parser.add_argument("--seed", type=Path, default=REPO / "training" / "poundtech101.jsonl")
+    parser.add_argument("--hard", type=Path, default=REPO / "training" / "hard.jsonl")
     args = parser.parse_args(argv)
     seed = args.seed if args.seed.exists() else None
     if seed is None:
@@ -200,6 +287,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"warning: {w}")
     for p in report.problems:
         print(f"PROBLEM: {p}")
+    test2 = REPO / "training" / "test2.jsonl"
+    if test2.exists():
+        held = check_heldout(test2, [args.dev, args.train, REPO / "training" / "test.jsonl"], seed)
+        counts = held.counts[test2.name]
+        refusals = sum(n for kind, n in counts.items() if kind.endswith("_neg"))
+        print(f"\n{test2.name}: {sum(counts.values())} examples, {refusals} refusals")
+        for p in held.problems:
+            print(f"PROBLEM: {p}")
+        report.problems.extend(held.problems)
+    if args.hard.exists():
+        others = [args.dev, args.train, REPO / "training" / "test.jsonl"]
+        held = check_heldout(
+            args.hard, others, seed, prefix="hard", kinds=HARD_KINDS, refusal=_hard_refusal
+        )
+        counts = held.counts[args.hard.name]
+        detail = ", ".join(f"{k} {n}" for k, n in sorted(counts.items()))
+        print(f"\n{args.hard.name}: {sum(counts.values())} examples ({detail})")
+        for p in held.problems:
+            print(f"PROBLEM: {p}")
+        report.problems.extend(held.problems)
     print("OK" if report.ok else f"{len(report.problems)} problem(s)")
     return 0 if report.ok else 1
 

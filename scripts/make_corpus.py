@@ -221,7 +221,7 @@ def _canvas(path: Path, size, title: str, author: str, subject: str) -> canvas.C
 # The texts. Written for this project; citations are illustrative.
 # ------------------------------------------------------------------------------------------------
 
-CANTO_I = (REPO.parent / "shared" / "data" / "cantos" / "canto_001.txt").read_text(encoding="utf-8")
+CANTO_I = (REPO / "texts" / "cantos" / "canto_001.txt").read_text(encoding="utf-8")
 CANTO_I_LINES = CANTO_I.splitlines()
 
 PREFACE = [

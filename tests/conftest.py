@@ -1,4 +1,4 @@
-"""Shared fixtures. The user's data lives in ../shared/data beside the checkout (never copied in)."""
+"""Shared fixtures. The user's data is carried in the repo (provenance in the READMEs beside it)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+# The user's training file, and Canto I (1925, public domain): provenance in their READMEs.
+POUNDTECH101 = REPO / "training" / "poundtech101.jsonl"
+CANTOS_TEXT = REPO / "texts" / "cantos"
 
 
 @pytest.fixture(scope="session")
@@ -16,12 +18,13 @@ def repo_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
-    if not (SHARED_DATA / "poundtech101.jsonl").exists():
-        pytest.fail(
-            f"the shared data is missing at {SHARED_DATA}: the checkout needs ../shared/data"
-        )
-    return SHARED_DATA
+def poundtech101() -> Path:
+    return POUNDTECH101
+
+
+@pytest.fixture(scope="session")
+def cantos_dir() -> Path:
+    return CANTOS_TEXT
 
 
 # Small-model and vLLM engine fixtures (session-scoped), shared by the LLM and adapter tests.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cantobatch.extract.rules import extract_references
+from cantobatch.extract.grammar.rules import extract_references
 from cantobatch.references import canonical
 
 

@@ -18,10 +18,10 @@ peft = pytest.importorskip("peft")
 from click.testing import CliRunner  # noqa: E402
 from safetensors import safe_open  # noqa: E402
 
+from cantobatch.adapter_convert import convert_adapter  # noqa: E402
 from cantobatch.adapters import (  # noqa: E402
     AdapterError,
     adapter_hash,
-    convert_adapter,
     inspect_adapter,
     lora_scaling,
 )

@@ -16,8 +16,8 @@ def whole(*cantos: int) -> list[dict]:
     return [{"canto": c, "lines": []} for c in cantos]
 
 
-def test_the_users_file_has_exactly_the_three_confirmed_errors(shared_data):
-    findings = audit_file(shared_data / "poundtech101.jsonl")
+def test_the_users_file_has_exactly_the_three_confirmed_errors(poundtech101):
+    findings = audit_file(poundtech101)
     got = [(f.line_no, f.kind, f.labelled, f.expected, f.evidence) for f in findings]
     assert got == [
         # "Cantos III, XVII and LXXVI" labelled 3, 17, 71
@@ -27,7 +27,7 @@ def test_the_users_file_has_exactly_the_three_confirmed_errors(shared_data):
         # "appeared in Cantos LII–LXXI" labelled 52…70
         (69, "range_cut_short", tuple(range(52, 71)), tuple(range(52, 72)), "Cantos LII–LXXI"),
     ]
-    text = (shared_data / "poundtech101.jsonl").read_text(encoding="utf-8").splitlines()
+    text = poundtech101.read_text(encoding="utf-8").splitlines()
     for f in findings:
         passage = json.loads(text[f.line_no - 1])["input"]
         assert passage[f.evidence_start : f.evidence_end] == f.evidence

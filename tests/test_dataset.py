@@ -23,11 +23,11 @@ def checker():
     return module
 
 
-def test_project_dataset_passes_all_checks(checker, shared_data):
+def test_project_dataset_passes_all_checks(checker, poundtech101):
     report = checker.check(
         REPO / "training" / "dev.jsonl",
         REPO / "training" / "train.jsonl",
-        shared_data / "poundtech101.jsonl",
+        poundtech101,
     )
     assert report.problems == []
     assert report.warnings == []
@@ -85,3 +85,99 @@ def test_split_rule_is_by_id_number(checker):
         "train",
         "train",
     ]
+
+
+def test_heldout_test2_passes_its_checks(checker, poundtech101):
+    training = REPO / "training"
+    report = checker.check_heldout(
+        training / "test2.jsonl",
+        [training / "dev.jsonl", training / "train.jsonl", training / "test.jsonl"],
+        poundtech101,
+    )
+    assert report.problems == []
+    counts = report.counts["test2.jsonl"]
+    total = sum(counts.values())
+    refusals = sum(n for kind, n in counts.items() if kind.endswith("_neg"))
+    assert total >= 150 and 0.4 <= refusals / total <= 0.6
+
+
+def test_heldout_checker_catches_faults(checker, tmp_path):
+    other = _write(
+        tmp_path / "dev.jsonl",
+        [_rec("Canto IV", [{"canto": 4, "lines": []}], "roman-001", "roman")],
+    )
+    held = _write(
+        tmp_path / "test2.jsonl",
+        [
+            {
+                **_rec(
+                    "canto  iv",
+                    [{"canto": 4, "lines": []}],
+                    "test2-group_foreign-001",
+                    "group_foreign",
+                ),
+                "source": "x",
+            },
+            {
+                **_rec("Inf. V", [{"canto": 5, "lines": []}], "test2-owned_neg-001", "owned_neg"),
+                "source": "x",
+            },
+            _rec("Cantos pisanos", [], "test2-group_foreign-003", "group_foreign"),
+        ],
+    )
+    text = "\n".join(checker.check_heldout(held, [other]).problems)
+    assert "group_foreign-001): same input as dev.jsonl line 1" in text
+    assert "owned_neg-001): a refusal kind (owned_neg) must have no references" in text
+    assert "group_foreign-003): needs a 'source'" in text
+    assert "group_foreign-003): a positive kind needs at least one reference" in text
+    assert "ids of kind 'group_foreign' are not numbered 1..n in order" in text
+
+
+def test_hard_set_passes_its_checks(checker, poundtech101):
+    training = REPO / "training"
+    others = [training / f for f in ("dev.jsonl", "train.jsonl", "test.jsonl")]
+    report = checker.check_heldout(
+        training / "hard.jsonl",
+        others,
+        poundtech101,
+        prefix="hard",
+        kinds=checker.HARD_KINDS,
+        refusal=checker._hard_refusal,
+    )
+    assert report.problems == []
+    counts = report.counts["hard.jsonl"]
+    assert sum(counts.values()) >= 80
+    assert set(counts) == set(checker.HARD_KINDS)
+
+
+def test_hard_checker_reports_kind_source_negative_and_copies(checker, tmp_path):
+    dev = _write(
+        tmp_path / "dev.jsonl",
+        [_rec("Canto IV", [{"canto": 4, "lines": []}], "roman-001", "roman")],
+    )
+    ok = {"source": "Terrell"}
+    hard = _write(
+        tmp_path / "hard.jsonl",
+        [
+            _rec("canto  iv", [{"canto": 4, "lines": []}], "hard-nickname-001", "nickname") | ok,
+            _rec("The Usura canto", [{"canto": 45, "lines": []}], "hard-usura-001", "usura") | ok,
+            _rec("the Hanno canto", [{"canto": 40, "lines": []}], "hard-nickname-002", "nickname"),
+            _rec(
+                "Epstein's Rock Drill",
+                [{"canto": 85, "lines": []}],
+                "hard-hard_negative-001",
+                "hard_negative",
+            )
+            | ok,
+        ],
+    )
+    problems = checker.check_heldout(
+        hard, [dev], prefix="hard", kinds=checker.HARD_KINDS, refusal=checker._hard_refusal
+    ).problems
+    text = "\n".join(problems)
+    assert "(hard-nickname-001): same input as dev.jsonl line 1" in text
+    assert "(hard-usura-001): kind 'usura' is not one of description" in text
+    assert "(hard-nickname-002): needs a 'source'" in text
+    assert (
+        "(hard-hard_negative-001): a refusal kind (hard_negative) must have no references" in text
+    )

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cantobatch import extract as extract_pkg
 from cantobatch.cli import cli
 from cantobatch.data import Extraction, Passage, Reference
 from cantobatch.errors import ExtractionError
@@ -22,6 +21,7 @@ from cantobatch.evaluate import (
     score,
 )
 from cantobatch.examples import Example, read_examples
+from cantobatch.extract import registry as extract_pkg
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -387,7 +387,7 @@ def test_eval_with_the_real_rules_extractor(tmp_path):
 
 def test_eval_on_the_project_dev_set_with_rules_matches_the_library(repo_root):
     from cantobatch.config import Config
-    from cantobatch.extract import build_extractor
+    from cantobatch.extract.registry import build_extractor
 
     dev = repo_root / "training" / "dev.jsonl"
     examples = read_examples(dev)

@@ -31,7 +31,7 @@ def load_script(name: str):
     ],
 )
 def test_generated_files_match_the_committed_ones(
-    script: str, function: str, committed: Path, tmp_path: Path, shared_data: Path
+    script: str, function: str, committed: Path, tmp_path: Path
 ) -> None:
     written = getattr(load_script(script), function)(tmp_path)
     assert written

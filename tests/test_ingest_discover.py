@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-import cantobatch.ingest as ingest
+import cantobatch.ingest.discover as ingest
 from cantobatch.config import IngestConfig
 from cantobatch.errors import IngestError
-from cantobatch.ingest import Reader, SourceFile, discover, read, sniff
+from cantobatch.ingest.discover import SourceFile, discover, sniff
+from cantobatch.ingest.reader import Reader, read
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 HTML = b"<!DOCTYPE html><html><head><title>t</title></head><body><p>Canto I</p></body></html>"

@@ -11,8 +11,9 @@ import pytest
 
 import cantobatch.ingest.html as html
 from cantobatch.config import IngestConfig
-from cantobatch.ingest import Reader, SourceFile, discover, read
+from cantobatch.ingest.discover import SourceFile, discover
 from cantobatch.ingest.html import decode_html, read_html
+from cantobatch.ingest.reader import Reader, read
 from cantobatch.ingest.text import decode_bytes, read_text
 
 CORPUS = Path(__file__).parents[1] / "corpora"
@@ -37,7 +38,7 @@ def corpus_document(name: str):
 
 def test_article_page_keeps_the_article_and_drops_boilerplate() -> None:
     document = corpus_document("html/usura_essay.html")
-    assert (document.status, document.kind, document.extractor) == ("ok", "html", "lxml")
+    assert (document.status, document.kind, document.reader) == ("ok", "html", "lxml")
     assert document.title == "The Ledger and the Lyric: Usura in Canto XLV | Modernist Notes"
     assert document.encoding == "utf-8"
     text = document.text
@@ -66,8 +67,8 @@ def test_article_page_keeps_the_article_and_drops_boilerplate() -> None:
     assert document.pages[0].char_end == len(text)
 
 
-def test_experiment_page_keeps_poem_lines(shared_data: Path) -> None:
-    canto = (shared_data / "cantos" / "canto_001.txt").read_text(encoding="utf-8").splitlines()
+def test_experiment_page_keeps_poem_lines(cantos_dir: Path) -> None:
+    canto = (cantos_dir / "canto_001.txt").read_text(encoding="utf-8").splitlines()
     document = corpus_document("html/poundian_experiment_3.html")
     text = document.text
     assert "\n".join(canto[0:3]) in text  # <br> line breaks
@@ -79,7 +80,7 @@ def test_experiment_page_keeps_poem_lines(shared_data: Path) -> None:
 
 def test_text_file_keeps_paragraphs_and_indented_lines() -> None:
     document = corpus_document("text/seminar_notes.txt")
-    assert (document.status, document.kind, document.extractor) == ("ok", "text", "text")
+    assert (document.status, document.kind, document.reader) == ("ok", "text", "text")
     assert "\n\nXX:1-20 is the Provencal opening" in document.text
     assert "    Souls out of Erebus, cadaverous dead, of brides\n" in document.text
 
@@ -150,7 +151,7 @@ def test_empty_main_text_is_retried_then_recorded(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(html, "extract_main_text", lxml_finds_nothing)
     retried = read_html(page("<p>Canto I</p>"), doc_id="r", source="r.html")
     assert calls == ["lxml", "html.parser"]
-    assert (retried.status, retried.extractor, retried.text) == ("ok", "html.parser", "Canto I")
+    assert (retried.status, retried.reader, retried.text) == ("ok", "html.parser", "Canto I")
 
 
 # --- charsets ---------------------------------------------------------------------------------

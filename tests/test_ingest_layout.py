@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from cantobatch.config import IngestConfig
-from cantobatch.ingest import Reader, discover
 from cantobatch.ingest.cleanup import running_lines
+from cantobatch.ingest.discover import discover
 from cantobatch.ingest.layout import PageLayout, Unit
+from cantobatch.ingest.reader import Reader
 from cantobatch.ingest.reading_order import order_page
 from cantobatch.split import split_document
 
@@ -141,7 +142,7 @@ def test_a_document_of_nothing_but_repeated_lines_keeps_them(read) -> None:
 def test_a_string_pdfium_cuts_is_read_by_pypdf(read) -> None:
     # One Tj of 40,000 characters: pdfium returns 32,767 of them, as if that were all.
     document = read("long_string.pdf")
-    assert (document.status, document.extractor) == ("ok", "pypdf")
+    assert (document.status, document.reader) == ("ok", "pypdf")
     assert len(document.text) >= 39_999
     assert document.text.count("Canto XLV") == 4000
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from cantobatch.config import IngestConfig
-from cantobatch.ingest import Reader, SourceFile, discover
+from cantobatch.ingest.discover import SourceFile, discover
 from cantobatch.ingest.pdf import (
     carry_split_words,
     clean_pages,
@@ -26,6 +26,7 @@ from cantobatch.ingest.pdf import (
     normalize_page,
     strip_running_lines,
 )
+from cantobatch.ingest.reader import Reader
 from cantobatch.split import split_document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
@@ -47,7 +48,7 @@ def reader():
 
 def test_ledgers_pdf_text_pages_and_labels(reader: Reader) -> None:
     document = reader.read(source("ledgers.pdf"))
-    assert (document.status, document.kind, document.extractor) == ("ok", "pdf", "pypdfium2")
+    assert (document.status, document.kind, document.reader) == ("ok", "pdf", "pypdfium2")
     assert document.doc_id == hashlib.sha256((FIXTURES / "ledgers.pdf").read_bytes()).hexdigest()
     assert document.title == "Ledgers and Stones (test fixture)"
     assert [(p.number, p.label) for p in document.pages] == [(1, "xi"), (2, "xii"), (3, "445")]
@@ -123,7 +124,7 @@ def test_too_many_pages_is_refused() -> None:
 
 def test_pdf_named_txt_is_read_as_pdf(reader: Reader) -> None:
     document = reader.read(source("really_a_pdf.txt"))
-    assert (document.kind, document.status, document.extractor) == ("pdf", "ok", "pypdfium2")
+    assert (document.kind, document.status, document.reader) == ("pdf", "ok", "pypdfium2")
     assert "Malatesta" in document.text
 
 
@@ -131,7 +132,7 @@ def test_pypdf_fallback_reads_what_pdfium_refuses(reader: Reader) -> None:
     # An HTTP header saved in front of the PDF: pdfium refuses it, pypdf reads it.
     document = reader.read(source("http_response_prefix.pdf"))
     plain = reader.read(source("ledgers.pdf"))
-    assert (document.status, document.extractor) == ("ok", "pypdf")
+    assert (document.status, document.reader) == ("ok", "pypdf")
     assert [p.label for p in document.pages] == ["xi", "xii", "445"]
     assert document.text == plain.text
 
@@ -139,7 +140,7 @@ def test_pypdf_fallback_reads_what_pdfium_refuses(reader: Reader) -> None:
 def test_a_damaged_page_loses_its_text_not_the_document(reader: Reader) -> None:
     document = reader.read(source("damaged_first_page.pdf"))
     # "partial", not "ok": its text is indexed, and the error says which page is missing.
-    assert (document.status, document.extractor) == ("partial", "pypdfium2")
+    assert (document.status, document.reader) == ("partial", "pypdfium2")
     assert document.ok
     assert "page(s) 1 could not be loaded" in document.error
     assert len(document.pages) == 3
@@ -228,7 +229,7 @@ def test_a_prefetched_slow_file_times_out_counting_from_when_it_was_sent(tmp_pat
 def test_reader_works_from_a_script_without_main_guard(tmp_path: Path) -> None:
     script = tmp_path / "script.py"
     script.write_text(
-        "from cantobatch.ingest import discover, read\n"
+        "from cantobatch.ingest.discover import discover\nfrom cantobatch.ingest.reader import read\n"
         f"for f in discover({str(FIXTURES)!r}):\n"
         "    if f.source == 'ledgers.pdf':\n"
         "        print(read(f).status)\n"

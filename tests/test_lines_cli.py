@@ -9,8 +9,8 @@ from cantobatch.cli import cli
 
 
 @pytest.fixture(scope="module")
-def cantos(shared_data) -> str:
-    return str(shared_data / "cantos")
+def cantos(cantos_dir) -> str:
+    return str(cantos_dir)
 
 
 def run(*args: str):

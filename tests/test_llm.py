@@ -159,6 +159,48 @@ def test_lora_requests_change_answers(
     assert differ >= 1, "the LoRA adapter did not change any answer"
 
 
+def test_cascade_sends_only_routed_passages_to_the_engine(
+    llm_engine, small_model_path, monkeypatch
+) -> None:
+    from cantobatch.extract.cascade import CascadeExtractor
+    from cantobatch.extract.grammar.rules import extract_references
+
+    spy = Spy(llm_engine, monkeypatch)
+    texts = (
+        "In Canto XLV the usura litany is repeated.",  # settled by the grammar
+        "Few readers finish the Van Buren canto, which is mostly bank war.",  # a nickname
+        "Dante's Inferno, canto XXVI, tells of Ulysses.",  # refused beside its owner: settled
+        "Cunizza appears in 29, in 36 and, at length, in Canto 74.",  # 36 left unattributed
+    )
+    config = Config(
+        extractor="hybrid",
+        llm=engine_llm_config(small_model_path, max_tokens=48, retry_max_tokens=48),
+    ).with_overrides(merge={"policy": "cascade"})
+    llm = LLMExtractor(config, engine=llm_engine, show_progress=False)
+    cascade = CascadeExtractor(config, llm=llm)
+    results = cascade.extract_batch(passages(texts))
+    assert [r.meta["routed"] for r in results] == [
+        None,
+        "unresolved_canto_word",
+        None,
+        "unattributed_numeral",
+    ]
+    sent = [p for call in spy.calls for p in call["prompts"]]
+    assert len(spy.calls[0]["prompts"]) == 2  # the routed passages, in one batch
+    assert sent[:2] == [llm.prompt(texts[1]), llm.prompt(texts[3])]
+    assert all(texts[0] not in p and texts[2] not in p for p in sent)
+    for i in (0, 2):  # unrouted: the grammar's answer, untouched
+        assert results[i].references == tuple(extract_references(texts[i]))
+        assert "llm" not in results[i].meta and results[i].raw is None
+    for i in (1, 3):  # routed: the engine answered; its cantos join only where grounded
+        assert results[i].raw is not None and results[i].meta["llm"]["finish_reason"]
+        rules = {r.canto for r in extract_references(texts[i])}
+        assert rules <= {r.canto for r in results[i].references}
+        for ref in results[i].references:
+            assert ref.canto in rules or (ref.method == "llm" and ref.evidence)
+    assert llm.stats.passages == 2
+
+
 def test_lora_and_merged_serving_agree(
     small_model_path, tiny_lora_adapter, record_property
 ) -> None:

@@ -185,7 +185,7 @@ def test_shipped_configs_load(repo_root: Path, name: str) -> None:
         assert config.llm.enforce_eager and config.llm.prompt_format == "chat"
 
 
-def test_seed_grammar_accepts_exactly_the_seed_layout(shared_data: Path) -> None:
+def test_seed_grammar_accepts_exactly_the_seed_layout(poundtech101: Path) -> None:
     from xgrammar.testing import _is_grammar_accept_string as accepts
 
     from cantobatch.examples import read_examples
@@ -193,7 +193,7 @@ def test_seed_grammar_accepts_exactly_the_seed_layout(shared_data: Path) -> None
     from cantobatch.references import MAX_REFERENCES, dump_answer
 
     grammar = seed_grammar()
-    examples = read_examples(shared_data / "poundtech101.jsonl")
+    examples = read_examples(poundtech101)
     # The longest seed answer expands a group to 30 cantos: the bounds must admit every seed answer.
     assert max(len(ex.references) for ex in examples) <= MAX_REFERENCES
     assert all(accepts(grammar, dump_answer(ex.reference_dicts)) for ex in examples)
@@ -212,9 +212,14 @@ def test_seed_grammar_accepts_exactly_the_seed_layout(shared_data: Path) -> None
     )
 
 
-def test_progress_bar_counts_passages_on_stderr(tmp_path: Path, capsys) -> None:
+def test_progress_bar_counts_passages_on_stderr(tmp_path: Path, capsys, monkeypatch) -> None:
     texts = ["Canto IX", "Canto X", "Canto XI"]
-    engine = ScriptedEngine([[(GOOD, "stop")] * 3, [(GOOD, "stop")] * 3])
+    engine = ScriptedEngine([[(GOOD, "stop")] * 3, [(GOOD, "stop")] * 3, [(GOOD, "stop")] * 3])
+    shown = make(engine, tmp_path)
+    shown.show_progress = True
+    shown.extract_batch([Passage.from_text(t) for t in texts])
+    assert capsys.readouterr().err == ""  # stderr is no terminal here: no bar redraws in a log
+    monkeypatch.setattr("cantobatch.progress.is_terminal", lambda stream=None: True)
     shown = make(engine, tmp_path)
     shown.show_progress = True
     shown.extract_batch([Passage.from_text(t) for t in texts])

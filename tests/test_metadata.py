@@ -12,7 +12,7 @@ import pytest
 
 from cantobatch.config import Config
 from cantobatch.data import Bibliography
-from cantobatch.ingest import discover
+from cantobatch.ingest.discover import discover
 from cantobatch.ingest.html import read_html
 from cantobatch.ingest.metadata import (
     clean_doi,
@@ -269,7 +269,7 @@ def test_index_writes_the_bibliographic_columns(corpus: Path) -> None:
     summary = run_index(corpus, out, Config(), show_progress=False)
     assert summary.documents_failed == {"unsupported": 1}  # settings.json, not the sidecars
     table = pq.read_table(out / "documents.parquet")
-    assert table.schema.metadata[b"cantobatch.schema_version"] == b"2"
+    assert table.schema.metadata[b"cantobatch.schema_version"] == b"3"
     rows = {r["source"]: r for r in table.to_pylist()}
     assert "refs.bib" not in rows and "zotero.json" not in rows
     pdf = rows["files/12/Critic - 2026 - Ledgers.pdf"]
@@ -303,7 +303,7 @@ def test_fidelity_sidecars_fill_what_the_files_lack() -> None:
 def test_a_pdf_that_says_nothing_about_itself_reads_without_a_bibliography(tmp_path: Path) -> None:
     from reportlab.pdfgen import canvas
 
-    from cantobatch.ingest import read
+    from cantobatch.ingest.reader import read
 
     c = canvas.Canvas(str(tmp_path / "bare.pdf"), invariant=1)  # title "untitled", "anonymous"
     c.drawString(72, 700, "Canto XLV, ll. 1-12.")

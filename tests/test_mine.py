@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from cantobatch.cli import cli
 from cantobatch.examples import read_examples
 from cantobatch.index import read_pandas, write_part
-from cantobatch.mine import MineConfig, mine, normalise_text, per_document_cap
+from cantobatch.mine import MineConfig, dedup_key, mine, per_document_cap
 
 AGREE = "On the descent in Canto I, ll. 1-3, Pound follows the Nekuia closely."
 GROUNDED = "The close of Canto LXXXI, the last line, turns on vanity."
@@ -40,10 +40,15 @@ def _cite(p: dict, canto: int, method: str, line: int | None = None, evidence: s
 
 
 def _build(tmp_path: Path, passages: list[dict], citations: list[dict]) -> Path:
+    """An index as a finished run leaves it: parts, the state directory, the manifest last."""
     out = tmp_path / "out"
     write_part(out, "passages", "p0", passages)
     if citations:
         write_part(out, "citations", "c0", citations)
+    (out / "_state").mkdir()
+    (out / "manifest.json").write_text(
+        json.dumps({"documents": len({p["doc_id"] for p in passages})})
+    )
     return out
 
 
@@ -125,9 +130,9 @@ def test_negatives_limited_by_ratio(tmp_path):
     assert result.counts["negatives_over_ratio"] == 3
 
 
-def test_normalise_text():
-    assert normalise_text("  Canto  I, ll.\u00a01–3! ") == normalise_text("canto i ll 1–3")
-    assert normalise_text("ﬁne\tDAY") == "fine day"  # NFKC folds the ligature
+def test_dedup_key_ignores_case_punctuation_and_spacing():
+    assert dedup_key("  Canto  I, ll.\u00a01–3! ") == dedup_key("canto i ll 1–3")
+    assert dedup_key("ﬁne\tDAY") == "fine day"  # NFKC folds the ligature
 
 
 def test_exclude_and_dev_and_internal_duplicates(index, tmp_path):
@@ -182,6 +187,45 @@ def test_cap_applied_and_output_deterministic(tmp_path):
     assert mine(out2, MineConfig(max_per_doc_share=0.2)).examples == result.examples
 
 
+def _two_document_index(tmp_path: Path, sizes: dict[str, int]) -> Path:
+    passages, cites = [], []
+    for doc, n in sizes.items():
+        for i in range(n):
+            p = _passage(f"{doc}{i}", doc, i, f"In {doc} item {i}: see Canto I, l. {i + 1}.")
+            passages.append(p)
+            cites.append(_cite(p, 1, "rules", i + 1, f"Canto I, l. {i + 1}"))
+    return _build(tmp_path, passages, cites)
+
+
+def test_few_documents_get_an_equal_share_not_zero_examples(tmp_path):
+    # Two documents can never be under 20% each: an equal share is the nearest cap that holds.
+    out = _two_document_index(tmp_path, {"big": 6, "small": 2})
+    result = mine(out, MineConfig(max_per_doc_share=0.2))
+    per_doc: dict[str, int] = {}
+    for e in result.examples:
+        per_doc[e["doc_id"]] = per_doc.get(e["doc_id"], 0) + 1
+    assert per_doc == {"big": 2, "small": 2} and result.counts["over_document_cap"] == 4
+    assert result.warnings == [
+        "max_per_doc_share=0.2 needs examples from at least 5 documents and they come from 2: "
+        "capped at an equal share instead (1/2: at most 2 per document), 4 of 8 kept; "
+        "--max-per-doc-share 1 keeps them all"
+    ]
+
+
+def test_cli_mine_on_one_document_keeps_its_examples_and_says_why(tmp_path):
+    out = _two_document_index(tmp_path, {"only": 3})
+    target, dev = tmp_path / "m.jsonl", tmp_path / "dev.jsonl"
+    dev.write_text("")
+    res = CliRunner().invoke(cli, ["mine", str(out), "-o", str(target), "--dev", str(dev)])
+    assert res.exit_code == 0, res.output
+    assert len(read_examples(target)) == 3
+    assert f"3 examples (3 positive, 0 negative) → {target}\n" in res.stdout
+    assert res.stderr == (
+        "warning: max_per_doc_share=0.2 needs examples from at least 5 documents and they all "
+        "come from one: all 3 kept\n"
+    )
+
+
 def test_cli_mine_writes_user_format(index, tmp_path):
     target, review = tmp_path / "mined.jsonl", tmp_path / "review.jsonl"
     dev = tmp_path / "dev.jsonl"
@@ -209,9 +253,42 @@ def test_cli_mine_writes_user_format(index, tmp_path):
     assert "3 examples" in res.output
 
 
-def test_cli_mine_refuses_a_non_index(tmp_path):
+def test_cli_mine_refuses_a_non_index_in_one_line(tmp_path):
+    (tmp_path / "passages.parquet").mkdir()  # even with a table's name in it
     res = CliRunner().invoke(cli, ["mine", str(tmp_path), "-o", str(tmp_path / "x.jsonl")])
-    assert res.exit_code == 1 and "not an index" in res.output
+    assert res.exit_code == 1
+    assert res.output.endswith(
+        f"Error: {tmp_path} is not a cantobatch index: run `cantobatch index CORPUS -o {tmp_path}`"
+        " first\n"
+    )
+    assert "Traceback" not in res.output and not (tmp_path / "x.jsonl").exists()
+
+
+def test_mine_on_an_interrupted_index_says_what_the_examples_cover(tmp_path):
+    out = tmp_path / "out"
+    p = _passage("p1", "d1", 0, GROUNDED)
+    write_part(out, "documents", "u1", [{"doc_id": "d1", "source": "d1.pdf", "status": "ok"}])
+    write_part(out, "passages", "u1", [p])
+    write_part(out, "citations", "c1", [_cite(p, 81, "rules", -1, "Canto LXXXI, the last line")])
+    (out / "_state").mkdir()  # a run began; it never wrote manifest.json
+    result = mine(out, MineConfig(max_per_doc_share=1.0))
+    assert [e["input"] for e in result.examples] == [GROUNDED]
+    assert result.warnings == [
+        "index incomplete: its run stopped after 1 document(s) (no manifest.json); the examples "
+        f"cover those; run `cantobatch index CORPUS -o {out}` again to finish it"
+    ]
+
+
+def test_mine_on_an_index_whose_first_run_finished_no_document(tmp_path):
+    (tmp_path / "out" / "_state").mkdir(parents=True)
+    res = CliRunner().invoke(cli, ["mine", str(tmp_path / "out"), "--dev", str(tmp_path / "out")])
+    assert res.exit_code == 2  # --dev must be a file: a usage error
+    res = CliRunner().invoke(cli, ["mine", str(tmp_path / "out"), "-o", str(tmp_path / "m.jsonl")])
+    assert res.exit_code == 1
+    assert res.output.splitlines()[-1] == (
+        f"Error: index incomplete: {tmp_path / 'out'} holds no document yet (its first run "
+        f"stopped before finishing one); run `cantobatch index CORPUS -o {tmp_path / 'out'}` again"
+    )
 
 
 def test_index_fixture_is_readable(index):

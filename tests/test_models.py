@@ -73,5 +73,7 @@ def test_cli_models_list_and_pull(smollm2_dir: Path) -> None:
     assert result.output.strip().splitlines()[-1] == str(smollm2_dir)
 
     result = runner.invoke(cli, ["models", "pull", "gpt-17"])
-    assert result.exit_code == 1
-    assert "unknown model 'gpt-17'" in result.output
+    assert result.exit_code == 2  # a usage mistake
+    assert result.output.splitlines()[-1] == (
+        "Error: Invalid value for NAME: unknown model 'gpt-17'; known: smollm2"
+    )

@@ -11,7 +11,7 @@ from cantobatch.poem import (
     LineRangeError,
     canto_from_name,
     load_poem_text,
-    normalize_text,
+    normalize_words,
     parse_canto,
     parse_line_spec,
     resolve_line_spec,
@@ -21,8 +21,8 @@ from cantobatch.poem import (
 
 
 @pytest.fixture(scope="module")
-def canto_dir(shared_data: Path) -> Path:
-    return shared_data / "cantos"
+def canto_dir(cantos_dir: Path) -> Path:
+    return cantos_dir
 
 
 def test_canto_i_loads_with_76_lines(canto_dir):
@@ -97,11 +97,11 @@ def test_missing_or_empty_directory(tmp_path):
 
 
 def test_normalisation_of_quotes_ligatures_case_and_hyphens():
-    assert normalize_text("Circe’s this craft") == normalize_text("CIRCE'S THIS CRAFT")
-    assert normalize_text("the ﬁrst") == "the first"
-    assert normalize_text("nape-nerve") == "nape nerve"
-    assert normalize_text("bel\u00adlying “canvas”") == "bellying canvas"
-    assert normalize_text("Proserpinè") == "proserpine"
+    assert normalize_words("Circe’s this craft") == normalize_words("CIRCE'S THIS CRAFT")
+    assert normalize_words("the ﬁrst") == "the first"
+    assert normalize_words("nape-nerve") == "nape nerve"
+    assert normalize_words("bel\u00adlying “canvas”") == "bellying canvas"
+    assert normalize_words("Proserpinè") == "proserpine"
 
 
 def test_tokens_keep_offsets_into_the_original_text():

@@ -9,15 +9,15 @@ import pytest
 from cantobatch.config import Config
 from cantobatch.data import Extraction, Passage, Reference
 from cantobatch.errors import ConfigError
-from cantobatch.extract.base import build_extractor
 from cantobatch.extract.quote import QuoteAligner, QuoteExtractor, WithPoemText, similarity
+from cantobatch.extract.registry import build_extractor
 from cantobatch.index import citation_rows
 from cantobatch.poem import load_poem_text
 
 
 @pytest.fixture(scope="module")
-def canto_dir(shared_data: Path) -> Path:
-    return shared_data / "cantos"
+def canto_dir(cantos_dir: Path) -> Path:
+    return cantos_dir
 
 
 @pytest.fixture(scope="module")

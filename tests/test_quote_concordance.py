@@ -10,8 +10,8 @@ from cantobatch.concordance import load_concordance
 from cantobatch.config import Config
 from cantobatch.data import Extraction, Passage, Reference
 from cantobatch.errors import ConfigError
-from cantobatch.extract.base import build_extractor
 from cantobatch.extract.quote import WithPoemText
+from cantobatch.extract.registry import build_extractor
 from cantobatch.index import citation_rows
 
 # A made-up table: two editions that break Canto LXXIV differently; page 446 holds the end
@@ -94,12 +94,12 @@ class PageCitations:
         pass
 
 
-def test_page_citations_become_lines_with_the_concordance(table, shared_data):
+def test_page_citations_become_lines_with_the_concordance(table, cantos_dir):
     config = Config().with_overrides(
         quote={
             "concordance": str(table),
             "edition": "Test 1970",
-            "cantos_text": str(shared_data / "cantos"),
+            "cantos_text": str(cantos_dir),
         }
     )
     wrapped = WithPoemText(PageCitations(), config)
@@ -116,8 +116,8 @@ def test_page_citations_become_lines_with_the_concordance(table, shared_data):
     assert {r["line_flag"] for r in rows if r["cited_page"] == "999"} == {"page_not_in_concordance"}
 
 
-def test_without_a_concordance_page_citations_stay_canto_only(shared_data):
-    config = Config().with_overrides(quote={"cantos_text": str(shared_data / "cantos")})
+def test_without_a_concordance_page_citations_stay_canto_only(cantos_dir):
+    config = Config().with_overrides(quote={"cantos_text": str(cantos_dir)})
     [result] = WithPoemText(PageCitations(), config).extract_batch([Passage.from_text("x", "p")])
     assert [(r.lines, r.cited_page, r.flags) for r in result.references] == [
         ((), "445", ()),

@@ -33,11 +33,11 @@ def citations(out: Path) -> pd.DataFrame:
     return pd.read_parquet(out / "citations.parquet")
 
 
-def test_index_with_poem_text_and_concordance(corpus, tmp_path, shared_data):
+def test_index_with_poem_text_and_concordance(corpus, tmp_path, cantos_dir):
     pages = tmp_path / "pages.csv"
     pages.write_text(PAGES, encoding="utf-8")
     config = Config(extractor="rules").with_overrides(
-        quote={"cantos_text": str(shared_data / "cantos"), "concordance": str(pages)}
+        quote={"cantos_text": str(cantos_dir), "concordance": str(pages)}
     )
     out = tmp_path / "out"
     run_index(corpus, out, config, show_progress=False)
@@ -59,10 +59,8 @@ def test_index_with_poem_text_and_concordance(corpus, tmp_path, shared_data):
     assert set(page.cited_page) == {"445"} and set(page.line_flag) == {"page_concordance"}
 
 
-def test_index_with_the_quote_extractor_alone(corpus, tmp_path, shared_data):
-    config = Config(extractor="quote").with_overrides(
-        quote={"cantos_text": str(shared_data / "cantos")}
-    )
+def test_index_with_the_quote_extractor_alone(corpus, tmp_path, cantos_dir):
+    config = Config(extractor="quote").with_overrides(quote={"cantos_text": str(cantos_dir)})
     out = tmp_path / "out"
     run_index(corpus, out, config, show_progress=False)
     table = citations(out)

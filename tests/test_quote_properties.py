@@ -11,19 +11,16 @@ from hypothesis import strategies as st
 from cantobatch.extract.quote import STOPWORDS, QuoteAligner
 from cantobatch.poem import load_poem_text, tokenize
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-POEM = load_poem_text(SHARED_DATA / "cantos") if (SHARED_DATA / "cantos").exists() else None
+POEM = load_poem_text(Path(__file__).resolve().parents[1] / "texts" / "cantos")
 # (word as printed, poem line) for the whole canto, in order.
-WORDS = (
-    [(w, n) for n, line in enumerate(POEM.cantos[1].lines, 1) for w in line.split()] if POEM else []
-)
-VOCABULARY = {t.norm for line in (POEM.cantos[1].lines if POEM else ()) for t in tokenize(line)}
+WORDS = [(w, n) for n, line in enumerate(POEM.cantos[1].lines, 1) for w in line.split()]
+VOCABULARY = {t.norm for line in POEM.cantos[1].lines for t in tokenize(line)}
 FILLER = "Critics disagree sharply regarding its provenance; scholarship remains divided."
 
 
 @pytest.fixture(scope="module")
-def aligner(shared_data) -> QuoteAligner:
-    return QuoteAligner(load_poem_text(shared_data / "cantos"))
+def aligner(cantos_dir) -> QuoteAligner:
+    return QuoteAligner(load_poem_text(cantos_dir))
 
 
 def test_filler_shares_no_word_with_the_poem():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -60,3 +61,35 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(command):
     assert result.exit_code == 0
     assert "Example" in result.output, f"`cantobatch {command} --help` shows no example"
     assert f"cantobatch {command}" in README, f"README does not mention `cantobatch {command}`"
+
+
+def layout_paths() -> set[str]:
+    """The paths the README's Layout map names: each entry's first word, under the folders above
+    it (two spaces a level; a line indented further continues the entry above)."""
+    block = README.split("## Layout", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    paths, folders = set(), []
+    for line in block.splitlines():
+        indent = len(line) - len(line.lstrip())
+        if not line.strip() or indent >= 16:
+            continue
+        name = line.split()[0]
+        folders = folders[: indent // 2]
+        paths.add("/".join([*folders, name.rstrip("/")]))
+        if name.endswith("/"):
+            folders.append(name.rstrip("/"))
+    return paths
+
+
+def test_the_layout_names_every_module_and_only_what_exists():
+    root = Path(__file__).resolve().parents[1]
+    named = layout_paths()
+    assert {"cantobatch/cli.py", "cantobatch/extract/grammar/rules.py"} <= named
+    gone = sorted(path for path in named if not (root / path).exists())
+    assert not gone, f"the README's Layout names {gone}, which do not exist"
+    modules = {
+        path.relative_to(root).as_posix()
+        for path in (root / "cantobatch").rglob("*.py")
+        if path.name != "__init__.py" or path.parent.name == "cantobatch"
+    }
+    missing = sorted(modules - named)
+    assert not missing, f"add {missing} to the README's Layout"

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from cantobatch.adapter_card import read_metadata
 from cantobatch.cli import cli
 from cantobatch.examples import read_examples
 from cantobatch.index import read_pandas
-from cantobatch.train import read_metadata
 
 pytestmark = [pytest.mark.vllm, pytest.mark.slow]
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import shutil
 
 import pytest
 from rules_helpers import cantos, refs, span
 
 from cantobatch.data import Passage
-from cantobatch.extract.rules import RulesExtractor, extract_references
+from cantobatch.extract.grammar.rules import RulesExtractor, extract_references
 
 # --- canto numbers ------------------------------------------------------------------------------
 
@@ -432,45 +432,18 @@ def test_identity_names_the_grammar():
     assert len(identity["grammar"]) == 16
 
 
-def _extract_imports(module: str) -> set[str]:
-    """The cantobatch.extract modules that ``module`` (a name in that package) imports, anywhere
-    in its source (at the top, in a function, under TYPE_CHECKING)."""
-    import ast
-    import importlib.util
+def test_grammar_hash_covers_every_file_of_the_grammar_folder(tmp_path):
+    from cantobatch.extract.grammar.rules import GRAMMAR_DIR, grammar_hash, sources_hash
 
-    source = Path(importlib.util.find_spec(f"cantobatch.extract.{module}").origin)
-    found = set()
-    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            # "from cantobatch.extract import grammar" names modules; "from ….scan import X" one
-            names = [f"{node.module}.{alias.name}" for alias in node.names] + [node.module]
-        elif isinstance(node, ast.ImportFrom) and node.level == 1:  # "from .scan import X"
-            base = f"cantobatch.extract.{node.module}" if node.module else "cantobatch.extract"
-            names = [f"{base}.{alias.name}" for alias in node.names] + [base]
-        else:
-            continue
-        for name in names:
-            prefix, _, rest = name.partition("cantobatch.extract.")
-            sub = rest.split(".")[0]
-            if not prefix and sub and importlib.util.find_spec(f"cantobatch.extract.{sub}"):
-                found.add(sub)
-    return found
-
-
-def test_grammar_hash_covers_every_module_the_rules_import():
-    from cantobatch.extract.rules import GRAMMAR_MODULES
-
-    imported, todo = set(), ["rules"]
-    while todo:  # every cantobatch.extract module the rules import, directly or not
-        module = todo.pop()
-        if module not in imported:
-            imported.add(module)
-            todo.extend(_extract_imports(module))
-    missing = imported - set(GRAMMAR_MODULES)
-    assert not missing, f"add {sorted(missing)} to rules.GRAMMAR_MODULES (hashed by grammar_hash)"
-    assert len(set(GRAMMAR_MODULES)) == len(GRAMMAR_MODULES)
+    copy = tmp_path / "grammar"
+    shutil.copytree(GRAMMAR_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert sources_hash(copy) == grammar_hash()
+    (copy / "scan_new.py").write_text("NEW = 1\n")  # a new module counts without being listed
+    with_module = sources_hash(copy)
+    assert with_module != grammar_hash()
+    table = copy / "groups.toml"
+    table.write_text(table.read_text() + "\n# a comment\n")
+    assert sources_hash(copy) not in (with_module, grammar_hash())
 
 
 # --- contexts that decide ------------------------------------------------------------------------

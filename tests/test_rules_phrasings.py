@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from rules_helpers import cantos, refs, span
 
-from cantobatch.extract.rules import extract_references
+from cantobatch.extract.grammar.rules import extract_references
 
 # --- another poem's canto beside Pound's ---------------------------------------------------------
 

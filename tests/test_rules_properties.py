@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cantobatch.extract.rules import extract_references
-from cantobatch.extract.scan_numerals import WHOLE_POEM_FROM
+from cantobatch.extract.grammar.rules import extract_references
+from cantobatch.extract.grammar.scan_numerals import WHOLE_POEM_FROM
 from cantobatch.references import canonical, from_roman, is_roman, to_roman
 
 cantos = st.integers(min_value=1, max_value=120)
@@ -139,7 +139,7 @@ def test_case_folding_matches_ascii_letters_only_with_the_four_characters_the_sc
 # The group names are found around their literal words, not by the engine trying every position
 # (group_names.group_name_matches): that fast path must find exactly what a plain scan finds.
 def _group_fragments() -> list[str]:
-    from cantobatch.extract import grammar
+    from cantobatch.extract.grammar import groups as grammar
 
     words = {t for grp in grammar.load_groups() for t in grp.triggers}
     words |= {"A ", "a ", "the ", "Cantos", "cantos", "Canto", " of ", "XVI", "XXX", "Sixteen",
@@ -151,8 +151,8 @@ def _group_fragments() -> list[str]:
 @settings(deadline=None, max_examples=400)
 @given(st.lists(st.sampled_from(_group_fragments()), min_size=1, max_size=24))
 def test_group_names_found_by_their_literals_match_a_plain_scan(parts):
-    from cantobatch.extract.group_names import group_name_matches
-    from cantobatch.extract.patterns import group_name_patterns
+    from cantobatch.extract.grammar.group_names import group_name_matches
+    from cantobatch.extract.grammar.patterns import group_name_patterns
 
     text = "".join(parts)
     for i, pattern in enumerate(group_name_patterns()):
@@ -163,8 +163,8 @@ def test_group_names_found_by_their_literals_match_a_plain_scan(parts):
 def test_group_names_in_the_labelled_sets_match_a_plain_scan(repo_root):
     import json
 
-    from cantobatch.extract.group_names import group_name_matches
-    from cantobatch.extract.patterns import group_name_patterns
+    from cantobatch.extract.grammar.group_names import group_name_matches
+    from cantobatch.extract.grammar.patterns import group_name_patterns
 
     for path in sorted((repo_root / "training").glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():

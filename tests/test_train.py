@@ -9,10 +9,12 @@ import random
 import pytest
 from click.testing import CliRunner
 
+from cantobatch.adapter_card import model_card, read_metadata, record_scores
 from cantobatch.cli import cli
 from cantobatch.errors import ConfigError
 from cantobatch.examples import Example, read_examples
 from cantobatch.extract.prompts import poundtech_prompt, renderer
+from cantobatch.files import file_sha256 as sha256_file
 from cantobatch.references import parse_answer
 from cantobatch.train import (
     TrainConfig,
@@ -21,11 +23,7 @@ from cantobatch.train import (
     collate,
     encode,
     heldout_split,
-    model_card,
     prompt_builder,
-    read_metadata,
-    record_scores,
-    sha256_file,
 )
 
 
@@ -137,10 +135,10 @@ def test_config_refuses_lm_head():
 
 
 @pytest.fixture(scope="module")
-def trained(small_model_path, shared_data, tmp_path_factory):
+def trained(small_model_path, poundtech101, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("train")
     data = tmp / "seed16.jsonl"
-    lines = (shared_data / "poundtech101.jsonl").read_text(encoding="utf-8").splitlines()[:16]
+    lines = poundtech101.read_text(encoding="utf-8").splitlines()[:16]
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp / "adapter"
     res = CliRunner().invoke(

@@ -4,7 +4,7 @@
 # time, a few minutes each.
 set -euo pipefail
 out=${1:-adapters/smollm2-poundtech}
-cantobatch train --data ../shared/data/poundtech101.jsonl --data training/train.jsonl \
+cantobatch train --data training/poundtech101.jsonl --data training/train.jsonl \
     --base smollm2 -o "$out" --prompt-format poundtech --lr 1e-3 --epochs 2 --eval-every 20
 # Dev-set scores: the base model in its own best format (chat + few-shot) vs this adapter.
 cat > /tmp/smollm2-base.toml <<'TOML'

@@ -1,5 +1,5 @@
-"""Extractors: rules (citation grammar), llm (vLLM + LoRA), quote (alignment), hybrid (merge)."""
+"""Extractors: rules (citation grammar), llm (vLLM + LoRA), quote (alignment), hybrid (merge).
 
-from cantobatch.extract.base import Extractor, build_extractor
-
-__all__ = ["Extractor", "build_extractor"]
+``base`` is the protocol every extractor implements; ``registry.build_extractor`` builds one by
+name; the grammar behind ``rules`` is the ``grammar`` package.
+"""

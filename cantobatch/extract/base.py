@@ -1,22 +1,19 @@
-"""The extractor interface every method implements.
+"""The extractor interface every method implements, and ``extract_each``: the per-passage error
+contract for extractors that read each passage alone.
 
 ``extract_batch`` takes passages and returns one Extraction per passage, in the same order; a
 passage that fails becomes an Extraction with ``error`` set, never an exception. ``identity``
 names everything that changes the output (method, model, adapter, prompt, settings), so that
 the pipeline can tell when earlier results are stale and the LLM cache can key on it.
+Extractors are built by name in ``cantobatch.extract.registry``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, runtime_checkable
 
-from cantobatch.data import Extraction, Passage, sha256_hex
-
-if TYPE_CHECKING:
-    from cantobatch.config import Config
-
-EXTRACTOR_NAMES = ("rules", "llm", "hybrid", "quote")
+from cantobatch.data import Extraction, Passage
 
 
 @runtime_checkable
@@ -34,36 +31,29 @@ class Extractor(Protocol):
         ...
 
 
-def identity_hash(identity: dict[str, str]) -> str:
-    return sha256_hex(repr(sorted(identity.items())), 16)
+def failure(exc: Exception, what: str = "") -> str:
+    """How a passage's failure is recorded: ``"<what> failed: "`` (when given), the exception's
+    type and message."""
+    return f"{what + ' failed: ' if what else ''}{type(exc).__name__}: {exc}"
 
 
-def build_extractor(name: str, config: Config) -> Extractor:
-    """Construct an extractor from its name and the run's config alone (so a Ray worker can too)."""
-    from cantobatch.errors import ConfigError
-
-    if name == "rules":
-        from cantobatch.extract.rules import RulesExtractor
-
-        extractor: Extractor = RulesExtractor(config)
-    elif name == "llm":
-        from cantobatch.extract.llm import LLMExtractor
-
-        extractor = LLMExtractor(config)
-    elif name == "hybrid":
-        from cantobatch.extract.merge import HybridExtractor
-
-        extractor = HybridExtractor(config)
-    elif name == "quote":
-        from cantobatch.extract.quote import QuoteExtractor
-
-        extractor = QuoteExtractor(config)
-    else:
-        raise ConfigError(f"unknown extractor {name!r}; choose one of {', '.join(EXTRACTOR_NAMES)}")
-    if (config.quote.cantos_text or config.quote.concordance) and name != "quote":
-        # With the poem's text, quotation alignment runs alongside and resolves line numbers;
-        # a page concordance alone still turns canto/page citations into lines.
-        from cantobatch.extract.quote import WithPoemText
-
-        extractor = WithPoemText(extractor, config)
-    return extractor
+def extract_each(
+    passages: Sequence[Passage],
+    read: Callable[[str], Any],
+    method: str,
+    what: str = "",
+    with_meta: bool = False,
+) -> list[Extraction]:
+    """``extract_batch`` for an extractor that reads each passage's text alone: one Extraction
+    per passage, in order; a passage whose reading raises is recorded (``failure``) and the batch
+    goes on. ``read`` gives the references, or with ``with_meta`` (references, meta dict)."""
+    results = []
+    for passage in passages:
+        try:
+            found = read(passage.text)
+            refs, meta = (tuple(found[0]), found[1]) if with_meta else (tuple(found), {})
+        except Exception as exc:  # one bad passage is recorded, never fatal to the batch
+            results.append(Extraction(passage.passage_id, error=failure(exc, what), method=method))
+            continue
+        results.append(Extraction(passage.passage_id, refs, method=method, meta=meta))
+    return results

@@ -60,10 +60,8 @@ def ground(text: str, canto: int) -> tuple[int, int, str] | None:
 
 
 def _ordinal_match(text: str, canto: int) -> tuple[int, int, str] | None:
-    try:
-        from cantobatch.extract.grammar import ordinal_value
-    except ImportError:  # the grammar module is optional for grounding
-        return None
+    from cantobatch.extract.grammar.numerals import ordinal_value
+
     for m in re.finditer(r"[A-Za-z]+(?:-[a-z]+)?", text):
         if ordinal_value(m.group(0)) == canto and _WORD_CANTO.search(text, m.end(), m.end() + 30):
             return m.start(), m.end(), "ordinal"
@@ -72,7 +70,7 @@ def _ordinal_match(text: str, canto: int) -> tuple[int, int, str] | None:
 
 def _groups():
     try:
-        from cantobatch.extract.grammar import load_groups
+        from cantobatch.extract.grammar.groups import load_groups
 
         return load_groups()
     except Exception:  # noqa: BLE001 - no group table, no group grounding

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cantobatch.data import Extraction, Passage
-from cantobatch.errors import ConfigError, ExtractionError, MissingDependency
+from cantobatch.errors import ConfigError, ExtractionError, require
 from cantobatch.extract import prompts
 from cantobatch.extract.grounding import grounded_reference
 from cantobatch.llm_cache import CachedResult, ResultCache, text_key
@@ -51,13 +51,9 @@ if TYPE_CHECKING:
 def _require_vllm():
     # vLLM logs to stdout by default, which would interleave with `cantobatch extract`'s JSON lines.
     os.environ.setdefault("VLLM_LOGGING_STREAM", "ext://sys.stderr")
-    try:
-        import vllm
-    except ImportError as exc:
-        raise MissingDependency(
-            "vllm", "cpu", "the llm extractor; on a GPU machine install the vllm extra instead"
-        ) from exc
-    return vllm
+    return require(
+        "vllm", "cpu", "the llm extractor; on a GPU machine install the vllm extra instead"
+    )
 
 
 @dataclass
@@ -81,11 +77,12 @@ class Engine:
 
     def __init__(self, llm: LLMConfig, log=None) -> None:
         from cantobatch import models
+        from cantobatch.adapters import adapter_hash
 
         self.config = llm
         self.log = log or (lambda msg: None)
         self.model_id = models.model_id(llm.model)
-        self.adapter_hash = models.adapter_hash(llm.adapter) if llm.adapter else ""
+        self.adapter_hash = adapter_hash(llm.adapter) if llm.adapter else ""
         self.use_lora = bool(llm.adapter) and llm.serve == "lora"
         self._llm: Any = None
         self._lora_request: Any = None

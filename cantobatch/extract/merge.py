@@ -1,6 +1,6 @@
 """Hybrid: rules and LLM on every passage, combined per canto by a measured policy.
 
-Policies (``[merge] policy``), compared on the development set in the README's accuracy table:
+Policies (``[merge] policy``, ``config.MERGE_POLICIES``), compared on the development set in the README's accuracy table:
 
 * ``grounded`` — every rules reference; an LLM-only canto only when the LLM extractor found its
   numeral or group name in the passage (no ``ungrounded`` flag). Rules and LLM agreeing on a canto
@@ -23,8 +23,6 @@ from collections.abc import Sequence
 from cantobatch.config import Config
 from cantobatch.data import Extraction, Passage, Reference
 from cantobatch.extract.base import Extractor
-
-POLICIES = ("grounded", "union", "rules_first", "intersection", "confirm")
 
 
 def merge_references(
@@ -60,7 +58,7 @@ class HybridExtractor:
     ):
         self.policy = config.merge.policy
         if rules is None:
-            from cantobatch.extract.rules import RulesExtractor
+            from cantobatch.extract.grammar.rules import RulesExtractor
 
             rules = RulesExtractor(config)
         if llm is None:

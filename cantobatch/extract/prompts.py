@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cantobatch.data import sha256_hex
+from cantobatch.errors import InvalidValue
 
 PLACEHOLDER = "{passage}"
 
@@ -61,7 +62,7 @@ def template_text(prompt_format: str) -> str:
         return POUNDTECH_TEMPLATE
     if prompt_format == "chat":
         return json.dumps(chat_messages(PLACEHOLDER), ensure_ascii=False, sort_keys=True)
-    raise ValueError(f"unknown prompt format {prompt_format!r}")
+    raise InvalidValue(f"unknown prompt format {prompt_format!r}")
 
 
 def prompt_hash(prompt_format: str) -> str:
@@ -74,7 +75,7 @@ def renderer(prompt_format: str, tokenizer: Any = None) -> Callable[[str], str]:
         return poundtech_prompt
     if prompt_format == "chat":
         if tokenizer is None or not getattr(tokenizer, "chat_template", None):
-            raise ValueError(
+            raise InvalidValue(
                 "the chat prompt format needs a model whose tokenizer has a chat template; "
                 "use prompt_format = 'poundtech' for models without one"
             )
@@ -85,4 +86,4 @@ def renderer(prompt_format: str, tokenizer: Any = None) -> Callable[[str], str]:
             )
 
         return render
-    raise ValueError(f"unknown prompt format {prompt_format!r}")
+    raise InvalidValue(f"unknown prompt format {prompt_format!r}")

@@ -30,7 +30,7 @@ from functools import lru_cache
 from cantobatch.config import Config
 from cantobatch.data import Extraction, Passage, Reference
 from cantobatch.errors import ConfigError
-from cantobatch.extract.base import Extractor
+from cantobatch.extract.base import Extractor, extract_each, failure
 from cantobatch.poem import PoemText, load_poem_text, resolve_lines, tokenize
 
 NGRAM = 3
@@ -406,19 +406,7 @@ class QuoteExtractor:
         }
 
     def extract_batch(self, passages: Sequence[Passage]) -> list[Extraction]:
-        out = []
-        for passage in passages:
-            try:
-                refs = tuple(self.aligner.references(passage.text))
-            except Exception as exc:  # one bad passage is recorded, never fatal to the batch
-                out.append(
-                    Extraction(
-                        passage.passage_id, error=f"quote alignment failed: {exc!r}", method="quote"
-                    )
-                )
-                continue
-            out.append(Extraction(passage.passage_id, refs, method="quote"))
-        return out
+        return extract_each(passages, self.aligner.references, "quote", "quote alignment")
 
     def close(self) -> None:
         pass
@@ -465,7 +453,7 @@ class WithPoemText:
                 try:
                     refs += self.aligner.references(passage.text)
                 except Exception as exc:  # the inner result stands; the failure is recorded
-                    meta = {**meta, "quote_error": f"quote alignment failed: {exc!r}"}
+                    meta = {**meta, "quote_error": failure(exc, "quote alignment")}
             out.append(dataclasses.replace(extraction, references=tuple(refs), meta=meta))
         return out
 

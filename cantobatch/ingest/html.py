@@ -19,7 +19,7 @@ import warnings
 from dataclasses import dataclass
 
 from cantobatch.data import Bibliography, Document, Page, Region
-from cantobatch.ingest.text import decode_bytes, normalize_text
+from cantobatch.ingest.text import decode_bytes, normalize_unicode
 
 # Elements whose content is never article text.
 DROP_TAGS = (
@@ -150,7 +150,7 @@ def render(element) -> str:
         if isinstance(node, NavigableString):
             if isinstance(node, skipped_strings):
                 continue
-            text = normalize_text(str(node))
+            text = normalize_unicode(str(node))
             if not pre_depth:
                 text = _SPACES.sub(" ", text)
                 if pending or not out or out[-1].endswith((" ", "\n")):
@@ -339,11 +339,11 @@ def read_html(data: bytes, *, doc_id: str, source: str) -> Document:
     text = main.text
     regions = []
     for note in main.notes:
-        note = normalize_text(note)
+        note = normalize_unicode(note)
         start = len(text) + 2 if text else 0
         text = f"{text}\n\n{note}" if text else note
         regions.append(Region(start, len(text), "footnote"))
-    title = normalize_text(main.bib.title) if main.bib and main.bib.title else None
+    title = normalize_unicode(main.bib.title) if main.bib and main.bib.title else None
     return Document(
         doc_id=doc_id,
         source=source,
@@ -356,7 +356,7 @@ def read_html(data: bytes, *, doc_id: str, source: str) -> Document:
         if text
         else f"{source}: no text in the page's main content (lxml and html.parser both tried)",
         title=title,
-        extractor=parser,
+        reader=parser,
         encoding=encoding,
         regions=tuple(regions),
         bib=main.bib,

@@ -39,7 +39,7 @@ PDFIUM_STRING_LIMIT = 16383
 class PdfResult:
     status: str
     error: str | None = None
-    extractor: str | None = None
+    reader: str | None = None  # "pypdfium2" or "pypdf"
     text: str = ""
     pages: tuple[tuple[int, str | None, int, int], ...] = ()  # (number, label, start, end)
     title: str | None = None
@@ -133,7 +133,7 @@ def assemble(
 
 
 def _finish(
-    extractor: str,
+    reader: str,
     pages: list[Page],
     labels: list[str | None],
     info: dict[str, str],
@@ -149,7 +149,7 @@ def _finish(
     if not text.strip():
         return PdfResult(
             status="no_text",
-            extractor=extractor,
+            reader=reader,
             error=f"{source}: none of its {len(pages)} page(s) has a text layer (a scan?); "
             "run OCR on it (e.g. ocrmypdf) and index the OCRed copy",
             pages=spans,
@@ -158,7 +158,7 @@ def _finish(
         )
     return PdfResult(
         status="ok",
-        extractor=extractor,
+        reader=reader,
         text=text,
         pages=spans,
         title=bib.title if bib else None,
@@ -168,19 +168,19 @@ def _finish(
     )
 
 
-def _too_many(source: str, count: int, max_pages: int, extractor: str) -> PdfResult:
+def _too_many(source: str, count: int, max_pages: int, reader: str) -> PdfResult:
     return PdfResult(
         status="too_many_pages",
-        extractor=extractor,
+        reader=reader,
         error=f"{source}: {count} pages is above ingest.max_pages={max_pages}; "
         "raise max_pages in the config if the file is genuine",
     )
 
 
-def _needs_password(source: str, extractor: str) -> PdfResult:
+def _needs_password(source: str, reader: str) -> PdfResult:
     return PdfResult(
         status="needs_password",
-        extractor=extractor,
+        reader=reader,
         error=f"{source}: encrypted with a user password; decrypt it (qpdf --decrypt "
         "--password=... in.pdf out.pdf) and index the decrypted copy",
     )

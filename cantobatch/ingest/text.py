@@ -134,7 +134,7 @@ def _detect(data: bytes) -> str | None:
     return codec_name(best.encoding)
 
 
-def normalize_text(text: str) -> str:
+def normalize_unicode(text: str) -> str:
     """NFKC (ligatures, compatibility characters, no-break spaces) and Unix line ends."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -159,12 +159,12 @@ def read_text(data: bytes, *, doc_id: str, source: str) -> Document:
             kind="text",
             status="decode_error",
             bytes=len(data),
-            extractor="text",
+            reader="text",
             encoding=encoding,
             error=f"{source}: NUL characters after decoding as {encoding}; the file is binary, "
             "not text (rename it or remove it from the corpus)",
         )
-    text = normalize_text(text)
+    text = normalize_unicode(text)
     text = _MANY_BLANKS.sub("\n\n", _TRAILING_SPACE.sub("\n", text)).strip()
     status = "ok" if text else "empty"
     return Document(
@@ -175,7 +175,7 @@ def read_text(data: bytes, *, doc_id: str, source: str) -> Document:
         bytes=len(data),
         text=text,
         pages=(Page(1, None, 0, len(text)),),
-        extractor="text",
+        reader="text",
         encoding=encoding,
         error=None if text else f"{source}: the file has no text",
     )

@@ -3,15 +3,18 @@
 Every parse (PDF, HTML, text) runs here rather than in the indexing process, so that a per-file
 time limit can kill a parse that hangs (a pathological PDF, a page that sends a parser quadratic)
 and a crash in native code (pdfium, lxml) costs one file, not the night. Requests and results are
-length-prefixed pickles over the child's stdin/stdout (see ``cantobatch.ingest._Worker``).
+length-prefixed pickles over the child's stdin/stdout (``encode``/``decode``, used by both
+sides; the parent is ``cantobatch.ingest.reader``).
 
-A request is ``(kind, payload, source, options, delay_s)``:
+A request is ``(kind, payload, source, options)``:
 
-- ``("pdf", path, source, (max_pages, strip_headers, columns), delay_s)`` → ``PdfResult`` (the worker reads
-  the file itself: big PDFs never cross the pipe);
-- ``("html" | "text", (data, doc_id), source, (), delay_s)`` → ``Document``.
+- ``("pdf", path, source, (max_pages, strip_headers, columns))`` → ``PdfResult`` (the worker
+  reads the file itself: big PDFs never cross the pipe);
+- ``("html" | "text", (data, doc_id), source, ())`` → ``Document``;
+- ``("sleep", seconds)`` → no answer: the next parse starts that much later (the tests of the time
+  limit send it).
 
-``delay_s`` is 0 except in the tests of the time limit. End of input ends the loop.
+End of input ends the loop.
 """
 
 from __future__ import annotations
@@ -21,6 +24,19 @@ import pickle
 import struct
 import sys
 import time
+
+HEADER = struct.Struct("<Q")  # a message's length, before its pickle
+
+
+def encode(message) -> bytes:
+    """One message as sent over a pipe: its length, then its pickle."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return HEADER.pack(len(data)) + data
+
+
+def decode(body: bytes):
+    """The message whose pickle (without the length) is ``body``."""
+    return pickle.loads(body)
 
 
 def parse(kind: str, payload, source: str, options: tuple):
@@ -61,10 +77,6 @@ def serve() -> None:
     os.dup2(2, 1)
     requests = sys.stdin.buffer
 
-    def send(message) -> None:
-        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        out.write(struct.pack("<Q", len(data)) + data)
-
     # Imported before "ready": startup is not parse time.
     import bs4  # noqa: F401
     import lxml.etree  # noqa: F401
@@ -74,13 +86,14 @@ def serve() -> None:
     import cantobatch.ingest.pdf
     import cantobatch.ingest.text  # noqa: F401
 
-    send("ready")
+    out.write(encode("ready"))
     while True:
-        header = requests.read(8)
-        if len(header) < 8:
+        header = requests.read(HEADER.size)
+        if len(header) < HEADER.size:
             return
-        (length,) = struct.unpack("<Q", header)
-        kind, payload, source, options, delay_s = pickle.loads(requests.read(length))
-        if delay_s:
-            time.sleep(delay_s)
-        send(parse(kind, payload, source, options))
+        (length,) = HEADER.unpack(header)
+        request = decode(requests.read(length))
+        if request[0] == "sleep":
+            time.sleep(request[1])
+            continue
+        out.write(encode(parse(*request)))

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from cantobatch.extract import grammar as g
+from cantobatch.extract.grammar import lexicon as g
+from cantobatch.extract.grammar.groups import load_groups
 
 
 class LazyPatterns:
@@ -369,7 +370,7 @@ LINE_LIST_SEP = r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*"
 NTH_FROM_LAST = r"(second|third|next|2nd|3rd) (?:(?:to|from) (?:the )?)?last"
 
 # ``rx.NAME`` is NAME above compiled, on first use: every upper-case string of this module (the
-# pieces that only build others are never used, so never compiled) and grammar.py's patterns.
+# pieces that only build others are never used, so never compiled) and lexicon's patterns.
 rx = LazyPatterns(
     FOREIGN_WORK=g.FOREIGN_WORK,
     FOREIGN_WORK_LOWER=g.FOREIGN_WORK_LOWER,
@@ -391,7 +392,7 @@ rx = LazyPatterns(
 
 @cache
 def group_patterns() -> tuple[re.Pattern, re.Pattern]:
-    groups = g.load_groups()
+    groups = load_groups()
     names = "|".join(
         f"(?P<g{i}>{'|'.join(f'(?:{p})' for p in grp.names + grp.lower)})"
         for i, grp in enumerate(groups)
@@ -419,12 +420,12 @@ def group_patterns() -> tuple[re.Pattern, re.Pattern]:
 
 @cache
 def group_name_patterns() -> tuple[re.Pattern, ...]:
-    return tuple(re.compile("|".join(f"(?:{p})" for p in grp.names)) for grp in g.load_groups())
+    return tuple(re.compile("|".join(f"(?:{p})" for p in grp.names)) for grp in load_groups())
 
 
 @cache
 def group_lower_patterns() -> tuple[re.Pattern | None, ...]:
     """Each group's lower-case names ("the pisan cantos"), or None."""
-    groups = g.load_groups()
+    groups = load_groups()
     return tuple(re.compile("|".join(f"(?:{p})" for p in grp.lower)) if grp.lower else None
                  for grp in groups)  # fmt: skip

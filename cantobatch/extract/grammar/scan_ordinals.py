@@ -5,13 +5,19 @@ groups, "the Pisan Cantos" (``groups``).
 
 from __future__ import annotations
 
-from cantobatch.extract import grammar as g
-from cantobatch.extract.group_names import group_index, group_name_matches
-from cantobatch.extract.locate import anchored, sentence_index
-from cantobatch.extract.numerals import ordinal_slice, phrase_count
-from cantobatch.extract.patterns import group_lower_patterns, group_patterns, rx
-from cantobatch.extract.scan_numerals import NumeralReading
-from cantobatch.extract.scan_state import CantoMention
+from cantobatch.extract.grammar import lexicon as g
+from cantobatch.extract.grammar.group_names import group_index, group_name_matches
+from cantobatch.extract.grammar.groups import load_groups
+from cantobatch.extract.grammar.locate import anchored, sentence_index
+from cantobatch.extract.grammar.numerals import (
+    count_value,
+    ordinal_slice,
+    ordinal_value,
+    phrase_count,
+)
+from cantobatch.extract.grammar.patterns import group_lower_patterns, group_patterns, rx
+from cantobatch.extract.grammar.scan_numerals import NumeralReading
+from cantobatch.extract.grammar.scan_state import CantoMention
 
 _POSSESSIVES = ("'s", "’s", "s'", "s’")  # before "first canto": whose canto
 
@@ -25,7 +31,7 @@ class OrdinalStages(NumeralReading):
             return
         for m in anchored(self.text, rx.ORDINAL_LIST, self.anchors):
             words = rx.ORDINAL_LIST_SEP.split(m.group("ords"))
-            values = [g.ordinal_value(rx.WORD_SEP.sub(" ", w.lower())) for w in words]
+            values = [ordinal_value(rx.WORD_SEP.sub(" ", w.lower())) for w in words]
             cantos = [v for v in values if g.valid_canto(v)]
             if (
                 len(cantos) == len(values)
@@ -36,7 +42,7 @@ class OrdinalStages(NumeralReading):
 
     def ordinals(self, context: bool) -> None:
         self.ordinal_lists()
-        groups = g.load_groups()
+        groups = load_groups()
         _, ordinal = group_patterns()
         for m in anchored(self.text, ordinal, self.anchors):
             if not self.free(m.start(), m.end()):
@@ -72,15 +78,15 @@ class OrdinalStages(NumeralReading):
             elif kw or m.group("whole"):
                 if count is None and kw and kw.lower() == "cantos":
                     continue  # "the first cantos": vague
-                n = g.ordinal_value(which)
+                n = ordinal_value(which)
                 if n is None and m.group("pre"):  # "the thirtieth and last canto"
-                    n = g.ordinal_value(rx.WORD_SEP.sub(" ", m.group("pre").lower()))
+                    n = ordinal_value(rx.WORD_SEP.sub(" ", m.group("pre").lower()))
                 if n is None or (count and n != 1):
                     continue  # "the last canto": of what?
                 cantos = list(range(1, count + 1)) if count else [n]
                 end, family = m.end(), "ordinal"
             else:
-                n = g.ordinal_value(which)
+                n = ordinal_value(which)
                 tail = self.text[m.end("ord") : m.end("ord") + 40]
                 # "the eighty-first" alone in a canto context; a small one only after an ordinal
                 # canto, as a verb's subject: "the second canto retells …, and the fourth mixes"
@@ -128,7 +134,7 @@ class OrdinalStages(NumeralReading):
         return None
 
     def groups(self) -> None:
-        groups = g.load_groups()
+        groups = load_groups()
         found = []
         lower = group_lower_patterns() if self.has_keyword else ()
         for i in self.triggered_groups():
@@ -143,7 +149,7 @@ class OrdinalStages(NumeralReading):
             if rx.INDEFINITE_BEFORE.search(before):
                 continue  # "a Pisan canto", "one of the Pisan Cantos": which one is not said
             counted = rx.COUNT_BEFORE_GROUP.search(before) if before[-1:].isspace() else None
-            if counted and (g.count_value(counted.group("count")) or 0) < len(groups[i].cantos):
+            if counted and (count_value(counted.group("count")) or 0) < len(groups[i].cantos):
                 continue  # "two Pisan cantos": which two is not said
             grp = groups[i]
             if m.group() in grp.context_only and not (self.has_keyword or "Pound" in self.text):

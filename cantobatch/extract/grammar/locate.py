@@ -15,8 +15,8 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cache
 
-from cantobatch.extract import grammar as g
-from cantobatch.extract.patterns import rx
+from cantobatch.extract.grammar import lexicon as g
+from cantobatch.extract.grammar.patterns import rx
 
 
 def starts(text: str, needle: str, lead: str = "") -> list[int]:

@@ -4,17 +4,18 @@
 
 from __future__ import annotations
 
-from cantobatch.extract import grammar as g
-from cantobatch.extract.locate import anchored, matches_at, starts
-from cantobatch.extract.numerals import (
+from cantobatch.extract.grammar.locate import anchored, matches_at, starts
+from cantobatch.extract.grammar.numerals import (
     MAX_LINE_SPAN,
     PLURAL_LINE_COUNT,
+    count_value,
+    expand_range,
     line_list,
     ordinal_position,
     position_lines,
 )
-from cantobatch.extract.patterns import RELATIVE_DIRECTIONS, STANZA_SIZES, rx
-from cantobatch.extract.scan_state import LineMention, ScanState
+from cantobatch.extract.grammar.patterns import RELATIVE_DIRECTIONS, STANZA_SIZES, rx
+from cantobatch.extract.grammar.scan_state import LineMention, ScanState
 
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 # Every way LINE_KW's keyword can end ("ll" and "ll." both, as "l." ends "ll.")
@@ -102,7 +103,7 @@ class LineStages(ScanState):
         )
         for m in matches_at(rx.RELATIVE_LINES, text, relative_at):
             if self.free(m.start(), m.end()):
-                count = g.count_value(m.group("count")) if m.group("count") else None
+                count = count_value(m.group("count")) if m.group("count") else None
                 if count is None:
                     if m.group("noun") == "lines":
                         continue
@@ -127,7 +128,7 @@ class LineStages(ScanState):
         for m in matches_at(rx.LINE_FROM_TO, text, line_kw_at) if "rom" in text else ():
             if self.free(m.start(), m.end()):
                 a, b = int(m.group("a")), int(m.group("b"))
-                span = g.expand_range(a, b, MAX_LINE_SPAN) if a else None
+                span = expand_range(a, b, MAX_LINE_SPAN) if a else None
                 if span:
                     self.add(LineMention(m.start(), m.end(), span, "lines"))
         for pattern in (rx.LINE_KW, rx.GREEK_EQ):
@@ -148,14 +149,14 @@ class LineStages(ScanState):
                         self.add(LineMention(m.start(), end, lines, "lines"))
         for m in matches_at(rx.LINE_WORDS, text, line_word_at) if words else ():
             if self.free(m.start(), m.end()):
-                a = g.count_value(m.group("a"))
-                b = g.count_value(m.group("b")) if m.group("b") else a
-                span = g.expand_range(a, b, MAX_LINE_SPAN) if a and b else None
+                a = count_value(m.group("a"))
+                b = count_value(m.group("b")) if m.group("b") else a
+                span = expand_range(a, b, MAX_LINE_SPAN) if a and b else None
                 end = m.end()
                 if span and m.group("more"):
                     if text[m.start() : m.start("a")].rstrip().endswith(("s", "S")):
                         more = rx.WORD_NUMBER.findall(m.group("more"))
-                        span += [n for n in map(g.count_value, more) if n]
+                        span += [n for n in map(count_value, more) if n]
                     else:  # "line one and two pages later": one line
                         end = m.end("a")
                 if span:
@@ -171,7 +172,7 @@ class LineStages(ScanState):
             det = rx.THE_COUNT_BEFORE.search(text, max(0, m.start() - 24), m.start())
             if not det or not self.free(det.start(), m.end()):
                 continue
-            count = g.count_value(det.group("count")) if det.group("count") else None
+            count = count_value(det.group("count")) if det.group("count") else None
             plural = m.group("noun") == "lines"
             if plural != (count is not None and count > 1):
                 continue  # "the lines after it": how many is not said
@@ -191,7 +192,7 @@ class LineStages(ScanState):
             m = rx.ELLIPTIC_RELATIVE.match(text, end)
             if not m or not self.free(m.start(), m.end()):
                 continue
-            count = g.count_value(m.group("count") or m.group("count2"))
+            count = count_value(m.group("count") or m.group("count2"))
             word = m.group("dir") or m.group("dir2")
             if not count or count > MAX_LINE_SPAN:
                 continue

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import re
 
-from cantobatch.extract import grammar as g
-from cantobatch.extract.locate import matches_at, starts
-from cantobatch.extract.numerals import plausible_page, roman_value
-from cantobatch.extract.patterns import PREPOSITIONS, rx
-from cantobatch.extract.scan_numerals import NumeralReading
-from cantobatch.extract.scan_state import CantoMention
+from cantobatch.extract.grammar import lexicon as g
+from cantobatch.extract.grammar.locate import matches_at, starts
+from cantobatch.extract.grammar.numerals import (
+    expand_range,
+    numeral_value,
+    ordinal_value,
+    plausible_page,
+)
+from cantobatch.extract.grammar.patterns import PREPOSITIONS, rx
+from cantobatch.extract.grammar.scan_numerals import NumeralReading
+from cantobatch.extract.grammar.scan_state import CantoMention
 
 # The first characters of a roman or arabic numeral, which no number word starts with.
 _NOT_WORD_HEADS = frozenset("IVXLCivxlc0123456789")
@@ -37,16 +42,16 @@ class CantoStages(NumeralReading):
             matches_at(rx.FROM_TO, text, starts(text, "rom", "Ff")) if len(keyword_at) > 1 else ()
         )
         for m in from_to:
-            a, b = roman_value(m.group("a")), roman_value(m.group("b"))
-            span = g.expand_range(a, b) if a and b else None
+            a, b = numeral_value(m.group("a")), numeral_value(m.group("b"))
+            span = expand_range(a, b) if a and b else None
             same = m.group("a").isdigit() == m.group("b").isdigit()
             if span and same and g.valid_canto(span[-1]) and not self._foreign(m.start(), m.end()):
                 self.add(CantoMention(m.start(), m.end(), span, "range"))
         paired = sorted(keyword_at)  # two keywords close together: "Canto LII through Canto LXI"
         paired = [p for p, q in zip(paired, paired[1:], strict=False) if q - p <= 32]
         for m in matches_at(rx.CANTO_THROUGH, text, paired):
-            a, b = roman_value(m.group("a")), roman_value(m.group("b"))
-            span = g.expand_range(a, b) if a and b else None
+            a, b = numeral_value(m.group("a")), numeral_value(m.group("b"))
+            span = expand_range(a, b) if a and b else None
             same = m.group("a").isdigit() == m.group("b").isdigit()
             if (
                 span
@@ -102,14 +107,14 @@ class CantoStages(NumeralReading):
         m = rx.KEYWORD_THE_ORDINAL.match(self.text, keyword.end())
         if not m or not m.group("ord")[0].isupper():
             return
-        n = g.ordinal_value(rx.WORD_SEP.sub(" ", m.group("ord").lower()))
+        n = ordinal_value(rx.WORD_SEP.sub(" ", m.group("ord").lower()))
         if g.valid_canto(n) and not self._foreign(keyword.start(), m.end()):
             self.add(CantoMention(keyword.start(), m.end(), [n], "ordinal"))
 
     def bare_with_suffix(self) -> None:
         text = self.text
         for m in self.romans():
-            if not self.free(m.start(), m.end()) or not g.valid_canto(roman_value(m.group())):
+            if not self.free(m.start(), m.end()) or not g.valid_canto(numeral_value(m.group())):
                 continue
             after = text[m.end() : m.end() + 3]
             if not (
@@ -161,7 +166,7 @@ class CantoStages(NumeralReading):
         text = self.text
         candidates: list[tuple[re.Match, bool, bool]] = []  # (match, strong, range_words)
         for m in self.romans():
-            value = roman_value(m.group())
+            value = numeral_value(m.group())
             if not self.free(m.start(), m.end()) or not g.valid_canto(value):
                 continue
             if self._blocked_bare(m.start(), m.end()) or self._continues_blocked_list(m.start()):

@@ -24,15 +24,18 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from operator import attrgetter, itemgetter
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cantobatch.data import Extraction, Passage, Reference, sha256_hex
-from cantobatch.extract import grammar as g
-from cantobatch.extract.locate import sentence_index
-from cantobatch.extract.patterns import rx
-from cantobatch.extract.scan import CantoMention, LineMention, Scanner
+from cantobatch.extract.base import extract_each
+from cantobatch.extract.grammar.groups import load_groups
+from cantobatch.extract.grammar.locate import sentence_index
+from cantobatch.extract.grammar.patterns import rx
+from cantobatch.extract.grammar.scan import CantoMention, LineMention, Scanner
 
 if TYPE_CHECKING:
     from cantobatch.config import Config
@@ -46,7 +49,41 @@ _Row = tuple[int, int, int, tuple[int, ...], str, "str | None"]
 
 def extract_references(text: str) -> list[Reference]:
     """Every explicit canto/line citation in ``text``, each with the span that grounds it."""
+    return _references(Scanner(text))
+
+
+@dataclass(frozen=True)
+class GrammarTrace:
+    """What the scanner saw besides its references (read by the cascade's router,
+    ``extract/router.py``): spans it took without citing anything (``refused``: another poem's
+    numerals, blocked phrases, the poem as a whole), as ``(start, end)``, and mentions it found but
+    resolved into no reference (``unresolved``: a line with no canto, a weak numeral, a group that
+    only locates a numbered canto), as ``(start, end, family)``."""
+
+    refused: tuple[tuple[int, int], ...] = ()
+    unresolved: tuple[tuple[int, int, str], ...] = ()
+
+
+def trace_references(text: str) -> tuple[list[Reference], GrammarTrace]:
+    """``extract_references(text)`` and the scanner's trace of what it refused or left open."""
     scan = Scanner(text)
+    refs = _references(scan)
+    spans = [(r.evidence_start or 0, r.evidence_end or 0) for r in refs]
+    mentions = [*scan.cantos, *scan.lines]
+    unresolved = tuple(
+        sorted(
+            (m.start, m.end, m.family)
+            for m in mentions
+            if not any(s <= m.start and m.end <= e for s, e in spans)
+        )
+    )
+    found = {(m.start, m.end) for m in mentions}
+    refused = tuple(sorted(span for span in scan.taken if span not in found))
+    return refs, GrammarTrace(refused, unresolved)
+
+
+def _references(scan: Scanner) -> list[Reference]:
+    text = scan.text
     if not scan.may_cite():
         return []
     scan.keywords()
@@ -184,35 +221,24 @@ def _target(
 # --- the extractor ----------------------------------------------------------------------------
 
 
-# Every module of the grammar, by name in this package: ``grammar_hash`` reads their sources.
-# tests/test_rules.py checks that every cantobatch.extract module this one imports (directly or
-# not) is here, so a new grammar module cannot be left out of the hash.
-GRAMMAR_MODULES = (
-    "rules",
-    "scan",
-    "scan_state",
-    "scan_numerals",
-    "scan_cantos",
-    "scan_ordinals",
-    "scan_lines",
-    "patterns",
-    "locate",
-    "numerals",
-    "group_names",
-    "pattern_starts",
-    "grammar",
-)
+GRAMMAR_DIR = Path(__file__).resolve().parent
+
+
+def sources_hash(folder: Path) -> str:
+    """A hash of every module and table (``*.py``, ``*.toml``) in ``folder``, with their names."""
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".py", ".toml"))
+    return sha256_hex(b"\0".join(p.name.encode() + b"\0" + p.read_bytes() for p in files), 16)
 
 
 @cache
 def grammar_hash() -> str:
-    """Changes whenever the grammar's source (``GRAMMAR_MODULES``) or the group table changes."""
-    from pathlib import Path
+    """Changes whenever any source of the grammar changes: this folder's modules and group table."""
+    return sources_hash(GRAMMAR_DIR)
 
-    here = Path(__file__).resolve().parent
-    parts = [(here / f"{name}.py").read_bytes() for name in GRAMMAR_MODULES]
-    parts.append(g.GROUPS_PATH.read_bytes())
-    return sha256_hex(b"\0".join(parts), 16)
+
+def _traced(text: str) -> tuple[list[Reference], dict]:
+    found, trace = trace_references(text)
+    return found, {"grammar_trace": trace}
 
 
 class RulesExtractor:
@@ -220,27 +246,18 @@ class RulesExtractor:
 
     name = "rules"
 
-    def __init__(self, config: Config | None = None) -> None:
+    def __init__(self, config: Config | None = None, trace: bool = False) -> None:
         self.config = config
-        g.load_groups()  # fail at construction, not per passage, if the table is broken
+        self.trace = trace  # keep each passage's GrammarTrace in meta["grammar_trace"]
+        load_groups()  # fail at construction, not per passage, if the table is broken
 
     def identity(self) -> dict[str, str]:
         return {"extractor": "rules", "method": "rules", "grammar": grammar_hash()}
 
     def extract_batch(self, passages: Sequence[Passage]) -> list[Extraction]:
-        results = []
-        for passage in passages:
-            try:
-                refs = tuple(extract_references(passage.text))
-            except Exception as exc:  # a bad passage is recorded, the batch goes on
-                results.append(
-                    Extraction(
-                        passage.passage_id, error=f"{type(exc).__name__}: {exc}", method="rules"
-                    )
-                )
-                continue
-            results.append(Extraction(passage.passage_id, refs, method="rules"))
-        return results
+        if self.trace:
+            return extract_each(passages, _traced, "rules", with_meta=True)
+        return extract_each(passages, extract_references, "rules")
 
     def close(self) -> None:
         pass

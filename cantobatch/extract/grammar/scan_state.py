@@ -13,21 +13,21 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from cantobatch.extract.group_names import (
+from cantobatch.extract.grammar.group_names import (
     group_name_matches,
     group_triggers,
     marks_pattern,
     triggers_in,
 )
-from cantobatch.extract.locate import (
+from cantobatch.extract.grammar.locate import (
     determiner_anchors,
     ordinal_positions,
     sentence_bounds,
     sentence_index,
     starts,
 )
-from cantobatch.extract.numerals import roman_value
-from cantobatch.extract.patterns import rx
+from cantobatch.extract.grammar.numerals import numeral_value
+from cantobatch.extract.grammar.patterns import rx
 
 
 @dataclass
@@ -190,7 +190,7 @@ class ScanState:
                 for m in self.marks()[0]
                 if (m.start() == 0 or not _word_or_quote(text[m.start() - 1]))
                 and (m.end() == len(text) or not text[m.end()].isalnum())
-                and roman_value(m.group()) is not None
+                and numeral_value(m.group()) is not None
             ]
         return self._romans
 

@@ -1,22 +1,15 @@
-"""Building blocks of the citation grammar: numerals, ordinal words, the group table, word lists.
+"""The citation grammar's vocabulary: numeral and number-word sources, word lists.
 
-The scanner that uses them is ``cantobatch.extract.scan``. Everything here is data or a pure
-function; the regex sources here are compiled on first use by ``patterns.rx``.
+The scanner that uses them is ``cantobatch.extract.grammar.scan``. Everything here is data; the
+regex sources are compiled on first use by ``patterns.rx``, and numbers are read by ``numerals``.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import TypeGuard
 
-from cantobatch.errors import ConfigError
-from cantobatch.references import MAX_CANTO, MIN_CANTO, from_roman
-
-GROUPS_PATH = Path(__file__).resolve().parents[1] / "resources" / "groups.toml"
+from cantobatch.references import MAX_CANTO, MIN_CANTO
 
 # --- numerals -------------------------------------------------------------------------------
 
@@ -124,107 +117,9 @@ assert all(t.endswith("th") or any(n in t for n in ORDINAL_NEEDLES) for t in ORD
 COUNT = rf"(?:\d{{1,3}}|{CARDINAL_WORD})"
 
 
-_WORD_SEP = re.compile(r"[-‐\s]+")
-_NUMERIC_ORDINAL = re.compile(r"(\d{1,3})(?:st|nd|rd|th)")
-
-
-def _norm_words(s: str) -> str:
-    return _WORD_SEP.sub(" ", s.lower()).strip()
-
-
-_CARD_NORM = {_norm_words(k): v for k, v in CARDINAL_WORDS.items()}
-_ORD_NORM = {_norm_words(k): v for k, v in ORDINAL_WORDS.items()}
-
-
-def numeral_value(s: str) -> int | None:
-    """Value of an arabic or roman numeral (any case); None if it is neither."""
-    if s.isdigit():
-        return int(s)
-    try:
-        return from_roman(s)
-    except ValueError:
-        return None
-
-
-def count_value(s: str) -> int | None:
-    """Value of a count: "3" or "three" or "twenty-one"."""
-    return int(s) if s.isdigit() else _CARD_NORM.get(_norm_words(s))
-
-
-def ordinal_value(s: str) -> int | None:
-    """Value of an ordinal: "first" → 1, "forty-fifth" → 45, "81st" → 81."""
-    m = _NUMERIC_ORDINAL.fullmatch(s)
-    return int(m.group(1)) if m else _ORD_NORM.get(_norm_words(s))
-
-
 def valid_canto(n: int | None) -> TypeGuard[int]:
     """Whether ``n`` numbers a canto (so, for a type checker, is an int)."""
     return n is not None and MIN_CANTO <= n <= MAX_CANTO
-
-
-def expand_range(a: int, b: int, limit: int = MAX_CANTO) -> list[int] | None:
-    """a..b inclusive; "207-10" style abbreviated ends are completed; None when not a range."""
-    if b < a:
-        sa, sb = str(a), str(b)
-        if len(sb) < len(sa):
-            b = int(sa[: len(sa) - len(sb)] + sb)
-    if b < a or b - a >= limit:
-        return None
-    return list(range(a, b + 1))
-
-
-# --- the group table --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Group:
-    name: str
-    first: int
-    last: int
-    names: tuple[str, ...]
-    adjective: tuple[str, ...]
-    triggers: tuple[str, ...] = ()  # substrings every name contains: skip the regex without one
-    lower: tuple[str, ...] = ()  # lower-case names, tried only where "cant" occurs
-    # names that are also ordinary words ("the Pisans", the people of Pisa): cited only in a
-    # passage that speaks of cantos or of Pound
-    context_only: frozenset[str] = frozenset()
-
-    @property
-    def cantos(self) -> list[int]:
-        return list(range(self.first, self.last + 1))
-
-
-@cache
-def load_groups(path: Path = GROUPS_PATH) -> tuple[Group, ...]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(
-            f"{path}: cannot read the group table ({exc}); reinstall cantobatch"
-        ) from exc
-    groups = []
-    for item in data.get("group", []):
-        group = Group(
-            name=item["name"],
-            first=int(item["first"]),
-            last=int(item["last"]),
-            names=tuple(item.get("names", ())),
-            adjective=tuple(item.get("adjective", ())),
-            triggers=tuple(item.get("triggers", ())),
-            lower=tuple(item.get("lower", ())),
-            context_only=frozenset(item.get("context_only", ())),
-        )
-        if not (valid_canto(group.first) and valid_canto(group.last) and group.first <= group.last):
-            raise ConfigError(f"{path}: group {group.name!r} has an invalid canto range")
-        for pattern in group.names + group.adjective + group.lower:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ConfigError(
-                    f"{path}: group {group.name!r}: bad pattern {pattern!r}: {exc}"
-                ) from exc
-        groups.append(group)
-    return tuple(groups)
 
 
 # --- word lists -------------------------------------------------------------------------------

@@ -1,17 +1,24 @@
-"""Reading numerals where a stage found them: one numeral, a list, a range with its line or page
-suffix (``numbered``), numerals in parentheses (``parenthesised``), and whether a numeral is
-a canto of Pound's at all or another work's (``_blocked_bare``, ``_foreign``).
+"""Numerals where a stage found them: a list or a range with its line or page suffix
+(``numbered``), numerals in parentheses (``parenthesised``), and whether a numeral is a canto of
+Pound's at all or another work's (``_blocked_bare``, ``_foreign``). Each numeral's value is read
+by ``numerals``.
 """
 
 from __future__ import annotations
 
 import re
 
-from cantobatch.extract import grammar as g
-from cantobatch.extract.locate import matches_at, starts
-from cantobatch.extract.numerals import line_list, plausible_page, roman_value
-from cantobatch.extract.patterns import rx
-from cantobatch.extract.scan_state import CantoMention, ScanState
+from cantobatch.extract.grammar import lexicon as g
+from cantobatch.extract.grammar.locate import matches_at, starts
+from cantobatch.extract.grammar.numerals import (
+    expand_range,
+    line_list,
+    numeral_at,
+    numeral_value,
+    plausible_page,
+)
+from cantobatch.extract.grammar.patterns import rx
+from cantobatch.extract.grammar.scan_state import CantoMention, ScanState
 
 _FAMILY_OF_KIND = {"low": "roman", "word": "arabic"}  # a numeral's kind → its family
 # A range from the first canto to this one or past it is the whole poem ("Cantos 1-117")
@@ -31,21 +38,6 @@ def _has_stop(s: str) -> bool:
 class NumeralReading(ScanState):
     """What every canto stage uses to read the numerals it finds and to refuse other works'."""
 
-    def _numeral(self, pos: int, arabic: bool, words: bool) -> tuple[int, int | None, str] | None:
-        """(end, value, kind) of the numeral at ``pos``; the value is None for a numeral that
-        has none (callers check it with ``valid_canto``)."""
-        head = self.text[pos : pos + 1]  # each pattern needs its kind of first character
-        m = rx.ROMAN_ANY.match(self.text, pos) if head and head in "IVXLCivxlc" else None
-        if m:
-            return m.end(), roman_value(m.group()), "roman" if m.group().isupper() else "low"
-        m = rx.ARABIC.match(self.text, pos) if arabic and head.isdecimal() else None
-        if m:
-            return m.end(), int(m.group()), "arabic"
-        m = rx.WORD_NUMBER.match(self.text, pos) if words else None
-        if m:
-            return m.end(), g.count_value(m.group()), "word"
-        return None
-
     def numbered(
         self,
         pos: int,
@@ -60,7 +52,7 @@ class NumeralReading(ScanState):
         items: list[CantoMention] = []
         first_kind: str | None = None
         while True:
-            num = self._numeral(pos, arabic, words)
+            num = numeral_at(text, pos, arabic, words)
             if not num:
                 break
             end, first, kind = num
@@ -73,9 +65,9 @@ class NumeralReading(ScanState):
             item_start, cantos = pos, [first]
             family = _FAMILY_OF_KIND.get(kind, kind)
             d = (rx.DASH if range_words else rx.DASH_SIGN).match(text, end)
-            second = self._numeral(d.end(), arabic, words) if d else None
+            second = numeral_at(text, d.end(), arabic, words) if d else None
             if second and second[2] == kind:
-                span = g.expand_range(first, second[1]) if second[1] is not None else None
+                span = expand_range(first, second[1]) if second[1] is not None else None
                 if span and g.valid_canto(span[-1]) and len(span) > 1:
                     end, cantos, family = second[0], span, "range"
                 if span and span[0] == 1 and span[-1] >= WHOLE_POEM_FROM:
@@ -207,7 +199,7 @@ class NumeralReading(ScanState):
         """The first numeral in ``start:end`` (the canto, before any line or page) is past every
         canto of Dante's (the Inferno has 34): "Unlike the Inferno, Canto XLV …" is Pound's."""
         first = rx.FIRST_NUMERAL.search(self.text, start, end)
-        value = roman_value(first.group()) if first else None
+        value = numeral_value(first.group()) if first else None
         return value is not None and value > DANTE_MAX_CANTO
 
     def _foreign(self, start: int, end: int) -> bool:

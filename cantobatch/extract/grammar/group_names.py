@@ -12,17 +12,17 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from cantobatch.extract import grammar as g
-from cantobatch.extract.locate import matches_at, starts
-from cantobatch.extract.pattern_starts import anchored_starts, first_chars, literal_anchors
-from cantobatch.extract.patterns import group_name_patterns
+from cantobatch.extract.grammar.groups import load_groups
+from cantobatch.extract.grammar.locate import matches_at, starts
+from cantobatch.extract.grammar.pattern_starts import anchored_starts, first_chars, literal_anchors
+from cantobatch.extract.grammar.patterns import group_name_patterns
 
 
 @cache
 def group_triggers() -> dict[str, tuple[int, ...]]:
     """Each trigger word of the group table → the indices of the groups it may name."""
     out: dict[str, list[int]] = {}
-    for i, grp in enumerate(g.load_groups()):
+    for i, grp in enumerate(load_groups()):
         for word in grp.triggers:
             out.setdefault(word, []).append(i)
     return {word: tuple(ids) for word, ids in out.items()}

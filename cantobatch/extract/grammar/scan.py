@@ -10,10 +10,10 @@ numeral reading of ``scan_numerals``.
 
 from __future__ import annotations
 
-from cantobatch.extract.scan_cantos import CantoStages
-from cantobatch.extract.scan_lines import LineStages
-from cantobatch.extract.scan_ordinals import OrdinalStages
-from cantobatch.extract.scan_state import CantoMention, LineMention
+from cantobatch.extract.grammar.scan_cantos import CantoStages
+from cantobatch.extract.grammar.scan_lines import LineStages
+from cantobatch.extract.grammar.scan_ordinals import OrdinalStages
+from cantobatch.extract.grammar.scan_state import CantoMention, LineMention
 
 __all__ = ["CantoMention", "LineMention", "Scanner"]
 
