@@ -71,12 +71,17 @@ class RunSummary:
         return self.documents.get("ok", 0)
 
     @property
+    def documents_partial(self) -> int:
+        return self.documents.get("partial", 0)  # indexed; some pages could not be read
+
+    @property
     def documents_duplicate(self) -> int:
         return self.documents.get("duplicate", 0)  # indexed once under their first path
 
     @property
     def documents_failed(self) -> dict[str, int]:
-        return {k: v for k, v in sorted(self.documents.items()) if k not in ("ok", "duplicate")}
+        not_failed = ("ok", "partial", "duplicate")
+        return {k: v for k, v in sorted(self.documents.items()) if k not in not_failed}
 
 
 @dataclass(frozen=True)
