@@ -14,7 +14,7 @@ import pytest
 from cantobatch.config import IngestConfig
 from cantobatch.ingest.cleanup import running_lines
 from cantobatch.ingest.discover import discover
-from cantobatch.ingest.layout import PageLayout, Unit
+from cantobatch.ingest.layout import PageLayout, Unit, split_at_gutters
 from cantobatch.ingest.reader import Reader
 from cantobatch.ingest.reading_order import order_page
 from cantobatch.split import split_document
@@ -182,6 +182,58 @@ def test_running_lines_keep_a_line_whose_numbers_are_mostly_not_folios() -> None
 
 def unit(text: str, x0: float, x1: float, y: float, size: float = 10.0) -> Unit:
     return Unit(text, x0, x1, y, y + size, 0, len(text) - 1)
+
+
+class Boxes:
+    """Character boxes of one pdfium-like line made of (text, x, char width) parts: the space
+    pdfium writes between parts has an empty box where the gap starts. Counts the boxes asked."""
+
+    def __init__(self, *parts: tuple[str, float, float]) -> None:
+        self.text, self.boxes, self.asked = "", [], 0
+        for text, x, width in parts:
+            if self.text:
+                end = self.boxes[-1][1]
+                self.text += " "
+                self.boxes.append((end, end, 700.0, 710.0))
+            for i, _ in enumerate(text):
+                self.boxes.append((x + i * width, x + (i + 1) * width, 700.0, 710.0))
+            self.text += text
+
+    def box(self, index: int) -> tuple[float, float, float, float]:
+        self.asked += 1
+        return self.boxes[index]
+
+    def measure(self, units: list[Unit]) -> None:
+        for u in units:
+            u.x1 = self.boxes[u.last][1]
+
+    def line(self) -> Unit:
+        return Unit(self.text, self.boxes[0][0], None, 700.0, 710.0, 0, len(self.text) - 1)
+
+
+def test_a_line_across_the_gutter_is_cut_at_the_word_after_the_gap() -> None:
+    # Narrow type on the left, wide on the right: the line's width puts the gutter two words
+    # early, and the search steps to the gap.
+    chars = Boxes(("the ledger of the Siena bank", 72, 4.0), ("and the lyric meet", 320, 9.0))
+    head, tail = split_at_gutters([chars.line()], [(190.0, 320.0)], chars)
+    assert (head.text, tail.text) == ("the ledger of the Siena bank", "and the lyric meet")
+    assert (head.x1, tail.x0, tail.first) == (184.0, 320.0, 29)
+    assert chars.asked <= 8  # a few boxes, not one per character
+    # The same from the other side: wide type on the left puts the guess too late.
+    chars = Boxes(("the ledger of the", 72, 9.0), ("Siena bank and the lyric meet", 320, 4.0))
+    head, tail = split_at_gutters([chars.line()], [(225.0, 320.0)], chars)
+    assert (head.text, tail.text) == ("the ledger of the", "Siena bank and the lyric meet")
+
+
+def test_a_line_without_a_gap_at_the_gutter_spans_the_columns() -> None:
+    # A title set across the page: words close on both sides of the gutter's middle.
+    chars = Boxes(("A Title Set Across Both Columns Of The Page", 150, 7.0))
+    assert [u.text for u in split_at_gutters([chars.line()], [(290.0, 315.0)], chars)] == [
+        chars.text
+    ]
+    # A gap at the middle narrower than half a gutter (3 points) is a word space, not a gutter.
+    chars = Boxes(("a line that runs", 204, 6.0), ("across", 303, 6.0))
+    assert len(split_at_gutters([chars.line()], [(290.0, 315.0)], chars)) == 1
 
 
 def test_order_page_reads_columns_and_takes_the_notes() -> None:

@@ -14,9 +14,10 @@ a ``Unit`` with its position and:
 1. ``find_gutters``: the gutters, from the lines that sit inside one column, or, when nearly
    every line was joined across the columns, from gaps that recur at the same place in the
    longest lines;
-2. ``split_at_gutters``: a line that crosses a gutter is cut where its characters really leave a
-   gap there (a binary search over its character boxes); one without a gap spans the columns
-   (a title, an abstract, a block quote);
+2. ``split_at_gutters``: a line that crosses a gutter is cut where its words really leave a gap
+   there (pdfium writes a space at every gap, so the cut is at a word's start: found word by
+   word from where the line's width puts the gutter, two character boxes a word, usually one
+   word); one without a gap spans the columns (a title, an abstract, a block quote);
 3. ``reading_order.order_page`` (pure, no pdfium) then reads the page: bands top to bottom,
    columns left to right, footnotes apart.
 """
@@ -56,14 +57,16 @@ class Unit:
 
 
 class _Chars:
-    """Loose character boxes of one pdfium text page: ``box(i)`` → (left, right, bottom, top)."""
+    """Loose character boxes of one pdfium text page: ``box(i)`` → (left, right, bottom, top);
+    ``text`` is the page's pdfium text (index i is character i)."""
 
-    def __init__(self, textpage) -> None:
+    def __init__(self, textpage, text: str) -> None:
         import ctypes
 
         import pypdfium2.raw as pdfium_c
 
         self.raw = textpage.raw
+        self.text = text
         self.rect = pdfium_c.FS_RECTF()
         self.ref = ctypes.byref(self.rect)
         self.loose_box = pdfium_c.FPDFText_GetLooseCharBox
@@ -164,7 +167,7 @@ def page_layout(textpage, text: str, page_width: float) -> PageLayout | None:
     pieces = _pieces(text)
     if not pieces:
         return None if text.strip() else PageLayout(lines=[])
-    chars = _Chars(textpage)
+    chars = _Chars(textpage, text)
     inner = pieces[2:-2] if len(pieces) > 8 else pieces
     candidates = [p for p in inner if len(p[1]) >= MIN_CHARS] or inner
     sample = candidates[:: max(1, len(candidates) // 8)][:8]
@@ -222,7 +225,7 @@ def _by_positions(textpage, text: str, pieces, chars: _Chars, gaps) -> PageLayou
     heights = [(u.top - u.bottom, len(u.text)) for u in units]
     gutters = find_gutters(units, chars, MIN_GAP, gaps)
     if gutters:
-        split = split_at_gutters(units, gutters, chars, text)
+        split = split_at_gutters(units, gutters, chars)
         if all(_supported(split, gutter) for gutter in gutters):
             return PageLayout(units=split, gutters=gutters, heights=heights)
     return PageLayout(units=units, heights=heights)
@@ -367,12 +370,11 @@ def _gap_at(unit: Unit, x: float, chars: _Chars) -> tuple[float, float] | None:
     """The gutter-wide gap the line leaves across ``x``, if it leaves one."""
     if not unit.x0 < x < (unit.x1 or x):
         return None
-    k = _first_right_of(unit, x, chars)
-    left = chars.box(k)[0]
-    if k <= unit.first or left < x:
+    cut = _cut(unit, x, chars)
+    if cut is None:
         return None
-    right = chars.box(k - 1)[1]
-    return (right, left) if left - right >= 0.5 * MIN_GAP and right <= x else None
+    _, right, _, (left, _, _, _) = cut
+    return (right, left) if left - right >= 0.5 * MIN_GAP else None
 
 
 def _top(unit: Unit) -> float:
@@ -387,7 +389,7 @@ def _length(unit: Unit) -> int:
 
 
 def split_at_gutters(
-    units: list[Unit], gutters: list[tuple[float, float]], chars: _Chars, text: str
+    units: list[Unit], gutters: list[tuple[float, float]], chars: _Chars
 ) -> list[Unit]:
     """Units with every line that has a gap at a gutter cut there; others unchanged. Only lines
     that start left of the last gutter can cross one: only their right ends are measured."""
@@ -396,52 +398,84 @@ def split_at_gutters(
         out: list[Unit] = []
         for unit in units:
             if unit.x0 < g0 - 1 and unit.x1 is not None and unit.x1 > g1 + 1:
-                out.extend(_split(unit, g0, g1, chars, text))
+                out.extend(_split(unit, g0, g1, chars))
             else:
                 out.append(unit)
         units = out
     return units
 
 
-def _first_right_of(unit: Unit, x: float, chars: _Chars) -> int:
-    """Index of the first character of ``unit`` whose box starts at or right of ``x``: a step
-    from where the line's width puts it (a few calls), else a binary search."""
-    first, last = unit.first, unit.last
+def _cut(unit: Unit, x: float, chars: _Chars):
+    """Where the line's words part across ``x``: (j, right, k, box) with ``j`` the last
+    character left of ``x`` and ``right`` its right edge, ``k`` the first word's start right of
+    ``x`` and ``box`` its loose box; None when ``x`` falls inside a word or beyond the line.
+
+    pdfium writes a space wherever a line's characters leave a gap, so a gutter lies before the
+    start of a word: the search steps word by word from where the line's width puts ``x``, two
+    character boxes a step (the word's first, the previous word's last), usually one step."""
+    text, first, last = chars.text, unit.first, unit.last
     width = (unit.x1 or x) - unit.x0
-    k = first + int((x - unit.x0) / width * (last - first)) if width > 0 else first
-    k = min(max(k, first + 1), last)
+    guess = first + int((x - unit.x0) / width * (last - first)) if width > 0 else first
+    k = _word_start(text, min(max(guess, first + 1), last), first, last)
     box = chars.box
-    for _ in range(6):
-        if box(k)[0] >= x:
-            if k == first or box(k - 1)[0] < x:
-                return k
-            k -= 1
-        else:
-            if k == last:
-                return k
-            k += 1
-    lo, hi = first, last
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if box(mid)[0] >= x:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
+    tried = set()
+    while k is not None and k not in tried:
+        tried.add(k)
+        found = box(k)
+        if found[0] < x:  # the word starts left of x: the cut is further right
+            k = _next_word(text, k, last)
+            continue
+        j = k - 1
+        while j > first and text[j].isspace():
+            j -= 1
+        right = box(j)[1]
+        if right > x:  # the previous word ends right of x: further left
+            k = _previous_word(text, j, first)
+            continue
+        return j, right, k, found
+    return None
 
 
-def _split(unit: Unit, g0: float, g1: float, chars: _Chars, text: str) -> list[Unit]:
-    middle = (g0 + g1) / 2
-    k = _first_right_of(unit, middle, chars)
-    left, _, bottom, top = chars.box(k)
-    if k <= unit.first:
+def _split(unit: Unit, g0: float, g1: float, chars: _Chars) -> list[Unit]:
+    """The line cut at the gutter, or [unit] when no gap there parts its words (it spans)."""
+    cut = _cut(unit, (g0 + g1) / 2, chars)
+    if cut is None:
         return [unit]
-    j = k - 1
-    while j > unit.first and text[j].isspace():
-        j -= 1
-    head_right = chars.box(j)[1]
-    if head_right > middle or left - head_right < 0.5 * MIN_GAP:
-        return [unit]  # characters close on both sides of the middle: the line spans the columns
-    head = Unit(text[unit.first : j + 1], unit.x0, head_right, unit.bottom, unit.top, unit.first, j)
-    tail = Unit(text[k : unit.last + 1], left, unit.x1, bottom, top, k, unit.last)
+    j, head_right, k, (left, _, bottom, top) = cut
+    if left - head_right < 0.5 * MIN_GAP:
+        return [unit]  # words close on both sides of the middle: the line spans the columns
+    text, first, last = chars.text, unit.first, unit.last
+    head = Unit(text[first : j + 1], unit.x0, head_right, unit.bottom, unit.top, first, j)
+    tail = Unit(text[k : last + 1], left, unit.x1, bottom, top, k, last)
     return [head, tail]
+
+
+def _word_start(text: str, k: int, first: int, last: int) -> int | None:
+    """The start of the word at index ``k`` of a line ``first..last`` (the next word's when
+    ``k`` is a space or in the line's first word)."""
+    if not text[k].isspace():
+        start = _start_of_word(text, k, first)
+        if start > first:
+            return start
+    return _next_word(text, k, last)
+
+
+def _start_of_word(text: str, k: int, first: int) -> int:
+    while k > first and not text[k - 1].isspace():
+        k -= 1
+    return k
+
+
+def _next_word(text: str, k: int, last: int) -> int | None:
+    """The start of the first word after index ``k``, within ``..last``."""
+    while k <= last and not text[k].isspace():
+        k += 1
+    while k <= last and text[k].isspace():
+        k += 1
+    return k if k <= last else None
+
+
+def _previous_word(text: str, j: int, first: int) -> int | None:
+    """The start of the word that holds index ``j``, unless it is the line's first word."""
+    start = _start_of_word(text, j, first)
+    return start if start > first else None
