@@ -168,6 +168,16 @@ def page_layout(textpage, text: str, page_width: float) -> PageLayout | None:
     if not pieces:
         return None if text.strip() else PageLayout(lines=[])
     chars = _Chars(textpage, text)
+    gaps, indented, heights = first_look(chars, pieces, page_width)
+    if gaps or indented:
+        return _by_positions(textpage, text, pieces, chars, gaps)
+    return _flow(pieces, chars, heights)
+
+
+def first_look(chars: _Chars, pieces, page_width: float):
+    """(gaps, indented, heights) from a sample of a page's lines: the wide gaps inside its
+    longest middle line, whether two or more lines start far from the margin (both signs of
+    columns), and (height, characters) of the sampled lines."""
     inner = pieces[2:-2] if len(pieces) > 8 else pieces
     candidates = [p for p in inner if len(p[1]) >= MIN_CHARS] or inner
     sample = candidates[:: max(1, len(candidates) // 8)][:8]
@@ -182,9 +192,7 @@ def page_layout(textpage, text: str, page_width: float) -> PageLayout | None:
     gaps = []
     if len(longest[1]) >= 2 * MIN_CHARS:
         gaps = _gaps(chars.object_spans(longest[0], longest[0] + len(longest[1]) - 1))
-    if gaps or sum(1 for left, _, _, _ in boxes if left > far) >= 2:
-        return _by_positions(textpage, text, pieces, chars, gaps)
-    return _flow(pieces, chars, heights)
+    return gaps, sum(1 for left, _, _, _ in boxes if left > far) >= 2, heights
 
 
 def _flow(pieces, chars: _Chars, heights) -> PageLayout:
