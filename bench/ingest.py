@@ -1,7 +1,9 @@
 """Ingest benchmark, side by side in one run:
 
 1. pages/s of cantobatch's ingest + split against a bare pypdfium2 text loop over the same PDFs
-   (goal ≥ 0.8×; see bench/ingest_bare.py);
+   (goal ≥ 0.8×; see bench/ingest_bare.py), on one-column book pages, then on two-column pages
+   (where reading order needs every line's position), with what bounds the latter
+   (``ingest_bare.bounds``);
 2. the time of `index` on an unchanged corpus against the first run (goal ≤ 5%);
 3. the peak RSS of an index run at 1× and 4× the corpus (goal: flat).
 
@@ -17,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ingest_bare import compare, make_long_pdf  # noqa: E402
+from ingest_bare import bounds, compare, make_long_pdf, make_two_column_pdf  # noqa: E402
 
 
 def distinct_copies(book: Path, directory: Path, n: int) -> list[Path]:
@@ -61,6 +63,13 @@ def main() -> int:
 
         print("## ingest + split vs bare pypdfium2")
         compare(small, args.rounds)
+        columns = tmp / "two_columns.pdf"
+        make_two_column_pdf(columns, args.pages)
+        print("\n## the same on two-column pages (the fidelity corpus's, repeated)")
+        column_copies = distinct_copies(columns, tmp / "columns", args.docs)
+        compare(column_copies, args.rounds)
+        print("\n## what bounds two-column pages")
+        bounds(column_copies, args.rounds)
 
         t_first, rss_1x = index_run(tmp / "corpus1x", tmp / "out1x")
         t_rerun, _ = index_run(tmp / "corpus1x", tmp / "out1x")

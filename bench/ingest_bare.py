@@ -113,6 +113,26 @@ def make_long_pdf(path: Path, pages: int) -> None:
     c.save()
 
 
+def make_two_column_pdf(path: Path, pages: int) -> None:
+    """A --pages page PDF of two-column pages: the fidelity corpus's interleaved article and
+    column-after-column essay (scripts/make_fidelity.py), repeated."""
+    from pypdf import PdfReader, PdfWriter
+
+    fidelity = REPO / "tests" / "fixtures" / "fidelity"
+    sources = [
+        PdfReader(fidelity / name)
+        for name in ("two_column_interleaved.pdf", "two_column_stream.pdf")
+    ]
+    writer = PdfWriter()
+    while len(writer.pages) < pages:
+        for reader in sources:
+            for page in reader.pages:
+                if len(writer.pages) < pages:
+                    writer.add_page(page)
+    with open(path, "wb") as handle:
+        writer.write(handle)
+
+
 def compare(paths: list[Path], rounds: int) -> float:
     """Time bare pypdfium2 and ingest+split in alternating rounds; print a table; return the ratio."""
     from cantobatch.ingest.reader import Reader
@@ -149,6 +169,82 @@ def compare(paths: list[Path], rounds: int) -> float:
     print(f"{'ratio by CPU (bare/ingest)':30s}{bare_ms / ingest_ms:10.2f}")
     print("goal: ratio >= 0.80")
     return bare_ms / ingest_ms
+
+
+def bounds(paths: list[Path], rounds: int) -> None:
+    """What bounds reading order by positions, in this process (no worker, no split), CPU time
+    against the bare loop: the pipeline in content-stream order ([ingest] columns = false); the
+    bare loop plus one and two character boxes a line (a line's top and its end: the least any
+    reading by line positions asks of pdfium); the bare loop plus pdfium's own column reader
+    (FPDFText_GetBoundedText for each half of the page, the gutter taken as known, one buffer a
+    page: no paragraph gaps, footnotes or full-width blocks), then with the first look that
+    finds a gutter (8 character boxes and the text objects of one line); the pipeline."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    from cantobatch.ingest import layout
+    from cantobatch.ingest.pdf import extract_pdf
+
+    def pages(path: Path):
+        pdf = pdfium.PdfDocument(path)
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            yield page, textpage, textpage.get_text_range()
+            textpage.close()
+            page.close()
+        pdf.close()
+
+    def boxes(per_line: int) -> None:
+        for path in paths:
+            for _, textpage, text in pages(path):
+                chars = layout._Chars(textpage, text)
+                for first, piece, _ in layout._pieces(text):
+                    chars.box(first)
+                    if per_line > 1:
+                        chars.box(first + len(piece) - 1)
+
+    def bounded(first_look: bool) -> None:
+        for path in paths:
+            for page, textpage, text in pages(path):
+                pieces = layout._pieces(text)
+                if first_look and pieces:
+                    layout.first_look(layout._Chars(textpage, text), pieces, page.get_width())
+                width, height = page.get_width(), page.get_height()
+                size = len(text) + 64
+                buffer = (ctypes.c_ushort * size)()
+                for left, right in ((0, width / 2), (width / 2, width)):
+                    n = pdfium_c.FPDFText_GetBoundedText(
+                        textpage, left, height, right, 0, buffer, size
+                    )
+                    bytes(memoryview(buffer)[: max(n, 0)]).decode("utf-16-le", "ignore")
+
+    def pipeline(columns: bool) -> None:
+        for path in paths:
+            extract_pdf(str(path), 100_000, True, columns, source=path.name)
+
+    runs = {
+        "bare pypdfium2": lambda: bare_pdfium_pages_per_s(paths),
+        "stream order, no columns": lambda: pipeline(False),
+        "bare + 1 char box a line": lambda: boxes(1),
+        "bare + 2 char boxes a line": lambda: boxes(2),
+        "bare + GetBoundedText x2": lambda: bounded(False),
+        "  + first look for a gutter": lambda: bounded(True),
+        "reading order by positions": lambda: pipeline(True),
+    }
+    cpu = {name: [] for name in runs}
+    for _ in range(rounds):
+        for name, run in runs.items():
+            started = time.process_time()
+            run()
+            cpu[name].append(time.process_time() - started)
+    count = sum(1 for path in paths for _ in pages(path))
+    bare = min(cpu["bare pypdfium2"])
+    print(f"{'in process, CPU (best round)':30s}{'ms/page':>10s}{'bare/this':>10s}")
+    for name, times in cpu.items():
+        print(f"{name:30s}{1000 * min(times) / count:10.3f}{bare / min(times):10.2f}")
 
 
 def main() -> int:

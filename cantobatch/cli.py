@@ -149,6 +149,7 @@ def _summary_record(summary, corpus: str, out: str) -> dict:
         "documents": {
             "total": sum(summary.documents.values()),
             "ok": summary.documents_ok,
+            "partial": summary.documents_partial,
             "duplicate": summary.documents_duplicate,
             "failed": summary.documents_failed,
         },
@@ -177,13 +178,18 @@ def _summary_record(summary, corpus: str, out: str) -> dict:
 def _summary_text(summary, out: str) -> str:
     failed = ", ".join(f"{n} {status}" for status, n in summary.documents_failed.items()) or "none"
     duplicate = f", {summary.documents_duplicate} duplicate" if summary.documents_duplicate else ""
+    partial = (
+        f", {summary.documents_partial} partial (indexed; some pages unreadable)"
+        if summary.documents_partial
+        else ""
+    )
     tokens = (
         f" ({summary.prompt_tokens} prompt / {summary.output_tokens} output tokens)"
         if summary.prompt_tokens
         else ""
     )
     return (
-        f"documents: {summary.documents_ok} ok{duplicate}, failed: {failed}\n"
+        f"documents: {summary.documents_ok} ok{partial}{duplicate}, failed: {failed}\n"
         f"passages: {summary.passages}  references (passage, canto): {summary.references}  "
         f"cited lines: {summary.cited_lines}  extraction errors: {summary.extraction_errors}\n"
         f"this run: {summary.documents_ingested} documents read, "

@@ -34,6 +34,7 @@ class IngestConfig:
     max_pages: int = 5000  # above this a PDF is refused as too_many_pages
     max_bytes: int = 512 * 1024 * 1024
     strip_headers: bool = True  # remove running headers/footers/page numbers repeated across pages
+    columns: bool = True  # PDF pages in reading order from character boxes: columns, footnotes
 
     def __post_init__(self) -> None:
         if self.parse_timeout_s <= 0:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-# Document statuses. "ok" documents have text; every other status is a recorded failure or skip.
+# Document statuses. "ok" and "partial" documents have text; every other status is a recorded
+# failure or skip.
 DOC_STATUSES = (
     "ok",
+    "partial",  # read, but some pages could not be loaded (the error says which); indexed as ok
     "empty",  # parsed fine, no text at all (HTML with no main text, empty .txt)
     "no_text",  # PDF without a text layer (scanned)
     "needs_password",  # PDF encrypted with a user password
@@ -43,6 +45,32 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Region:
+    """A span of Document.text that is not body text: a footnote, tied to the page it is printed on.
+
+    Text outside every region is body text.
+    """
+
+    char_start: int
+    char_end: int
+    kind: str  # "footnote"
+    page: int | None = None  # 1-based physical page (PDF); None for HTML
+
+
+@dataclass(frozen=True)
+class Bibliography:
+    """Who wrote a document, where and when, from what the file carries or a sidecar names."""
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    container: str | None = None  # journal, book, proceedings or site
+    doi: str | None = None  # bare, "10.1234/abc"
+    url: str | None = None
+    source: str | None = None  # where each field came from: "highwire:title,authors; opengraph:url"
+
+
+@dataclass(frozen=True)
 class Document:
     doc_id: str  # sha256 of the file's bytes
     source: str  # path relative to the corpus root, POSIX separators
@@ -55,10 +83,14 @@ class Document:
     title: str | None = None
     reader: str | None = None  # which reader produced the text ("pypdfium2", "pypdf", "lxml", …)
     encoding: str | None = None  # HTML/text: the encoding used to decode the bytes
+    regions: tuple[Region, ...] = ()  # footnotes (everything else is body text)
+    furniture_lines: int | None = None  # PDF: running heads, footers and folios removed
+    bib: Bibliography | None = None
 
     @property
     def ok(self) -> bool:
-        return self.status == "ok"
+        """Whether the document has text to index ("ok", or "partial": some pages missing)."""
+        return self.status in ("ok", "partial")
 
     def page_at(self, offset: int) -> Page | None:
         """The page containing character ``offset`` of ``text``."""
@@ -79,6 +111,7 @@ class Passage:
     page: int | None = None  # physical page of char_start (PDF)
     page_label: str | None = None
     seq: int = 0  # position of the passage within its document
+    region: str = "body"  # "body" or "footnote"
 
     @classmethod
     def from_text(cls, text: str, passage_id: str | None = None, source: str = "") -> Passage:

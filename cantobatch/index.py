@@ -18,7 +18,11 @@ import pyarrow.parquet as pq
 from cantobatch.data import Document, Extraction, Passage
 from cantobatch.files import atomic_path
 
-SCHEMA_VERSION = 2  # 2: documents and passages name their settings hash ingest_id (was run_id)
+# 2: documents and passages name their settings hash ingest_id (was run_id).
+# 3: documents gain furniture_lines and the bibliographic columns (authors, year, container, doi,
+# url, meta_source; title is the bibliographic title when one is known), passages gain region
+# (body or footnote), and status may be "partial" (indexed; some pages could not be read).
+SCHEMA_VERSION = 3
 # the index proper; "errors" lists failed passages, "routes" the cascade's route of each passage
 TABLES = ("documents", "passages", "citations")
 
@@ -39,6 +43,13 @@ DOCUMENTS_SCHEMA = pa.schema(
         pa.field("title", pa.string()),
         pa.field("reader", _dict_str),  # pypdfium2, pypdf, lxml, html.parser, text
         pa.field("encoding", pa.string()),
+        pa.field("furniture_lines", pa.int32()),  # PDF running heads/folios removed
+        pa.field("authors", pa.list_(pa.string())),
+        pa.field("year", pa.int16()),
+        pa.field("container", pa.string()),  # journal, book, proceedings, site
+        pa.field("doi", pa.string()),
+        pa.field("url", pa.string()),
+        pa.field("meta_source", pa.string()),  # "highwire:title,authors; open-graph:url"
         pa.field("ingest_id", pa.string()),  # hash of the ingest/split settings that made the row
     ],
     metadata=_META,
@@ -56,6 +67,7 @@ PASSAGES_SCHEMA = pa.schema(
         pa.field("char_end", pa.int64()),
         pa.field("text", pa.string()),
         pa.field("ingest_id", pa.string()),  # as in documents
+        pa.field("region", _dict_str),  # body, footnote
     ],
     metadata=_META,
 )
@@ -154,6 +166,7 @@ ALL_TABLES = tuple(SCHEMAS)
 
 
 def document_row(doc: Document, n_passages: int, ingest_id: str) -> dict[str, Any]:
+    bib = doc.bib
     return {
         "doc_id": doc.doc_id,
         "source": doc.source,
@@ -164,9 +177,16 @@ def document_row(doc: Document, n_passages: int, ingest_id: str) -> dict[str, An
         "pages": len(doc.pages) if doc.pages else None,
         "passages": n_passages,
         "chars": len(doc.text),
-        "title": doc.title,
+        "title": bib.title if bib is not None and bib.title else doc.title,
         "reader": doc.reader,
         "encoding": doc.encoding,
+        "furniture_lines": doc.furniture_lines,
+        "authors": list(bib.authors) if bib is not None and bib.authors else None,
+        "year": bib.year if bib is not None else None,
+        "container": bib.container if bib is not None else None,
+        "doi": bib.doi if bib is not None else None,
+        "url": bib.url if bib is not None else None,
+        "meta_source": bib.source if bib is not None else None,
         "ingest_id": ingest_id,
     }
 
@@ -184,6 +204,7 @@ def passage_rows(passages: Iterable[Passage], ingest_id: str) -> list[dict[str, 
             "char_end": p.char_end,
             "text": p.text,
             "ingest_id": ingest_id,
+            "region": p.region,
         }
         for p in passages
     ]

@@ -71,12 +71,17 @@ class RunSummary:
         return self.documents.get("ok", 0)
 
     @property
+    def documents_partial(self) -> int:
+        return self.documents.get("partial", 0)  # indexed; some pages could not be read
+
+    @property
     def documents_duplicate(self) -> int:
         return self.documents.get("duplicate", 0)  # indexed once under their first path
 
     @property
     def documents_failed(self) -> dict[str, int]:
-        return {k: v for k, v in sorted(self.documents.items()) if k not in ("ok", "duplicate")}
+        not_failed = ("ok", "partial", "duplicate")
+        return {k: v for k, v in sorted(self.documents.items()) if k not in not_failed}
 
 
 @dataclass(frozen=True)
@@ -157,6 +162,7 @@ def run_index(
     """
     from cantobatch.ingest.discover import discover
     from cantobatch.ingest.reader import Reader
+    from cantobatch.ingest.sidecar import apply_sidecar
 
     config = config or Config()
     corpus, out = Path(corpus), Path(out)
@@ -178,7 +184,7 @@ def run_index(
             identity = {"extractor": config.extractor, **extractor.identity()}
             ingest_id = ingest_settings_id(config)
             run_id = sha256_hex(f"{ingest_id}:{identity_hash(identity)}", 12)
-            units = _plan(discover(corpus), ingest_id, run_id, show_progress)
+            units = _plan(discover(corpus), ingest_id, run_id, show_progress, corpus)
             batch_limit = batch_size or (
                 config.llm.batch_size if config.extractor in LLM_EXTRACTORS else RULES_BATCH
             )
@@ -208,7 +214,7 @@ def run_index(
                 following = dict(zip(to_read, to_read[1:], strict=False))
 
                 def read(file):
-                    document = reader.read(file)
+                    document = apply_sidecar(reader.read(file), corpus)
                     if file in following:
                         reader.prefetch(following[file])
                     return document
@@ -248,7 +254,7 @@ def _set_progress(extractor: object, enabled: bool) -> None:
             _set_progress(getattr(extractor, inner), enabled)
 
 
-def _plan(files, ingest_id: str, run_id: str, show_progress: bool) -> list[_Unit]:
+def _plan(files, ingest_id: str, run_id: str, show_progress: bool, corpus: Path) -> list[_Unit]:
     units: list[_Unit] = []
     seen_sources: set[str] = set()
     first_source: dict[str, str] = {}  # doc_id → the first path with those bytes
@@ -273,9 +279,18 @@ def _plan(files, ingest_id: str, run_id: str, show_progress: bool) -> list[_Unit
                 first_source.setdefault(doc_id, file.source)
         else:
             doc_id = unreadable_id(file.source)
-        doc_unit = sha256_hex(f"{doc_id}:{file.source}:{ingest_id}", 24)
+        sidecar = _sidecar_part(file, corpus)
+        doc_unit = sha256_hex(f"{doc_id}:{file.source}:{ingest_id}{sidecar}", 24)
         units.append(_Unit(file, doc_id, doc_unit, sha256_hex(f"{doc_unit}:{run_id}", 24)))
     return units
+
+
+def _sidecar_part(file, corpus: Path) -> str:
+    """A hash of ``file``'s entry in a reference manager's sidecar ("" without one): part of the
+    document unit's name, so that editing the entry re-reads the document."""
+    from cantobatch.ingest.sidecar import sidecar_key
+
+    return sidecar_key(file.source, corpus) if file.status is None else ""
 
 
 def _document_unit(
@@ -291,7 +306,7 @@ def _document_unit(
         rows = pq.ParquetFile(part).read(columns=_PASSAGE_FIELDS).to_pylist()
         return [Passage(**row) for row in rows]
     doc = read(unit.file) if unit.file.status is None else _error_document(unit.file, unit.doc_id)
-    if doc.doc_id != unit.doc_id and doc.status == "ok":
+    if doc.doc_id != unit.doc_id and doc.ok:
         # The file changed between hashing and reading: record it and let the next run pick it up.
         doc = dataclasses.replace(
             doc, status="error", error="file changed while being indexed; rerun"

@@ -5,6 +5,10 @@ offsets inside a passage map back to the document. Passages hold whole paragraph
 whole sentences otherwise, and are cut at whitespace only when a single sentence is too long. Each
 passage after the first may begin with the previous passage's last sentence when that sentence is
 short (``overlap_chars``), so a line reference keeps the canto named just before it.
+
+A document's regions (footnotes) are split apart from its body: a passage never crosses a region's
+edge, each footnote gives its own passages (``region="footnote"``), tied to the page it is printed
+on, and the body flows on around them.
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ import re
 from collections.abc import Iterator
 
 from cantobatch.config import SplitConfig
-from cantobatch.data import Document, Passage, sha256_hex
+from cantobatch.data import Document, Passage, Region, sha256_hex
 
-SPLITTER_VERSION = "1"
+SPLITTER_VERSION = "2"
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace and an
@@ -77,12 +81,15 @@ def _hard_split(text: str, start: int, end: int, limit: int) -> Iterator[tuple[i
     return _pieces(text, cuts)
 
 
-def _segments(text: str, limit: int) -> list[tuple[int, int, bool]]:
-    """(start, end, starts_paragraph) for every sentence-sized segment of the text."""
+def _segments(
+    text: str, limit: int, start: int = 0, end: int | None = None
+) -> list[tuple[int, int, bool]]:
+    """(start, end, starts_paragraph) for every sentence-sized segment of ``text[start:end]``."""
+    end = len(text) if end is None else end
     segments: list[tuple[int, int, bool]] = []
-    pos = 0
-    bounds = [(m.start(), m.end()) for m in _PARAGRAPH_BREAK.finditer(text)]
-    for para_end, next_start in [*bounds, (len(text), len(text))]:
+    pos = start
+    bounds = [(m.start(), m.end()) for m in _PARAGRAPH_BREAK.finditer(text, start, end)]
+    for para_end, next_start in [*bounds, (end, end)]:
         first = True
         if para_end - pos <= limit:
             pieces = [s for s in [_trim(text, pos, para_end)] if s]
@@ -97,13 +104,42 @@ def _segments(text: str, limit: int) -> list[tuple[int, int, bool]]:
     return segments
 
 
+def _runs(doc: Document) -> Iterator[tuple[int, int, Region | None]]:
+    """(start, end, region) spans that cover the text: body runs between the regions, and each
+    region (None for body)."""
+    pos = 0
+    for region in sorted(doc.regions, key=lambda r: r.char_start):
+        if region.char_start > pos:
+            yield pos, region.char_start, None
+        yield region.char_start, region.char_end, region
+        pos = max(pos, region.char_end)
+    if pos < len(doc.text):
+        yield pos, len(doc.text), None
+
+
 def split_document(doc: Document, config: SplitConfig | None = None) -> list[Passage]:
     """The document's passages in order. Empty for a document without text."""
     config = config or SplitConfig()
-    text = doc.text
-    segments = _segments(text, config.max_chars)
     settings = settings_id(config)
     passages: list[Passage] = []
+    for start, end, region in _runs(doc):
+        _split_run(doc, start, end, region, config, settings, passages)
+    return passages
+
+
+def _split_run(
+    doc: Document,
+    run_start: int,
+    run_end: int,
+    region: Region | None,
+    config: SplitConfig,
+    settings: str,
+    passages: list[Passage],
+) -> None:
+    """Append the passages of ``doc.text[run_start:run_end]`` (one region, or body) to ``passages``."""
+    text = doc.text
+    segments = _segments(text, config.max_chars, run_start, run_end)
+    first = len(passages)
     i = 0
     while i < len(segments):
         start = segments[i][0]
@@ -117,21 +153,25 @@ def split_document(doc: Document, config: SplitConfig | None = None) -> list[Pas
                 break
             j += 1
         end = segments[j - 1][1]
-        if passages and end - start < config.min_chars and j >= len(segments):
+        if len(passages) > first and end - start < config.min_chars and j >= len(segments):
             # A stray short tail (a heading, a page number) joins the previous passage.
             prev = passages.pop()
             start = prev.char_start
-        passages.append(_passage(doc, start, end, len(passages), settings))
+        passages.append(_passage(doc, start, end, len(passages), settings, region))
         if j >= len(segments):
             break
         # Overlap: start the next passage with the previous sentence when it is short enough.
         prev_s, prev_e, _ = segments[j - 1]
         i = j - 1 if (j - 1 > i and prev_e - prev_s <= config.overlap_chars) else j
-    return passages
 
 
-def _passage(doc: Document, start: int, end: int, seq: int, settings: str) -> Passage:
+def _passage(
+    doc: Document, start: int, end: int, seq: int, settings: str, region: Region | None
+) -> Passage:
     page = doc.page_at(start)
+    if region is not None and region.page is not None:
+        # A footnote belongs to the page it is printed on, wherever its text sits.
+        page = next((p for p in doc.pages if p.number == region.page), page)
     return Passage(
         passage_id=sha256_hex(f"{doc.doc_id}:{settings}:{start}:{end}", 24),
         doc_id=doc.doc_id,
@@ -142,6 +182,7 @@ def _passage(doc: Document, start: int, end: int, seq: int, settings: str) -> Pa
         page=page.number if page is not None and doc.kind == "pdf" else None,
         page_label=page.label if page is not None else None,
         seq=seq,
+        region=region.kind if region is not None else "body",
     )
 
 

@@ -36,21 +36,27 @@ def compute_stats(index: Index, top: int = 10) -> dict[str, Any]:
 
 
 def _documents(documents: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts by status; the documents not read, and those read in part ("partial": indexed,
+    some pages unreadable), each with the reason."""
     by_status = Counter(str(d["status"]) for d in documents)
-    not_read = sorted(
-        (d for d in documents if d["status"] != "ok"), key=lambda d: (d["status"], d["source"])
-    )
-    return {
-        "total": len(documents),
-        "by_status": dict(sorted(by_status.items(), key=lambda kv: (-kv[1], kv[0]))),
-        "not_read": [
+    documents = sorted(documents, key=lambda d: (d["status"], d["source"]))
+
+    def listed(keep) -> list[dict[str, Any]]:
+        return [
             {
                 "source": d["source"],
                 "status": d["status"],
                 "reason": reason(d["source"], d["error"]),
             }
-            for d in not_read
-        ],
+            for d in documents
+            if keep(d["status"])
+        ]
+
+    return {
+        "total": len(documents),
+        "by_status": dict(sorted(by_status.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "not_read": listed(lambda status: status not in ("ok", "partial")),
+        "partial": listed(lambda status: status == "partial"),
     }
 
 
@@ -131,8 +137,15 @@ def _by_document(
 def format_stats(stats: dict[str, Any], top: int = 10) -> str:
     """The text `cantobatch stats` prints (``top`` rows of the per-document table; 0: all)."""
     d, p, r, c = stats["documents"], stats["passages"], stats["references"], stats["cantos"]
-    status = ", ".join(f"{n} {s}" for s, n in d["by_status"].items()) or "none"
+    status = (
+        ", ".join(
+            f"{n} {s}" + (" (indexed; some pages unreadable)" if s == "partial" else "")
+            for s, n in d["by_status"].items()
+        )
+        or "none"
+    )
     out = [f"index: {stats['index']}", f"documents: {d['total']} ({status})"]
+    out += [f"  read in part: {x['source']}: {x['reason']}" for x in d["partial"]]
     width = max((len(x["status"]) for x in d["not_read"]), default=0)
     out += [
         f"  not read: {x['status']:<{width}}  {x['source']}: {x['reason']}" for x in d["not_read"]

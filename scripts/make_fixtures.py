@@ -91,6 +91,27 @@ def write_scanned_pdf(path: Path) -> None:
     c.save()
 
 
+def write_long_string_pdf(path: Path) -> None:
+    """One page whose text is a single 40,000-character string (one Tj): pdfium keeps 32,767
+    characters of a string, pypdf all of them."""
+    c = _canvas(path)
+    c.setFont("Helvetica", 2)
+    words = "Canto XLV " * 4000
+    c.drawString(10, 600, words)
+    c.showPage()
+    c.save()
+
+
+def write_stamp_pdf(path: Path) -> None:
+    """Three pages that hold nothing but the same line: every line is "furniture"."""
+    c = _canvas(path)
+    for _ in range(3):
+        c.setFont("Vera", 10)
+        c.drawString(54, 560, "Canto XLV: notes for the seminar")
+        c.showPage()
+    c.save()
+
+
 ARTICLE_AS_PDF = b"""<!DOCTYPE html>
 <html><head><title>Download</title></head>
 <body><p>Your download of Canto LXXIV will start shortly.</p></body></html>
@@ -110,6 +131,12 @@ def write_fixtures(out: Path) -> list[Path]:
         "pdf_as_txt": out / "really_a_pdf.txt",
         "junk_prefix": out / "http_response_prefix.pdf",
         "bad_page": out / "damaged_first_page.pdf",
+        "long_string": out / "long_string.pdf",
+        "stamp": out / "stamp_only.pdf",
+        "nul": out / "stray_nul.txt",
+        "utf16le": out / "utf16le_no_bom.txt",
+        "utf16be": out / "utf16be_no_bom.md",
+        "utf16html": out / "utf16le_no_bom.html",
     }
     write_lines_pdf(paths["lines"])
     # Owner password only: anyone may open it; copying is "forbidden" by a flag readers ignore.
@@ -133,6 +160,17 @@ def write_fixtures(out: Path) -> list[Path]:
     # The first page object's /Type damaged: pdfium cannot load that page, the others read.
     at = data.index(b"/Type /Page\n")
     paths["bad_page"].write_bytes(data[:at] + b"/Type /Pagx\n" + data[at + 12 :])
+    write_long_string_pdf(paths["long_string"])
+    write_stamp_pdf(paths["stamp"])
+    # A text copied with a stray NUL byte in it (a damaged transfer): the text is still text.
+    notes = "Seminar notes, week 6.\n\nCanto XLV, ll. 1-12, read aloud.\n" * 20
+    paths["nul"].write_bytes(notes.encode() + b"\x00" + b"Canto LI repeats the refrain.\n")
+    # UTF-16 saved without a byte order mark, as some Windows tools do.
+    utf16 = "Notes on Canto LXXIV \u2014 the Pisan opening, ll. 1-12.\n"
+    paths["utf16le"].write_bytes(utf16.encode("utf-16-le"))
+    paths["utf16be"].write_bytes(utf16.encode("utf-16-be"))
+    html = "<html><head><title>Canto I</title></head><body><p>Canto I, ll. 1-3.</p></body></html>"
+    paths["utf16html"].write_bytes(html.encode("utf-16-le"))
     return list(paths.values())
 
 

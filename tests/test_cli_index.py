@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -10,6 +12,8 @@ from click.testing import CliRunner
 from pipeline_helpers import write_corpus
 
 from cantobatch.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 
 
 @pytest.fixture
@@ -65,6 +69,7 @@ def test_index_json_prints_the_summary_as_one_object_on_stdout(corpus, tmp_path)
     assert summary["documents"] == {
         "total": 6,
         "ok": 3,
+        "partial": 0,
         "duplicate": 1,  # copy.txt: counted apart, not as a failure
         "failed": {"unsupported": 1, "zero_bytes": 1},
     }
@@ -84,6 +89,23 @@ def test_index_summary_counts_duplicates_apart_from_failures(corpus, tmp_path):
     result = CliRunner().invoke(cli, ["index", str(corpus), "-o", str(tmp_path / "o")])
     assert result.exit_code == 0
     assert "documents: 3 ok, 1 duplicate, failed: 1 unsupported, 1 zero_bytes\n" in result.stderr
+
+
+def test_index_summary_counts_partial_documents_as_indexed_not_failed(corpus, tmp_path):
+    # A PDF whose first page pdfium cannot load: its other pages are indexed ("partial").
+    shutil.copy(FIXTURES / "damaged_first_page.pdf", corpus / "damaged.pdf")
+    result = CliRunner().invoke(cli, ["index", str(corpus), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert (
+        "documents: 3 ok, 1 partial (indexed; some pages unreadable), "
+        "failed: 1 unsupported, 1 zero_bytes\n"
+    ) in result.stderr
+    passages = pd.read_parquet(tmp_path / "o" / "passages.parquet")
+    assert (passages["source"] == "damaged.pdf").any()
+    result = CliRunner().invoke(cli, ["index", str(corpus), "-o", str(tmp_path / "j"), "--json"])
+    documents = json.loads(result.stdout)["documents"]
+    assert (documents["ok"], documents["partial"], documents["total"]) == (3, 1, 6)
+    assert documents["failed"] == {"unsupported": 1, "zero_bytes": 1}
 
 
 def test_index_accepts_a_single_file_as_corpus(corpus, tmp_path):

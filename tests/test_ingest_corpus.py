@@ -27,6 +27,7 @@ def load_script(name: str):
     [
         ("make_corpus", "write_corpus", REPO / "corpora"),
         ("make_fixtures", "write_fixtures", REPO / "tests" / "fixtures" / "ingest"),
+        ("make_fidelity", "write_fidelity", REPO / "tests" / "fixtures" / "fidelity"),
     ],
 )
 def test_generated_files_match_the_committed_ones(

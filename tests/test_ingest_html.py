@@ -124,7 +124,8 @@ def test_footnote_reference_marks_are_dropped_notes_kept() -> None:
         '<p>Siena.<sup><a href="#fn1">1</a></sup> The 1<sup>st</sup> and E=mc<sup>2</sup>.</p>'
         '<ol><li id="fn1">See 42/209.</li></ol>'
     )
-    assert text_of(data) == "Siena. The 1st and E=mc2.\n\nSee 42/209."
+    # The note list its marks link to is a footnote region, numbered like the mark.
+    assert text_of(data) == "Siena. The 1st and E=mc2.\n\n1 See 42/209."
 
 
 def test_nfkc_and_entities() -> None:
@@ -145,7 +146,7 @@ def test_empty_main_text_is_retried_then_recorded(monkeypatch: pytest.MonkeyPatc
 
     def lxml_finds_nothing(markup: str, parser: str = "lxml"):
         calls.append(parser)
-        return ("", None) if parser == "lxml" else real(markup, parser)
+        return html.MainText("") if parser == "lxml" else real(markup, parser)
 
     monkeypatch.setattr(html, "extract_main_text", lxml_finds_nothing)
     retried = read_html(page("<p>Canto I</p>"), doc_id="r", source="r.html")
@@ -259,3 +260,84 @@ def test_a_worker_crash_on_a_page_is_recorded_and_the_worker_replaced(tmp_path: 
     assert (crashed.status, crashed.kind) == ("error", "html")
     assert "the HTML parser crashed" in crashed.error
     assert (after.status, after.text) == ("ok", "Canto XLV")
+
+
+# --- web chrome and footnotes -----------------------------------------------------------------
+
+
+def test_chrome_goes_but_never_the_element_that_holds_the_article() -> None:
+    data = page(
+        "<div class='widget Blog'><h3 class='post-title'>Canto I</h3>"
+        "<div class='post-body'>The first canto borrows the Seafarer.</div>"
+        "<div class='post-footer'>Posted by Ann at 09:12 <a>3 comments:</a></div></div>"
+        "<div class='widget BlogArchive'>Blog Archive</div>"
+        "<div class='share-buttons'>Share to Twitter</div>"
+    )
+    assert text_of(data) == "Canto I\n\nThe first canto borrows the Seafarer."
+
+
+def test_an_article_header_stays_and_comments_go() -> None:
+    data = page(
+        "<header class='site-header'>Pound Notes</header><main><article>"
+        "<header class='entry-header'><h1>Reading Canto XLVII</h1>"
+        "<div class='entry-meta'>Posted on 3 March 2024</div></header>"
+        "<div class='entry-content'><p>Canto XLVII begins with Tiresias.</p></div></article>"
+        "<div id='comments'><article class='comment-body'><p>Canto XLIX next?</p></article></div>"
+        "</main>"
+    )
+    assert text_of(data) == "Reading Canto XLVII\n\nCanto XLVII begins with Tiresias."
+
+
+def test_chrome_lines_go_whatever_their_markup() -> None:
+    data = page('<p>Canto XLV.</p><p>Jump to navigation</p><p>Retrieved from "x"</p><p>[edit]</p>')
+    document = read_html(data, doc_id="c", source="c.html")
+    assert document.text == "Canto XLV."
+
+
+def test_notes_are_numbered_regions_after_the_text() -> None:
+    data = page(
+        "<p>See the note.<sup><a href='#n3'>3</a></sup></p>"
+        "<section class='footnotes'><ol start='3'><li id='n3'>Canto XIV, l. 21."
+        "<a href='#fnref3' class='footnote-back'>\u21a9</a></li><li>Canto XV.</li></ol></section>"
+    )
+    document = read_html(data, doc_id="n", source="n.html")
+    assert document.text == "See the note.\n\n3 Canto XIV, l. 21.\n\n4 Canto XV."
+    notes = [document.text[r.char_start : r.char_end] for r in document.regions]
+    assert notes == ["3 Canto XIV, l. 21.", "4 Canto XV."]
+    assert {(r.kind, r.page) for r in document.regions} == {("footnote", None)}
+
+
+# --- stray NULs and UTF-16 without a byte order mark ------------------------------------------
+
+INGEST = Path(__file__).parent / "fixtures" / "ingest"
+
+
+def ingest_fixture(name: str):
+    return next(f for f in discover(INGEST) if f.source == name)
+
+
+def test_a_stray_nul_costs_nothing_but_itself() -> None:
+    file = ingest_fixture("stray_nul.txt")
+    assert file.kind == "text"
+    document = read(file)
+    assert document.status == "ok"
+    assert "\x00" not in document.text
+    assert document.text.endswith("Canto LI repeats the refrain.")
+    # Binary data is still refused: many NULs, or control bytes that text does not have.
+    assert read_text(b"a\x00b\x00c\x00", doc_id="b", source="b.txt").status == "decode_error"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "encoding"),
+    [
+        ("utf16le_no_bom.txt", "text", "utf-16-le"),
+        ("utf16be_no_bom.md", "text", "utf-16-be"),
+        ("utf16le_no_bom.html", "html", "utf-16-le"),
+    ],
+)
+def test_utf16_without_a_byte_order_mark_is_read(name: str, kind: str, encoding: str) -> None:
+    file = ingest_fixture(name)
+    assert file.kind == kind
+    document = read(file)
+    assert (document.status, document.encoding) == ("ok", encoding)
+    assert "Canto" in document.text and "\x00" not in document.text

@@ -27,6 +27,7 @@ from cantobatch.ingest.pdf import (
     strip_running_lines,
 )
 from cantobatch.ingest.reader import Reader
+from cantobatch.split import split_document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 CORPUS = Path(__file__).parents[1] / "corpora"
@@ -138,7 +139,9 @@ def test_pypdf_fallback_reads_what_pdfium_refuses(reader: Reader) -> None:
 
 def test_a_damaged_page_loses_its_text_not_the_document(reader: Reader) -> None:
     document = reader.read(source("damaged_first_page.pdf"))
-    assert (document.status, document.reader) == ("ok", "pypdfium2")
+    # "partial", not "ok": its text is indexed, and the error says which page is missing.
+    assert (document.status, document.reader) == ("partial", "pypdfium2")
+    assert document.ok
     assert "page(s) 1 could not be loaded" in document.error
     assert len(document.pages) == 3
     first = document.pages[0]
@@ -146,6 +149,8 @@ def test_a_damaged_page_loses_its_text_not_the_document(reader: Reader) -> None:
     assert document.text == "\n\n" + document.text[2:]  # pages stay joined by a blank line
     assert document.text[2:].startswith("counts, line by line, as the poem does in Canto")
     assert "LEDGERS AND STONES" not in document.text
+    passages = split_document(document)
+    assert passages and all(p.page in (2, 3) for p in passages)
 
 
 class SlowReader(Reader):
@@ -248,9 +253,12 @@ def test_corpus_course_reader(reader: Reader) -> None:
     assert "READING THE LATER CANTOS" not in text and "STONES AND LEDGERS" not in text
     assert "against the Malatesta Cantos of the 1920s" in text
     assert "twentieth-century document" in text
-    # Footnotes stay with their page.
-    page = document.page_at(text.index("1 Hugh Selwyn Mauberley (1920)"))
-    assert page is not None and page.label == "xi"
+    # Footnotes are regions after the body text, each tied to the page it is printed on.
+    note = next(r for r in document.regions if text[r.char_start :].startswith("1 Hugh Selwyn"))
+    assert (note.kind, note.page) == ("footnote", 1)
+    assert "1 Hugh Selwyn Mauberley" not in text[: document.pages[-1].char_end]
+    passage = next(p for p in split_document(document) if p.text.startswith("1 Hugh Selwyn"))
+    assert (passage.region, passage.page, passage.page_label) == ("footnote", 1, "xi")
 
 
 def test_corpus_two_column_paper_reads_column_by_column(reader: Reader) -> None:

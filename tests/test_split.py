@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cantobatch.config import SplitConfig
-from cantobatch.data import Document, Page
+from cantobatch.data import Document, Page, Region
 from cantobatch.split import split_document
 
 
@@ -102,3 +102,35 @@ def test_passages_cover_all_words_in_order(text, max_chars):
     starts = [p.char_start for p in passages]
     assert starts == sorted(starts)
     assert " ".join(p.text for p in passages).split() == text.split()
+
+
+def test_footnotes_are_their_own_passages_tied_to_their_page():
+    body = ("Canto LXXIV opens the sequence. " * 10).strip() + "\n\n"
+    body += ("The ledger is memory. " * 10).strip()
+    note_one, note_two = "1 See 74/445.", "2 On the dating see Canto LXXX, ll. 24-31."
+    text = f"{body}\n\n{note_one}\n\n{note_two}"
+    start_one = len(body) + 2
+    start_two = start_one + len(note_one) + 2
+    pages = (Page(1, "445", 0, 330), Page(2, "446", 332, len(body)))
+    document = Document(
+        doc_id="d" * 64,
+        source="x.pdf",
+        kind="pdf",
+        status="ok",
+        bytes=1,
+        text=text,
+        pages=pages,
+        regions=(
+            Region(start_one, start_one + len(note_one), "footnote", 2),
+            Region(start_two, len(text), "footnote", 1),
+        ),
+    )
+    passages = split_document(document, SplitConfig(max_chars=2000, overlap_chars=0))
+    # The body fits one passage, but never takes in a note; each note is a passage of its own,
+    # short as it is, with the page it is printed on.
+    assert [(p.region, p.text, p.page, p.page_label) for p in passages] == [
+        ("body", body, 1, "445"),
+        ("footnote", note_one, 2, "446"),
+        ("footnote", note_two, 1, "445"),
+    ]
+    assert all(p.text == text[p.char_start : p.char_end] for p in passages)

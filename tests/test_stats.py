@@ -44,7 +44,7 @@ def test_counts_match_pandas(synthetic):
 
     assert stats["documents"]["total"] == len(docs)
     assert stats["documents"]["by_status"] == docs["status"].astype(str).value_counts().to_dict()
-    failed = docs[docs["status"] != "ok"]
+    failed = docs[~docs["status"].isin(["ok", "partial"])]
     assert {x["source"] for x in stats["documents"]["not_read"]} == set(failed["source"])
     assert stats["passages"] == {"total": len(passages), "citing": cites["passage_id"].nunique()}
     assert stats["references"]["total"] == len(refs)
@@ -129,3 +129,26 @@ def test_stats_json_is_the_same_counts(small):
         "reason": "the file is empty",
     }
     assert len(stats["by_document"]) == 4 and len(stats["cantos"]["by_canto"]) == 120
+
+
+def test_stats_show_partial_documents_as_read_in_part(tmp_path):
+    """A PDF with a page pdfium cannot load is indexed ("partial"): counted apart, listed as read
+    in part with the pages it lost, not among the documents not read."""
+    import shutil
+
+    from report_helpers import FIXTURES, small_corpus
+
+    corpus = small_corpus(tmp_path / "corpus")
+    shutil.copy(FIXTURES / "damaged_first_page.pdf", corpus / "damaged.pdf")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["index", str(corpus), "-o", str(out), "--quiet"]).exit_code == 0
+    stats = compute_stats(open_index(out))
+    documents = stats["documents"]
+    assert documents["by_status"]["partial"] == 1
+    assert [x["source"] for x in documents["partial"]] == ["damaged.pdf"]
+    assert "page(s) 1 could not be loaded" in documents["partial"][0]["reason"]
+    assert "damaged.pdf" not in {x["source"] for x in documents["not_read"]}
+    assert {x["source"] for x in documents["not_read"]} == {"empty.txt", "user_password.pdf"}
+    text = CliRunner().invoke(cli, ["stats", str(out)]).output
+    assert "1 partial (indexed; some pages unreadable)" in text.splitlines()[1]
+    assert "  read in part: damaged.pdf: " in text

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from cantobatch.data import sha256_hex
 from cantobatch.errors import IngestError
+from cantobatch.ingest.sidecar import is_sidecar
+from cantobatch.ingest.text import looks_binary, utf16_without_bom
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -59,12 +61,15 @@ def sniff(head: bytes, name: str = "") -> str:
     for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if head.startswith(bom):
             probe = head[2:].decode(codec, errors="ignore").encode("ascii", errors="ignore")
+    codec = utf16_without_bom(head)
+    if codec:
+        probe = head.decode(codec, errors="ignore").encode("ascii", errors="ignore")
     probe = probe.removeprefix(b"\xef\xbb\xbf")
     if _HTML_START.match(probe) or (
         probe.lstrip().startswith(b"<") and _HTML_ANYWHERE.search(probe)
     ):
         return "html"
-    binary = b"\x00" in probe
+    binary = looks_binary(probe)
     if suffix in HTML_SUFFIXES and not binary:
         return "html"
     if suffix in TEXT_SUFFIXES and not binary:
@@ -72,7 +77,9 @@ def sniff(head: bytes, name: str = "") -> str:
     return "unknown"
 
 
-def _classify(path: Path, source: str, size: int) -> SourceFile:
+def _classify(path: Path, source: str, size: int) -> SourceFile | None:
+    """The file's kind and status; None for a bibliography sidecar (read for metadata, not a
+    document: see ``cantobatch.ingest.sidecar``)."""
     if size == 0:
         return SourceFile(path, source, 0, "unknown", "zero_bytes", f"{source}: the file is empty")
     try:
@@ -81,6 +88,8 @@ def _classify(path: Path, source: str, size: int) -> SourceFile:
     except OSError as exc:
         return SourceFile(path, source, size, "unknown", "unreadable", f"{source}: {exc.strerror}")
     kind = sniff(head, path.name)
+    if kind == "unknown" and is_sidecar(path.name, head):
+        return None
     if kind == "unknown" and path.suffix.lower() != ".pdf":
         # A .pdf that is not a PDF stays a candidate: reading it records not_pdf precisely.
         return SourceFile(
@@ -108,7 +117,7 @@ def discover(root: str | Path) -> Iterator[SourceFile]:
             status="unreadable",
         )
     if root.is_file():
-        return iter([_classify(root, root.name, root.stat().st_size)])
+        return iter(filter(None, [_classify(root, root.name, root.stat().st_size)]))
     return _walk(root, "", frozenset({os.path.realpath(root)}))
 
 
@@ -162,7 +171,9 @@ def _walk(directory: Path, prefix: str, ancestors: frozenset[str]) -> Iterator[S
                 continue
             yield from _walk(path, source + "/", ancestors | {real})
         elif stat.S_ISREG(info.st_mode):
-            yield _classify(path, source, info.st_size)
+            file = _classify(path, source, info.st_size)
+            if file is not None:
+                yield file
         else:
             yield SourceFile(
                 path,

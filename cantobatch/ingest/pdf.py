@@ -1,22 +1,36 @@
 """PDF text: pypdfium2 first, pypdf (with its crypto extra) when pdfium cannot open a file.
 
 ``extract_pdf`` runs inside the Reader's worker process (``cantobatch.ingest.worker``), so a
-parse that hangs can be killed. It returns a picklable ``PdfResult``; the cleanup steps are plain
-functions over strings, tested on known text:
-
-- NFKC (ligatures, compatibility characters), pdfium's soft-hyphen marks turned back into "-\\n";
-- running headers, footers and bare page numbers removed when they repeat across pages;
-- line-end de-hyphenation that keeps real compounds (see ``keep_hyphen``);
-- lines inside a paragraph joined by "\\n", paragraphs by "\\n\\n" (see ``join_lines``).
+parse that hangs can be killed. It returns a picklable ``PdfResult``. With pdfium, each page is
+read in reading order from its character boxes (``layout``: columns, full-width blocks, rows,
+footnotes); the text then goes through the string cleanup of ``cleanup`` (NFKC, soft hyphens,
+running heads and folios, de-hyphenation, paragraphs). The document's text is its pages' body
+text, page after page, then its footnotes, each a ``footnote`` region tied to its page.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
-from collections import Counter
 from dataclasses import dataclass, replace
+
+from cantobatch.data import Bibliography
+from cantobatch.ingest import layout, reading_order
+from cantobatch.ingest.cleanup import (  # noqa: F401 - re-exported: the cleanup is tested here
+    carry_split_words,
+    clean_pages,
+    dehyphenate_lines,
+    document_vocabulary,
+    edge_indices,
+    join_lines,
+    keep_hyphen,
+    normalize_page,
+    running_lines,
+    strip_running_lines,
+)
+
+# pdfium keeps at most 32,767 bytes of one string in a content stream (a 2-byte font: 16,383
+# characters); a line that long is a string it cut, and pypdf reads the whole of it.
+PDFIUM_STRING_LIMIT = 16383
 
 # --- result -----------------------------------------------------------------------------------
 
@@ -29,208 +43,71 @@ class PdfResult:
     text: str = ""
     pages: tuple[tuple[int, str | None, int, int], ...] = ()  # (number, label, start, end)
     title: str | None = None
+    regions: tuple[tuple[int, int, str, int], ...] = ()  # (start, end, "footnote", page)
+    furniture_lines: int = 0
+    bib: Bibliography | None = None
 
 
-# --- cleanup ----------------------------------------------------------------------------------
+# --- the document's text ----------------------------------------------------------------------
 
-# pdfium reports a hyphen it takes for a line-end soft hyphen as U+FFFE (or 0x02) and joins the lines.
-_PDFIUM_SOFT_HYPHEN = re.compile("[\ufffe\x02][ \t]*(?:\r?\n)?")
-_INLINE_SOFT_HYPHEN = "\u00ad"
-
-# First halves that are whole words and usually start a compound ("twentieth-century",
-# "well-known"), not the first syllable of a word split at a line end.
-_COMPOUND_HEADS = """
-    first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth
-    fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth
-    one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty
-    sixty seventy eighty ninety hundred thousand half quarter
-    self well ill semi quasi pseudo neo mid late early long short high low near far full
-    old new never ever much little cross fine open wide deep great grand step world
-"""
-COMPOUND_HEADS = frozenset(_COMPOUND_HEADS.split())
-# Continuations that are suffixes: the word was split, whatever its first half ("long-ing").
-_SPLIT_SUFFIXES = "ly ness ing ings er ers ed est ish dom ship ment ments s es"
-SPLIT_SUFFIXES = frozenset(_SPLIT_SUFFIXES.split())
-
-_LINE_END_HYPHEN = re.compile(r"(?<![-\w])(\w+)-$")
-_FIRST_WORD = re.compile(r"^([^\W\d_]\w*)")  # a continuation starts with a letter
-_FIRST_NUMBER = re.compile(r"^(\d+)\b")
+Page = str | layout.PageLayout  # raw text (no usable positions), or the page's layout
 
 
-def keep_hyphen(head: str, tail: str, vocabulary: set[str] | None = None) -> bool:
-    """Whether ``head-`` at a line end followed by ``tail`` is a real hyphen (else a split word).
-
-    The rule, in order: a capitalised continuation keeps it ("Rock-Drill", "Graeco-Roman"); digits
-    keep it ("445-446"); the document's own usage decides when the joined word or the hyphenated
-    pair occurs elsewhere in it; a suffix continuation is a split ("long-ing"); a first half in
-    ``COMPOUND_HEADS`` keeps it ("twentieth-century"); anything else is a split ("Malat-esta").
-    """
-    if tail[:1].isupper():
-        return True
-    if any(c.isdigit() for c in head + tail):
-        return True
-    if vocabulary:
-        if _used((head + tail).lower(), vocabulary):
-            return False
-        if _used(f"{head}-{tail}".lower(), vocabulary):
-            return True
-    if tail.lower() in SPLIT_SUFFIXES:
-        return False
-    return head.lower() in COMPOUND_HEADS
+@dataclass
+class CleanText:
+    pages: list[str]  # each page's body text
+    notes: list[tuple[int, str]]  # (page number, footnote text)
+    furniture_lines: int
 
 
-def dehyphenate_lines(lines: list[str], vocabulary: set[str] | None = None) -> list[str]:
-    """Merge each line ending in "word-" with the next line starting with a word."""
-    out: list[str] = []
-    for line in lines:
-        if out and line and out[-1].endswith("-"):
-            previous = out[-1]
-            head = _LINE_END_HYPHEN.search(previous)
-            tail = _FIRST_WORD.match(line)
-            if head and not tail and head.group(1).isdigit():
-                tail = _FIRST_NUMBER.match(line)  # "pp. 445-" / "446": a number range
-            if head and tail:
-                hyphen = "-" if keep_hyphen(head.group(1), tail.group(1), vocabulary) else ""
-                out[-1] = previous[:-1] + hyphen + line
-                continue
-        out.append(line)
-    return out
-
-
-def normalize_page(raw: str) -> list[str]:
-    """A page's raw text as NFKC lines, right-stripped; pdfium soft hyphens back to "-\\n"."""
-    if "\ufffe" in raw or "\x02" in raw:
-        raw = _PDFIUM_SOFT_HYPHEN.sub("-\n", raw)
-    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
-    if _INLINE_SOFT_HYPHEN in raw:
-        # A soft hyphen at a line end splits a word; inside a line it is invisible.
-        raw = raw.replace(_INLINE_SOFT_HYPHEN + "\n", "-\n").replace(_INLINE_SOFT_HYPHEN, "")
-    if not unicodedata.is_normalized("NFKC", raw):
-        raw = unicodedata.normalize("NFKC", raw)
-    return [line.rstrip() for line in raw.split("\n")]
-
-
-_DIGITS = re.compile(r"\d+")
-_ROMAN = re.compile(r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
-_ROMAN_CHARS = frozenset("mdclxvi")
-
-
-def _line_key(line: str) -> str:
-    """A line with page numbers masked, so "THE CANTOS 445" and "THE CANTOS 446" compare equal."""
-    tokens = _DIGITS.sub("#", line.lower()).split()
-    for i, token in enumerate(tokens):
-        if _ROMAN_CHARS.issuperset(token) and _ROMAN.fullmatch(token):
-            tokens[i] = "#"
-    return " ".join(tokens)
-
-
-def _edge_indices(lines: list[str], depth: int) -> list[int]:
-    filled = [i for i, line in enumerate(lines) if line.strip()]
-    return sorted(set(filled[:depth] + filled[-depth:]))
-
-
-def strip_running_lines(pages: list[list[str]], depth: int = 2) -> list[list[str]]:
-    """Remove running headers/footers and bare page numbers: lines among the first or last ``depth``
-    non-blank lines of a page whose digit-masked form recurs at a page edge across the document
-    (on at least 2 pages in a document of up to 8 pages, else on at least 3)."""
-    if len(pages) < 2:
-        return pages
-    threshold = 2 if len(pages) <= 8 else 3
-    counts: Counter[str] = Counter()
-    for lines in pages:
-        counts.update({_line_key(lines[i]) for i in _edge_indices(lines, depth)})
-    running = {key for key, n in counts.items() if key and n >= threshold}
-    if not running:
-        return pages
-    out = []
-    for lines in pages:
-        drop = {i for i in _edge_indices(lines, depth) if _line_key(lines[i]) in running}
-        out.append([line for i, line in enumerate(lines) if i not in drop])
-    return out
-
-
-def carry_split_words(pages: list[list[str]], vocabulary: set[str] | None = None) -> None:
-    """A word hyphenated across a page break is completed on the earlier page (in place)."""
-    for before, after in zip(pages, pages[1:], strict=False):
-        last = next((i for i in range(len(before) - 1, -1, -1) if before[i].strip()), None)
-        first = next((i for i, line in enumerate(after) if line.strip()), None)
-        if last is None or first is None:
-            continue
-        head = _LINE_END_HYPHEN.search(before[last]) if before[last].endswith("-") else None
-        tail = re.match(r"^(\w+)([^\s\w]*)\s*", after[first])
-        if head and tail and tail.group(1)[:1].islower():
-            hyphen = "-" if keep_hyphen(head.group(1), tail.group(1), vocabulary) else ""
-            before[last] = before[last][:-1] + hyphen + tail.group(1) + tail.group(2)
-            after[first] = after[first][tail.end() :]
-
-
-_SENTENCE_END = re.compile(r"""[.!?:;]["'”’)\]]?$""")
-
-
-def join_lines(lines: list[str]) -> str:
-    """A page's lines as text: "\\n" inside a paragraph, "\\n\\n" between paragraphs.
-
-    A paragraph ends at a blank line, or after a line that ends a sentence while being clearly
-    shorter than the page's full lines (the last line of a paragraph rarely reaches the margin).
-    Short unpunctuated lines (verse, headings) stay lines.
-    """
-    lines = [line.strip() for line in lines]
-    filled = sorted(len(line) for line in lines if line)
-    if not filled:
-        return ""
-    full = filled[int(len(filled) * 0.8)] if len(filled) >= 4 else 0
-    parts: list[str] = []
-    for line in lines:
-        if not line:
-            if parts and parts[-1] != "\n\n":
-                parts.append("\n\n")
-            continue
-        if parts and parts[-1] != "\n\n":
-            parts.append("\n")
-        parts.append(line)
-        if full and len(line) < 0.85 * full and _SENTENCE_END.search(line):
-            parts.append("\n\n")
-    while parts and parts[-1] == "\n\n":
-        parts.pop()
-    return "".join(parts)
-
-
-_PUNCTUATION = ",.;:!?)('\"“”‘’"
-
-
-def document_vocabulary(pages: list[list[str]]) -> set[str]:
-    """The document's lower-cased whitespace tokens (a line-end "word-" is never a compound)."""
-    vocabulary: set[str] = set()
-    for lines in pages:
-        # Plain whitespace tokens (fast, all in C); ``_used`` allows for punctuation around them.
-        vocabulary.update(" ".join(lines).lower().split())
-    return vocabulary
-
-
-def _used(word: str, vocabulary: set[str]) -> bool:
-    """Whether ``word`` (lower case) occurs in the document, alone or with punctuation around."""
-    if word in vocabulary:
-        return True
-    return any(word + p in vocabulary or p + word in vocabulary for p in _PUNCTUATION)
-
-
-def clean_pages(raw_pages: list[str], strip_headers: bool = True) -> list[str]:
-    """Raw per-page text → cleaned per-page text (same number of pages)."""
-    pages = [normalize_page(raw) for raw in raw_pages]
+def clean_document(
+    pages: list[Page], labels: list[str | None], strip_headers: bool = True
+) -> CleanText:
+    """Pages (raw text, or ``layout.page_layout``) → cleaned body text per page and footnotes;
+    running heads and folios removed (unless that would leave no text at all)."""
+    pages = [layout.PageLayout(lines=normalize_page(p)) if isinstance(p, str) else p for p in pages]
+    removed: list[set[int]] = [set() for _ in pages]
     if strip_headers:
-        pages = strip_running_lines(pages)
-    needs_vocabulary = any(line.endswith("-") for lines in pages for line in lines)
-    vocabulary = document_vocabulary(pages) if needs_vocabulary else None
+        edges = [page.edges() for page in pages]
+        texts = [page.texts() for page in pages]
+        furniture = running_lines(
+            [[lines[i] for i in idx] for lines, idx in zip(texts, edges, strict=True)], labels
+        )
+        removed = [{idx[k] for k in drop} for idx, drop in zip(edges, furniture, strict=True)]
+        if all(
+            not any(line.strip() for i, line in enumerate(lines) if i not in drop)
+            for lines, drop in zip(texts, removed, strict=True)
+        ):
+            removed = [set() for _ in pages]  # every line is "furniture": then it is the text
+    height = layout.body_height(pages)
+    bodies: list[list[str]] = []
+    notes: list[tuple[int, list[str]]] = []
+    for number, (page, drop) in enumerate(zip(pages, removed, strict=True), start=1):
+        lines, page_notes = reading_order.order_page(page, drop, height)
+        bodies.append(normalize_page("\n".join(lines)))
+        notes.extend((number, normalize_page("\n".join(note))) for note in page_notes)
+    needs_vocabulary = any(line.endswith("-") for lines in bodies for line in lines) or any(
+        line.endswith("-") for _, lines in notes for line in lines
+    )
     if needs_vocabulary:
-        carry_split_words(pages, vocabulary)
-        pages = [dehyphenate_lines(lines, vocabulary) for lines in pages]
-    return [join_lines(lines) for lines in pages]
+        vocabulary = document_vocabulary(bodies + [lines for _, lines in notes])
+        carry_split_words(bodies, vocabulary)
+        bodies = [dehyphenate_lines(lines, vocabulary) for lines in bodies]
+        notes = [(number, dehyphenate_lines(lines, vocabulary)) for number, lines in notes]
+    return CleanText(
+        pages=[join_lines(lines) for lines in bodies],
+        notes=[(number, join_lines(lines)) for number, lines in notes],
+        furniture_lines=sum(len(drop) for drop in removed),
+    )
 
 
 def assemble(
-    texts: list[str], labels: list[str | None]
-) -> tuple[str, tuple[tuple[int, str | None, int, int], ...]]:
-    """Join page texts with "\\n\\n"; each page's (number, label, start, end) in the result."""
+    texts: list[str], labels: list[str | None], notes: list[tuple[int, str]] = ()
+) -> tuple[
+    str, tuple[tuple[int, str | None, int, int], ...], tuple[tuple[int, int, str, int], ...]
+]:
+    """Join page texts with "\\n\\n", then the footnotes; each page's (number, label, start, end)
+    and each footnote's (start, end, "footnote", page) in the result."""
     spans = []
     offset = 0
     for number, (text, label) in enumerate(zip(texts, labels, strict=True), start=1):
@@ -238,7 +115,18 @@ def assemble(
             offset += 2
         spans.append((number, label, offset, offset + len(text)))
         offset += len(text)
-    return "\n\n".join(texts), tuple(spans)
+    parts = ["\n\n".join(texts)]
+    regions = []
+    for number, note in notes:
+        if not note:
+            continue
+        if offset:
+            parts.append("\n\n")
+            offset += 2
+        parts.append(note)
+        regions.append((offset, offset + len(note), "footnote", number))
+        offset += len(note)
+    return "".join(parts), tuple(spans), tuple(regions)
 
 
 # --- extraction -------------------------------------------------------------------------------
@@ -246,24 +134,38 @@ def assemble(
 
 def _finish(
     reader: str,
-    raw_pages: list[str],
+    pages: list[Page],
     labels: list[str | None],
-    title: str | None,
+    info: dict[str, str],
     strip_headers: bool,
     source: str,
+    path: str,
 ) -> PdfResult:
-    texts = clean_pages(raw_pages, strip_headers)
-    text, spans = assemble(texts, labels)
+    from cantobatch.ingest.metadata import pdf_bibliography, read_xmp
+
+    clean = clean_document(pages, labels, strip_headers)
+    text, spans, regions = assemble(clean.pages, labels, clean.notes)
+    bib = pdf_bibliography(info, read_xmp(path), clean.pages[0] if clean.pages else "")
     if not text.strip():
         return PdfResult(
             status="no_text",
             reader=reader,
-            error=f"{source}: none of its {len(raw_pages)} page(s) has a text layer (a scan?); "
+            error=f"{source}: none of its {len(pages)} page(s) has a text layer (a scan?); "
             "run OCR on it (e.g. ocrmypdf) and index the OCRed copy",
             pages=spans,
-            title=title,
+            title=bib.title if bib else None,
+            bib=bib,
         )
-    return PdfResult(status="ok", reader=reader, text=text, pages=spans, title=title)
+    return PdfResult(
+        status="ok",
+        reader=reader,
+        text=text,
+        pages=spans,
+        title=bib.title if bib else None,
+        regions=regions,
+        furniture_lines=clean.furniture_lines,
+        bib=bib,
+    )
 
 
 def _too_many(source: str, count: int, max_pages: int, reader: str) -> PdfResult:
@@ -284,8 +186,10 @@ def _needs_password(source: str, reader: str) -> PdfResult:
     )
 
 
-def _with_pdfium(path: str, max_pages: int, strip_headers: bool, source: str) -> PdfResult | str:
-    """The pdfium result, or the reason pdfium could not open the file (a str)."""
+def _with_pdfium(
+    path: str, max_pages: int, strip_headers: bool, columns: bool, source: str
+) -> PdfResult | str:
+    """The pdfium result, or the reason pdfium could not read the file (a str)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -299,28 +203,45 @@ def _with_pdfium(path: str, max_pages: int, strip_headers: bool, source: str) ->
         count = len(pdf)
         if count > max_pages:
             return _too_many(source, count, max_pages, "pypdfium2")
-        raw_pages: list[str] = []
+        pages: list[Page] = []
         labels: list[str | None] = []
         failed_pages = []
         for index in range(count):
             try:
                 page = pdf[index]
                 textpage = page.get_textpage()
-                raw_pages.append(textpage.get_text_range())
+                raw = textpage.get_text_range()
+                cut = len(raw) >= PDFIUM_STRING_LIMIT and any(
+                    len(line) >= PDFIUM_STRING_LIMIT for line in raw.split("\r\n")
+                )
+                laid = None
+                if columns and raw and not cut:
+                    laid = layout.page_layout(textpage, raw, page.get_width())
+                pages.append(laid or raw)
                 textpage.close()
                 page.close()
+                if cut:
+                    return f"page {index + 1} has a string longer than pdfium reads (it cuts it)"
             except pdfium.PdfiumError:
                 # One damaged page costs its text, not the document's.
                 failed_pages.append(index + 1)
-                raw_pages.append("")
+                pages.append("")
             labels.append(pdf.get_page_label(index) or None)
-        title = (pdf.get_metadata_value("Title") or "").strip() or None
+        info = pdf.get_metadata_dict(skip_empty=True)
+        for key in ("doi", "DOI"):  # not a standard key, but publishers write it
+            value = pdf.get_metadata_value(key)
+            if value:
+                info[key] = value
     if failed_pages and len(failed_pages) == count:
         return f"no page could be loaded (pages {failed_pages[0]}-{failed_pages[-1]})"
-    result = _finish("pypdfium2", raw_pages, labels, title, strip_headers, source)
+    result = _finish("pypdfium2", pages, labels, info, strip_headers, source, path)
     if failed_pages and result.status == "ok":
         pages = ", ".join(map(str, failed_pages[:20])) + (" ..." if len(failed_pages) > 20 else "")
-        return replace(result, error=f"{source}: page(s) {pages} could not be loaded; text missing")
+        return replace(
+            result,
+            status="partial",
+            error=f"{source}: page(s) {pages} could not be loaded; their text is missing",
+        )
     return result
 
 
@@ -334,20 +255,27 @@ def _with_pypdf(path: str, max_pages: int, strip_headers: bool, source: str) -> 
     count = len(reader.pages)
     if count > max_pages:
         return _too_many(source, count, max_pages, "pypdf")
-    raw_pages = [page.extract_text() or "" for page in reader.pages]
+    raw_pages: list[Page] = [page.extract_text() or "" for page in reader.pages]
     labels: list[str | None] = [None] * count
     if "/PageLabels" in reader.trailer["/Root"]:
         labels = list(reader.page_labels)
-    title = reader.metadata.title if reader.metadata else None
-    return _finish("pypdf", raw_pages, labels, (title or "").strip() or None, strip_headers, source)
+    info = {}
+    for key, value in (reader.metadata or {}).items():
+        if isinstance(value, str):
+            info[key.lstrip("/")] = value
+    return _finish("pypdf", raw_pages, labels, info, strip_headers, source, path)
 
 
 def extract_pdf(
-    path: str, max_pages: int, strip_headers: bool = True, source: str = ""
+    path: str, max_pages: int, strip_headers: bool = True, columns: bool = True, source: str = ""
 ) -> PdfResult:
-    """Text and pages of the PDF at ``path``; every problem of the file becomes a status."""
+    """Text and pages of the PDF at ``path``; every problem of the file becomes a status.
+
+    ``columns``: read each page in reading order from pdfium's character boxes (columns,
+    footnotes); without it, pdfium's content-stream order.
+    """
     source = source or path
-    first = _with_pdfium(path, max_pages, strip_headers, source)
+    first = _with_pdfium(path, max_pages, strip_headers, columns, source)
     if isinstance(first, PdfResult):
         return first
     try:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cantobatch.config import IngestConfig
-from cantobatch.data import Document, Page, sha256_hex
+from cantobatch.data import Document, Page, Region, sha256_hex
 from cantobatch.errors import IngestError
 from cantobatch.files import file_sha256
 from cantobatch.ingest.discover import SourceFile, unreadable_id
@@ -306,9 +306,12 @@ class Reader:
                 error=result.error,
                 title=result.title,
                 reader=result.reader,
+                regions=tuple(Region(*region) for region in result.regions),
+                furniture_lines=result.furniture_lines,
+                bib=result.bib,
             )
 
-        options = (self.config.max_pages, self.config.strip_headers)
+        options = (self.config.max_pages, self.config.strip_headers, self.config.columns)
         return _Job(
             file,
             ("pdf", str(file.path), file.source, options),

@@ -1,4 +1,5 @@
-"""Plain text (.txt, .md) and the byte decoding that HTML shares: BOM, declared, UTF-8, detector."""
+"""Plain text (.txt, .md) and the byte decoding that HTML shares: BOM, UTF-16 without a BOM,
+declared, UTF-8, detector. A few stray NUL bytes in text are dropped; only binary data is refused."""
 
 from __future__ import annotations
 
@@ -47,8 +48,42 @@ def _decode_as(data: bytes, encoding: str) -> str:
     return data.decode(encoding)
 
 
+_CONTROL_BYTES = bytes(b for b in range(1, 32) if b not in (9, 10, 11, 12, 13, 27))
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """ "utf-16-le"/"utf-16-be" for UTF-16 text without a byte order mark, else None.
+
+    Text in the Latin scripts, written as UTF-16, has a NUL high byte in most code units and
+    none in the other half: "C\\x00a\\x00n\\x00" is little-endian.
+    """
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    if pairs < 4:
+        return None
+    even, odd = sample[0 : 2 * pairs : 2].count(0), sample[1 : 2 * pairs : 2].count(0)
+    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros >= 0.3 * pairs and other <= 0.02 * pairs:
+            try:
+                sample[: 2 * pairs].decode(codec)
+            except UnicodeDecodeError:
+                continue
+            return codec
+    return None
+
+
+def looks_binary(data: bytes) -> bool:
+    """Whether bytes are binary data rather than text with a few stray NULs: more than 1% NUL
+    bytes, or more than 5% other control bytes (UTF-16 without a BOM is text)."""
+    if not data or utf16_without_bom(data):
+        return False
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    return data.count(0) > len(data) // 100 or controls > len(data) // 20
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
-    """Decode ``data``: BOM, then the ``declared`` encoding, then strict UTF-8, then a detector.
+    """Decode ``data``: BOM, UTF-16 without a BOM, the ``declared`` encoding, strict UTF-8, then a
+    detector.
 
     Returns ``(text, encoding)``; the BOM is not part of the text. Never raises: the last resort
     is cp1252, which decodes any byte string.
@@ -56,6 +91,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace"), encoding
+    encoding = utf16_without_bom(data)
+    if encoding:
+        return data.decode(encoding, errors="replace"), encoding
     if declared:
         encoding = codec_name(declared)
         # A page that can be read as ASCII cannot really be UTF-16/32 without a BOM (WHATWG rule).
@@ -112,6 +150,8 @@ _MANY_BLANKS = re.compile(r"\n{3,}")
 def read_text(data: bytes, *, doc_id: str, source: str) -> Document:
     """A .txt/.md file: decoded, NFKC-normalised, one pseudo-page; blank lines stay paragraphs."""
     text, encoding = decode_bytes(data)
+    if "\x00" in text and text.count("\x00") <= len(text) // 100:
+        text = text.replace("\x00", "")  # a few stray NULs (a damaged copy): the text is fine
     if "\x00" in text:
         return Document(
             doc_id=doc_id,

@@ -8,8 +8,8 @@ sides; the parent is ``cantobatch.ingest.reader``).
 
 A request is ``(kind, payload, source, options)``:
 
-- ``("pdf", path, source, (max_pages, strip_headers))`` → ``PdfResult`` (the worker reads the file
-  itself: big PDFs never cross the pipe);
+- ``("pdf", path, source, (max_pages, strip_headers, columns))`` → ``PdfResult`` (the worker
+  reads the file itself: big PDFs never cross the pipe);
 - ``("html" | "text", (data, doc_id), source, ())`` → ``Document``;
 - ``("sleep", seconds)`` → no answer: the next parse starts that much later (the tests of the time
   limit send it).
@@ -45,7 +45,7 @@ def parse(kind: str, payload, source: str, options: tuple):
         from cantobatch.ingest.pdf import PdfResult, extract_pdf
 
         try:
-            return extract_pdf(payload, *options, source)
+            return extract_pdf(payload, *options, source=source)
         except Exception as exc:  # one file's unexpected failure must not end the worker
             return PdfResult(status="error", error=f"{source}: {type(exc).__name__}: {exc}")
     from cantobatch.data import Document

@@ -47,7 +47,8 @@
     var docBySource = {};
     DOCS.source.forEach(function (s, k) { docBySource[s] = k; });
     var unread = [];
-    for (d = 0; d < nD; d++) if (DOCS.status[d] !== "ok") unread.push(d);
+    // "partial": indexed, some pages unreadable; read, not among the documents not read.
+    for (d = 0; d < nD; d++) if (DOCS.status[d] !== "ok" && DOCS.status[d] !== "partial") unread.push(d);
 
     // --- filters -------------------------------------------------------------------------------
     var state = { spec: "", cantos: null, methodMask: (1 << D.methods.length) - 1, q: "",
@@ -472,7 +473,9 @@
     }
     function statusBadge(d) {
       var s = DOCS.status[d];
-      return '<span class="status ' + (s === "ok" ? "ok" : "bad") + '">' + esc(s) + "</span>";
+      var css = s === "ok" ? "ok" : s === "partial" ? "part" : "bad";
+      return '<span class="status ' + css + '"' + (s === "partial" ? ' title="' + esc(DOCS.error[d] || "") + '"' : "") +
+        ">" + esc(s) + "</span>";
     }
 
     var docView = { d: -1, shown: 0 };
