@@ -50,7 +50,7 @@ def write_synthetic_index(out: Path, citations: int = 100_000, seed: int = 0) ->
         _add(docs, doc_id=doc_id, source=source, kind=["pdf", "html", "text"][doc_no % 3],
              status="ok", bytes=rng.randint(10_000, 900_000), pages=n_passages // 3 + 1,
              passages=n_passages, chars=n_passages * 500, title=f"Essay {doc_no} on the Cantos",
-             reader="pypdfium2", run_id="synthetic")  # fmt: skip
+             reader="pypdfium2", ingest_id="synthetic")  # fmt: skip
         for seq in range(n_passages):
             passage_id = f"{doc_no:08x}{seq:08x}"
             words = [rng.choice(WORDS) for _ in range(rng.randint(40, 90))]
@@ -66,7 +66,7 @@ def write_synthetic_index(out: Path, citations: int = 100_000, seed: int = 0) ->
             page = seq // 3 + 1
             _add(passages, passage_id=passage_id, doc_id=doc_id, source=source, seq=seq,
                  page=page, page_label=str(page + 100), char_start=seq * 500,
-                 char_end=seq * 500 + len(text), text=text, run_id="synthetic")  # fmt: skip
+                 char_end=seq * 500 + len(text), text=text, ingest_id="synthetic")  # fmt: skip
             for canto, evidence in refs:
                 start = re.search(rf"\b{evidence}\b", text).start()
                 lines = [None] if rng.random() < 0.6 else list(range(rng.randint(1, 60), 70))[:4]
@@ -83,7 +83,7 @@ def write_synthetic_index(out: Path, citations: int = 100_000, seed: int = 0) ->
     for k, status in enumerate(FAILED * 3):
         _add(docs, doc_id=f"f{k:063x}", source=f"pdf/unreadable_{k:02d}.pdf", kind="pdf",
              status=status, error=f"{status.replace('_', ' ')}: synthetic failure {k}",
-             bytes=1000, passages=0, chars=0, run_id="synthetic")  # fmt: skip
+             bytes=1000, passages=0, chars=0, ingest_id="synthetic")  # fmt: skip
     _write(out, "documents", docs)
     _write(out, "passages", passages)
     _write(out, "citations", cites, parts=4)
