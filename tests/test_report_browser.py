@@ -134,6 +134,7 @@ def test_the_report_in_a_browser(browser, small_report, tmp_path):
 
     # The documents that could not be read, with their reasons.
     page.click(".tabs a[data-tab='unread']")
+    page.wait_for_function("() => location.hash === '#unread'")
     rows = page.locator("#unread-table tbody tr").all_inner_texts()
     assert rows == [
         "empty.txt\tunknown\tzero_bytes\tthe file is empty",
@@ -200,6 +201,7 @@ def test_a_100000_citation_report_stays_usable(browser, large_report):
     )
     assert view.count("article.hit") == 50 and view.count("article.hit mark.q") >= 50
     page.click(".tabs a[data-tab='docs']")
+    page.wait_for_selector("#docs-table tbody tr")
     assert view.count("#docs-table tbody tr") == 100
     page.click("#docs-table tbody tr >> nth=0 >> a")
     page.wait_for_selector("#doc-passages li.dp")
