@@ -11,7 +11,8 @@ import json
 import pyarrow.parquet as pq
 from click.testing import CliRunner
 
-from cantobatch.cli import _config, cli
+from cantobatch.cli import cli
+from cantobatch.cli.app import build_config
 from cantobatch.config import Config
 from cantobatch.data import Extraction, Passage, Reference
 from cantobatch.extract.cascade import CascadeExtractor
@@ -107,9 +108,9 @@ def test_the_registry_builds_the_cascade_and_its_identity_names_the_router() -> 
 def test_llm_all_turns_the_cascade_into_the_grounded_hybrid(tmp_path) -> None:
     config = tmp_path / "cascade.toml"
     config.write_text('extractor = "hybrid"\n[merge]\npolicy = "cascade"\n')
-    assert _config(str(config)).merge.policy == "cascade"
-    assert _config(str(config), llm_all=True).merge.policy == "grounded"
-    extractor = build_extractor("hybrid", _config(str(config), llm_all=True))
+    assert build_config(str(config)).merge.policy == "cascade"
+    assert build_config(str(config), llm_all=True).merge.policy == "grounded"
+    extractor = build_extractor("hybrid", build_config(str(config), llm_all=True))
     try:
         assert not isinstance(extractor, CascadeExtractor)
         assert extractor.identity()["merge_policy"] == "grounded"

@@ -1,0 +1,143 @@
+"""`cantobatch index`: the overnight job, its progress and its summary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from cantobatch.cli.app import (
+    build_config,
+    cantos_text_option,
+    cli,
+    config_option,
+    extractor_option,
+    llm_all_option,
+)
+
+
+@cli.command()
+@click.argument("corpus", type=click.Path(exists=True))
+@click.option(
+    "-o",
+    "--out",
+    default="outputs",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Output directory for the Parquet tables.",
+)
+@config_option
+@extractor_option
+@cantos_text_option
+@click.option(
+    "--concordance",
+    type=click.Path(dir_okay=False, exists=True),
+    help="CSV (edition, canto, page, first_line, last_line) turning canto/page citations into lines.",
+)
+@llm_all_option
+@click.option("--quiet", is_flag=True, help="No progress (the summary is still printed).")
+@click.option("--json", "as_json", is_flag=True, help="The summary as one JSON object on stdout.")
+def index(corpus, out, config_path, extractor, cantos_text, concordance, llm_all, quiet, as_json):
+    """Index a corpus of PDFs, HTML pages and text files into Parquet tables.
+
+    Walks CORPUS (a directory, recursively, or a single file), reads every PDF, HTML, .txt and
+    .md file (types sniffed from the bytes), splits documents into passages, extracts the cantos
+    and lines they cite, and writes OUT/documents.parquet, OUT/passages.parquet,
+    OUT/citations.parquet (and OUT/errors.parquet for passages whose extraction failed). Reruns
+    skip finished work: an unchanged corpus costs a hash per file, a new file costs only that
+    file, a killed run resumes where it stopped.
+
+    Documents that cannot be read (encrypted, corrupt, scanned …) do not stop the run: they are
+    rows of documents.parquet with their status and error, and the exit code is still 0.
+
+    Progress goes to stderr: bars on a terminal; in a log file, one plain line every 30 s
+    (CANTOBATCH_PROGRESS_INTERVAL=SECONDS to change it). Then a summary: on stderr, or with
+    --json as one JSON object on stdout.
+
+    \b
+    Example:
+        cantobatch index corpora/ -o outputs/
+        cantobatch index paper.pdf -o paper-index/
+        cantobatch index corpora/ --config configs/cpu-smollm2.toml --cantos-text texts/cantos
+        nohup cantobatch index corpora/ -o outputs/ --json > summary.json 2> index.log &
+        cantobatch index corpora/ --config configs/cpu-smollm2.toml --llm-all
+    """
+    from cantobatch.pipeline import run_index
+
+    quote = {k: v for k, v in {"cantos_text": cantos_text, "concordance": concordance}.items() if v}
+    config = build_config(config_path, extractor, llm_all, quote=quote or None)
+    summary = run_index(corpus, out, config, show_progress=not quiet)
+    if as_json:
+        click.echo(json.dumps(_summary_record(summary, corpus, out)))
+    else:
+        click.echo(_summary_text(summary, out), err=True)
+
+
+def _summary_record(summary, corpus: str, out: str) -> dict:
+    """`index --json`: the run's summary as one JSON object."""
+    return {
+        "corpus": str(corpus),
+        "out": str(out),
+        "documents": {
+            "total": sum(summary.documents.values()),
+            "ok": summary.documents_ok,
+            "partial": summary.documents_partial,
+            "duplicate": summary.documents_duplicate,
+            "failed": summary.documents_failed,
+        },
+        "passages": summary.passages,
+        "references": summary.references,
+        "cited_lines": summary.cited_lines,
+        "citation_rows": summary.citations,
+        "extraction_errors": summary.extraction_errors,
+        "this_run": {
+            "documents_read": summary.documents_ingested,
+            "documents_extracted": summary.documents_extracted,
+            "passages_extracted": summary.passages_extracted,
+            "prompt_tokens": summary.prompt_tokens,
+            "output_tokens": summary.output_tokens,
+            "llm_passages": summary.llm_passages,
+            "routed": dict(summary.routed.most_common()),
+            "seconds": round(summary.seconds, 3),
+        },
+        "tables": {
+            name: str(Path(out) / f"{name}.parquet")
+            for name in ("documents", "passages", "citations", "errors")
+        },
+    }
+
+
+def _summary_text(summary, out: str) -> str:
+    failed = ", ".join(f"{n} {status}" for status, n in summary.documents_failed.items()) or "none"
+    duplicate = f", {summary.documents_duplicate} duplicate" if summary.documents_duplicate else ""
+    partial = (
+        f", {summary.documents_partial} partial (indexed; some pages unreadable)"
+        if summary.documents_partial
+        else ""
+    )
+    tokens = (
+        f" ({summary.prompt_tokens} prompt / {summary.output_tokens} output tokens)"
+        if summary.prompt_tokens
+        else ""
+    )
+    return (
+        f"documents: {summary.documents_ok} ok{partial}{duplicate}, failed: {failed}\n"
+        f"passages: {summary.passages}  references (passage, canto): {summary.references}  "
+        f"cited lines: {summary.cited_lines}  extraction errors: {summary.extraction_errors}\n"
+        f"this run: {summary.documents_ingested} documents read, "
+        f"{summary.passages_extracted} passages extracted{tokens}, {summary.seconds:.1f}s\n"
+        + (
+            f"llm: {summary.llm_passages} passages{_routes(summary)}\n"
+            if summary.llm_passages
+            else ""
+        )
+        + f"tables: {Path(out) / 'citations.parquet'} (and documents, passages)"
+    )
+
+
+def _routes(summary) -> str:
+    if not summary.routed:
+        return ""
+    counts = ", ".join(f"{reason} {n}" for reason, n in summary.routed.most_common())
+    return f" (routed by the cascade: {counts})"
