@@ -120,28 +120,24 @@ def group_name_anchors() -> tuple[tuple[tuple[str, int], ...] | None, ...]:
     """For each group name pattern, the (literal, non-space characters before it) pairs of
     ``pattern_starts.literal_anchors``, or None; a pair is left out when another's literal starts
     its literal and allows as much before ("Pisan" finds every "Pisans")."""
-    out: list[tuple[tuple[str, int], ...] | None] = []
-    for pattern in group_name_patterns():
-        anchors = literal_anchors(pattern)
-        if anchors is None:
-            out.append(None)
-            continue
-        pairs = {(literal, before) for literals, before in anchors for literal in literals}
-        out.append(
-            tuple(
-                sorted(
-                    (lit, before)
-                    for lit, before in pairs
-                    if not any(
-                        (o_lit, o_before) != (lit, before)
-                        and lit.startswith(o_lit)
-                        and o_before >= before
-                        for o_lit, o_before in pairs
-                    )
-                )
+    return tuple(_pruned(literal_anchors(pattern)) for pattern in group_name_patterns())
+
+
+def _pruned(anchors) -> tuple[tuple[str, int], ...] | None:
+    """``literal_anchors``' pairs, less each one another pair's literal finds already."""
+    if anchors is None:
+        return None
+    pairs = {(literal, before) for literals, before in anchors for literal in literals}
+    return tuple(
+        sorted(
+            (lit, before)
+            for lit, before in pairs
+            if not any(
+                (o_lit, o_before) != (lit, before) and lit.startswith(o_lit) and o_before >= before
+                for o_lit, o_before in pairs
             )
         )
-    return tuple(out)
+    )
 
 
 # Literal runs too common to send the engine to ("Cantos pisans" is found from "isan")
@@ -154,21 +150,7 @@ _COMMON_RUNS = frozenset(
 @cache
 def _anchors_of(pattern: re.Pattern) -> tuple[str | None, tuple[tuple[str, int], ...] | None]:
     """``first_chars`` and the pruned ``literal_anchors`` of any pattern (see the group names')."""
-    anchors = literal_anchors(pattern, avoid=_COMMON_RUNS)
-    if anchors is not None:
-        pairs = {(literal, before) for literals, before in anchors for literal in literals}
-        anchors = tuple(
-            sorted(
-                (lit, before)
-                for lit, before in pairs
-                if not any(
-                    (o_lit, o_before) != (lit, before)
-                    and lit.startswith(o_lit)
-                    and o_before >= before
-                    for o_lit, o_before in pairs
-                )
-            )
-        )
+    anchors = _pruned(literal_anchors(pattern, avoid=_COMMON_RUNS))
     return first_chars(pattern), anchors
 
 
