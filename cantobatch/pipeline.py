@@ -20,7 +20,7 @@ from pathlib import Path
 
 from cantobatch.config import LLM_EXTRACTORS, Config
 from cantobatch.data import Extraction, Passage
-from cantobatch.errors import IngestError
+from cantobatch.errors import ConfigError, IngestError
 from cantobatch.extract.base import Extractor
 from cantobatch.extract.registry import build_extractor
 from cantobatch.outdir import LOCK_FILE, STATE_DIR, OutputDir
@@ -153,14 +153,10 @@ def run_index(
     with out_dir.lock():
         out_dir.create()
         own_extractor = extractor is None
-        if own_extractor and engine == "ray":
-            from cantobatch.engines.ray_data import extractor_identity
-
-            identity = extractor_identity(config)
-        else:
-            extractor = extractor or build_extractor(config.extractor, config)
-            _set_progress(extractor, show_progress)
-            identity = extractor.identity()
+        # (an LLM extractor loads its model on first use: building one here only names it)
+        extractor = extractor or build_extractor(config.extractor, config)
+        _set_progress(extractor, show_progress)
+        identity = extractor.identity()
         try:
             ids = run_ids(config, identity)
             units = plan_units(discover(corpus), ids, corpus, show_progress)
@@ -178,13 +174,14 @@ def run_index(
                 on_unit_done=on_unit_done,
                 workers=workers,
                 ray_address=ray_address,
+                injected=not own_extractor,
             )
             summary.removed_parts = out_dir.collect_garbage(
                 {u.doc_unit for u in units} | {u.cite_unit for u in units}
             )
             _write_manifest(out_dir, config, ids.identity, units)
         finally:
-            if own_extractor and extractor is not None:
+            if own_extractor:
                 extractor.close()
     summary.add(tally)
     _count_tables(out_dir, summary)
@@ -197,6 +194,8 @@ def _engine(engine: str, workers: int):
         from cantobatch.engines.ray_data import run_units
 
         return run_units
+    if workers < 1:
+        raise ConfigError(f"--workers must be at least 1, got {workers}")
     if workers > 1:
         from cantobatch.engines.pool import run_units
 

@@ -36,9 +36,40 @@ from cantobatch.cli.app import (
     help="CSV (edition, canto, page, first_line, last_line) turning canto/page citations into lines.",
 )
 @llm_all_option
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Unit worker processes of the local engine (default: the machine's cores).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="local: this machine; ray: a Ray cluster through Ray Data (pip install -e '.[ray]').",
+)
+@click.option(
+    "--ray-address",
+    default=None,
+    help="The Ray cluster: auto, or ray://HEAD:10001 (default: [ray] address, else a local Ray).",
+)
 @click.option("--quiet", is_flag=True, help="No progress (the summary is still printed).")
 @click.option("--json", "as_json", is_flag=True, help="The summary as one JSON object on stdout.")
-def index(corpus, out, config_path, extractor, cantos_text, concordance, llm_all, quiet, as_json):
+def index(
+    corpus,
+    out,
+    config_path,
+    extractor,
+    cantos_text,
+    concordance,
+    llm_all,
+    workers,
+    engine,
+    ray_address,
+    quiet,
+    as_json,
+):
     """Index a corpus of PDFs, HTML pages and text files into Parquet tables.
 
     Walks CORPUS (a directory, recursively, or a single file), reads every PDF, HTML, .txt and
@@ -62,12 +93,23 @@ def index(corpus, out, config_path, extractor, cantos_text, concordance, llm_all
         cantobatch index corpora/ --config configs/cpu-smollm2.toml --cantos-text texts/cantos
         nohup cantobatch index corpora/ -o outputs/ --json > summary.json 2> index.log &
         cantobatch index corpora/ --config configs/cpu-smollm2.toml --llm-all
+        cantobatch index corpora/ -o outputs/ --workers 4
+        cantobatch index /shared/corpus -o /shared/out --engine ray --ray-address auto
     """
+    from cantobatch.engines.pool import default_workers
     from cantobatch.pipeline import run_index
 
     quote = {k: v for k, v in {"cantos_text": cantos_text, "concordance": concordance}.items() if v}
     config = build_config(config_path, extractor, llm_all, quote=quote or None)
-    summary = run_index(corpus, out, config, show_progress=not quiet)
+    summary = run_index(
+        corpus,
+        out,
+        config,
+        show_progress=not quiet,
+        workers=workers or default_workers(),
+        engine=engine,
+        ray_address=ray_address,
+    )
     if as_json:
         click.echo(json.dumps(_summary_record(summary, corpus, out)))
     else:
@@ -100,6 +142,8 @@ def _summary_record(summary, corpus: str, out: str) -> dict:
             "llm_passages": summary.llm_passages,
             "routed": dict(summary.routed.most_common()),
             "seconds": round(summary.seconds, 3),
+            "engine": summary.engine,
+            "workers": summary.workers,
         },
         "tables": {
             name: str(Path(out) / f"{name}.parquet")
