@@ -129,6 +129,7 @@ def run_index(
     workers: int = 1,
     engine: str = "local",
     ray_address: str | None = None,
+    llm_devices: list[str] | None = None,
 ) -> RunSummary:
     """Index ``corpus`` into ``out``. Returns counts for the run's summary.
 
@@ -136,6 +137,8 @@ def run_index(
     ``batch_size`` is the number of passages per extract_batch call (default: llm.batch_size for
     model extractors, 512 otherwise). ``workers``: unit worker processes of the local engine (1:
     everything in this process). ``engine``: "local" or "ray" (Ray Data, many machines).
+    ``llm_devices``: the local engine's LLM engines, one process per device (CUDA_VISIBLE_DEVICES
+    names); default: one per GPU of this machine when it has several, else the model runs here.
     """
     from cantobatch.ingest.discover import discover
 
@@ -161,21 +164,33 @@ def run_index(
             ids = run_ids(config, identity)
             units = plan_units(discover(corpus), ids, corpus, show_progress)
             schedule = _engine(engine, workers)
-            schedule(
-                units,
-                out_dir,
-                config,
-                corpus,
-                ids,
-                extractor=extractor,
-                tally=tally,
-                show_progress=show_progress,
-                batch_limit=batch_limit_for(config, batch_size),
-                on_unit_done=on_unit_done,
-                workers=workers,
-                ray_address=ray_address,
-                injected=not own_extractor,
-            )
+            engines = None
+            if engine == "local":
+                engines = _llm_engines(
+                    llm_devices, config, out_dir, ids, extractor, own_extractor, tally, on_unit_done
+                )
+            try:
+                schedule(
+                    units,
+                    out_dir,
+                    config,
+                    corpus,
+                    ids,
+                    extractor=extractor,
+                    tally=tally,
+                    show_progress=show_progress,
+                    batch_limit=batch_limit_for(config, batch_size),
+                    on_unit_done=on_unit_done,
+                    workers=workers,
+                    ray_address=ray_address,
+                    injected=not own_extractor,
+                    engines=engines,
+                )
+                if engines is not None:
+                    engines.drain()
+            finally:
+                if engines is not None:
+                    engines.close()
             summary.removed_parts = out_dir.collect_garbage(
                 {u.doc_unit for u in units} | {u.cite_unit for u in units}
             )
@@ -203,6 +218,33 @@ def _engine(engine: str, workers: int):
     return run_units_here
 
 
+def _llm_engines(devices, config, out, ids, extractor, own_extractor, tally, on_unit_done):
+    """An EnginePool of one LLM engine per GPU, when the run's model has several GPUs to use."""
+    if devices is None:
+        if not own_extractor or config.extractor not in LLM_EXTRACTORS:
+            return None
+        from cantobatch.engines.llm_pool import local_gpus
+
+        devices = local_gpus()
+        if len(devices) < 2:
+            return None
+    from cantobatch.engines.llm_pool import EnginePool
+
+    def written(cite_unit: str, counts: UnitCounts) -> None:
+        tally.add(counts)
+        if on_unit_done:
+            on_unit_done(cite_unit)
+
+    return EnginePool(
+        list(devices),
+        config,
+        out,
+        ids,
+        extractor=None if own_extractor else extractor,
+        on_unit=written,
+    )
+
+
 def _set_progress(extractor: object, enabled: bool) -> None:
     """Pass the run's progress switch to an extractor and the extractors it wraps."""
     if hasattr(extractor, "show_progress"):
@@ -219,10 +261,18 @@ class Batcher:
     model still sees large batches."""
 
     def __init__(
-        self, extractor, out: OutputDir, ids: RunIds, tally: Tally, batch_limit: int, on_done
+        self,
+        extractor,
+        out: OutputDir,
+        ids: RunIds,
+        tally: Tally,
+        batch_limit: int,
+        on_done,
+        engines=None,
     ) -> None:
         self.extractor, self.out, self.ids, self.tally = extractor, out, ids, tally
         self.batch_limit, self.on_done = batch_limit, on_done
+        self.engines = engines  # an llm_pool.EnginePool: one LLM engine per GPU; None: here
         self.staged = hasattr(extractor, "first_stage")
         self.pending: list[tuple[Unit, list[Passage], list[Extraction] | None]] = []
         self.load = [0, 0]  # passages for the extractor's batch, passages pending
@@ -237,6 +287,11 @@ class Batcher:
 
     def flush(self) -> None:
         if not self.pending:
+            return
+        if self.engines is not None:
+            self.engines.submit(list(self.pending))
+            self.pending.clear()
+            self.load[:] = [0, 0]
             return
         passages = [p for _, ps, _ in self.pending for p in ps]
         firsts = [f for _, _, fs in self.pending for f in fs or ()] if self.staged else None
@@ -262,13 +317,14 @@ def run_units_here(
     show_progress: bool,
     batch_limit: int,
     on_unit_done: Callable[[str], None] | None,
+    engines=None,
     **_: object,
 ) -> None:
     """The local engine with one worker: every stage in this process, the next file parsing in
     the Reader's worker process while this one splits and extracts the last."""
     from cantobatch.ingest.reader import Reader
 
-    batcher = Batcher(extractor, out, ids, tally, batch_limit, on_unit_done)
+    batcher = Batcher(extractor, out, ids, tally, batch_limit, on_unit_done, engines)
     with (
         Reader(config.ingest) as reader,
         RunProgress(len(units), enabled=show_progress) as bar,

@@ -203,3 +203,24 @@ def test_ray_runs_the_small_llm_like_the_local_engine(tmp_path, ray_local, small
     index(corpus, tmp_path / "ray", config, engine="ray")
     assert_same_tables(tmp_path / "local", tmp_path / "ray")
     assert len(tables(tmp_path / "ray")["citations"]) > 0
+
+
+def test_one_llm_engine_per_device_writes_the_tables_of_one(tmp_path):
+    """Two extraction processes (as with two GPUs), each with its own extractor, fed batches in
+    turn by the driver: the tables of the in-process extractor."""
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 10)
+    config = Config(split=SplitConfig(max_chars=300, overlap_chars=0))
+    index(corpus, tmp_path / "one", config, extractor=CountingExtractor())
+    summary = run_index(
+        corpus,
+        tmp_path / "two",
+        config,
+        show_progress=False,
+        extractor=CountingExtractor(),
+        batch_size=16,
+        llm_devices=["", ""],
+    )
+    assert summary.documents_extracted == 10
+    assert summary.passages_extracted == len(tables(tmp_path / "one")["passages"])
+    assert_same_tables(tmp_path / "one", tmp_path / "two")

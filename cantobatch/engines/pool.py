@@ -57,14 +57,18 @@ def extracts_in_workers(config: Config, injected: bool) -> bool:
 class _Child:
     """A unit worker process and its pipes."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        code: str = "from cantobatch.engines.pool import serve; serve()",
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         import cantobatch
 
-        env = dict(os.environ)
+        env = {**os.environ, **(extra_env or {})}
         package_root = str(Path(cantobatch.__file__).resolve().parents[1])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from cantobatch.engines.pool import serve; serve()"],
+            [sys.executable, "-c", code],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -123,13 +127,16 @@ def run_units(
     on_unit_done,
     workers: int,
     injected: bool = False,
+    engines=None,
     **_: object,
 ) -> None:
     """Run the plan's units on ``workers`` unit worker processes (see the module docstring)."""
     from cantobatch.pipeline import Batcher
 
     here = not extracts_in_workers(config, injected)
-    batcher = Batcher(extractor, out, ids, tally, batch_limit, on_unit_done) if here else None
+    batcher = (
+        Batcher(extractor, out, ids, tally, batch_limit, on_unit_done, engines) if here else None
+    )
     todo = deque()
     with RunProgress(len(units), enabled=show_progress) as bar:
         for i, unit in enumerate(units):

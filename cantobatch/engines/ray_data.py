@@ -88,7 +88,8 @@ def run_units(
                     "config": config,
                     "out": str(out.path),
                     "ids": ids,
-                    "extractor": pickle.dumps(extractor) if injected else None,
+                    # (by value: an extractor class defined in a script's __main__ travels too)
+                    "extractor": ray.cloudpickle.dumps(extractor) if injected else None,
                 },
                 batch_size=config.ray.batch_size,
                 batch_format="pyarrow",
@@ -145,7 +146,9 @@ def _extract_resources(ray, config: Config, injected: bool) -> dict[str, Any]:
 
 
 def _pool(ray, size: int):
-    return ray.data.ActorPoolStrategy(min_size=1, max_size=size)
+    # A fixed pool: an autoscaling one starts with one actor and grows only under backlog,
+    # which on a short run leaves CPUs idle.
+    return ray.data.ActorPoolStrategy(size=size)
 
 
 def check_shared(ray, corpus: Path, out: OutputDir) -> None:
