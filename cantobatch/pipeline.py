@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cantobatch.config import LLM_EXTRACTORS, Config
-from cantobatch.data import Extraction, Passage
+from cantobatch.engines.batching import Batcher, set_progress
 from cantobatch.errors import ConfigError, IngestError
 from cantobatch.extract.base import Extractor
 from cantobatch.extract.registry import build_extractor
@@ -31,14 +31,10 @@ from cantobatch.stages import (
     Tally,
     Unit,
     UnitCounts,
-    extract_passages,
     ingest_settings_id,
     plan_units,
-    routed_count,
     run_document_unit,
     run_ids,
-    split_results,
-    write_citation_unit,
 )
 
 __all__ = [
@@ -52,7 +48,6 @@ __all__ = [
 ]
 
 RULES_BATCH = 512  # passages per extract_batch call for cheap extractors
-PENDING_LIMIT = 32  # the cascade waits for this many batches' passages at most before extracting
 
 
 @dataclass
@@ -158,7 +153,7 @@ def run_index(
         own_extractor = extractor is None
         # (an LLM extractor loads its model on first use: building one here only names it)
         extractor = extractor or build_extractor(config.extractor, config)
-        _set_progress(extractor, show_progress)
+        set_progress(extractor, show_progress)
         identity = extractor.identity()
         try:
             ids = run_ids(config, identity)
@@ -243,66 +238,6 @@ def _llm_engines(devices, config, out, ids, extractor, own_extractor, tally, on_
         extractor=None if own_extractor else extractor,
         on_unit=written,
     )
-
-
-def _set_progress(extractor: object, enabled: bool) -> None:
-    """Pass the run's progress switch to an extractor and the extractors it wraps."""
-    if hasattr(extractor, "show_progress"):
-        extractor.show_progress = enabled
-    for inner in ("inner", "rules", "llm"):
-        if hasattr(extractor, inner):
-            _set_progress(getattr(extractor, inner), enabled)
-
-
-class Batcher:
-    """Collects units' passages into extractor batches of about ``batch_limit`` passages and
-    writes each unit's citation part when its batch is extracted. The cascade's LLM reads only
-    routed passages: those count toward its batch (and what waits in memory is bounded), so the
-    model still sees large batches."""
-
-    def __init__(
-        self,
-        extractor,
-        out: OutputDir,
-        ids: RunIds,
-        tally: Tally,
-        batch_limit: int,
-        on_done,
-        engines=None,
-    ) -> None:
-        self.extractor, self.out, self.ids, self.tally = extractor, out, ids, tally
-        self.batch_limit, self.on_done = batch_limit, on_done
-        self.engines = engines  # an llm_pool.EnginePool: one LLM engine per GPU; None: here
-        self.staged = hasattr(extractor, "first_stage")
-        self.pending: list[tuple[Unit, list[Passage], list[Extraction] | None]] = []
-        self.load = [0, 0]  # passages for the extractor's batch, passages pending
-
-    def add(self, unit: Unit, passages: list[Passage]) -> None:
-        firsts = self.extractor.first_stage(passages) if self.staged and passages else None
-        self.pending.append((unit, passages, firsts))
-        self.load[0] += len(passages) if firsts is None else routed_count(firsts)
-        self.load[1] += len(passages)
-        if self.load[0] >= self.batch_limit or self.load[1] >= PENDING_LIMIT * self.batch_limit:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.pending:
-            return
-        if self.engines is not None:
-            self.engines.submit(list(self.pending))
-            self.pending.clear()
-            self.load[:] = [0, 0]
-            return
-        passages = [p for _, ps, _ in self.pending for p in ps]
-        firsts = [f for _, _, fs in self.pending for f in fs or ()] if self.staged else None
-        results = extract_passages(self.extractor, passages, firsts)
-        batch = [(unit, ps) for unit, ps, _ in self.pending]
-        for unit, ps, rs in split_results(batch, results):
-            self.tally.add(write_citation_unit(self.out, unit, ps, rs, self.ids))
-            if self.on_done:
-                self.on_done(unit.cite_unit)
-        self.pending.clear()
-        self.load[:] = [0, 0]
 
 
 def run_units_here(

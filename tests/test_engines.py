@@ -200,9 +200,10 @@ def test_ray_runs_the_small_llm_like_the_local_engine(tmp_path, ray_local, small
     config = Config(extractor="llm", split=SplitConfig(max_chars=600, overlap_chars=0))
     config = config.with_overrides(llm=engine_llm_config(small_model_path).__dict__)
     index(corpus, tmp_path / "local", config)
-    index(corpus, tmp_path / "ray", config, engine="ray")
+    summary = run_index(corpus, tmp_path / "ray", config, show_progress=False, engine="ray")
     assert_same_tables(tmp_path / "local", tmp_path / "ray")
-    assert len(tables(tmp_path / "ray")["citations"]) > 0
+    passages = len(tables(tmp_path / "ray")["passages"])
+    assert summary.llm_passages == passages > 0 and summary.prompt_tokens > 0  # the model ran
 
 
 def test_one_llm_engine_per_device_writes_the_tables_of_one(tmp_path):
@@ -224,3 +225,25 @@ def test_one_llm_engine_per_device_writes_the_tables_of_one(tmp_path):
     assert summary.documents_extracted == 10
     assert summary.passages_extracted == len(tables(tmp_path / "one")["passages"])
     assert_same_tables(tmp_path / "one", tmp_path / "two")
+
+
+def test_the_cli_runs_each_engine(tmp_path, ray_local):
+    import json
+
+    from click.testing import CliRunner
+
+    from cantobatch.cli import cli
+
+    runs = {}
+    for name, args in {"one": ["--workers", "1"], "ray": ["--engine", "ray"]}.items():
+        out = tmp_path / name
+        result = CliRunner().invoke(cli, ["index", str(SAMPLE), "-o", str(out), "--json", *args])
+        assert result.exit_code == 0, result.output
+        runs[name] = json.loads(result.stdout)["this_run"]
+    assert runs["one"]["engine"] == "local" and runs["one"]["workers"] == 1
+    assert runs["ray"]["engine"] == "ray" and runs["ray"]["documents_read"] == 5
+    assert_same_tables(tmp_path / "one", tmp_path / "ray")
+    bad = CliRunner().invoke(
+        cli, ["index", str(SAMPLE), "-o", str(tmp_path / "x"), "--workers", "0"]
+    )
+    assert bad.exit_code == 2 and "--workers" in bad.output

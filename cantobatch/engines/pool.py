@@ -131,7 +131,7 @@ def run_units(
     **_: object,
 ) -> None:
     """Run the plan's units on ``workers`` unit worker processes (see the module docstring)."""
-    from cantobatch.pipeline import Batcher
+    from cantobatch.engines.batching import Batcher
 
     here = not extracts_in_workers(config, injected)
     batcher = (
@@ -263,9 +263,9 @@ def serve() -> None:
 
 
 def _build(config: Config):
+    from cantobatch.engines.batching import set_progress
     from cantobatch.extract.registry import build_extractor
-    from cantobatch.pipeline import _set_progress
 
     extractor = build_extractor(config.extractor, config)
-    _set_progress(extractor, False)
+    set_progress(extractor, False)
     return extractor

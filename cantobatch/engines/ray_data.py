@@ -247,8 +247,8 @@ class Extract:
     units is extracted in one call and each unit's citation part and marker written."""
 
     def __init__(self, config: Config, out: str, ids: RunIds, extractor: bytes | None) -> None:
+        from cantobatch.engines.batching import set_progress
         from cantobatch.extract.registry import build_extractor
-        from cantobatch.pipeline import _set_progress
 
         self.out, self.ids = OutputDir(out), ids
         self.extractor = (
@@ -256,7 +256,7 @@ class Extract:
             if extractor is not None
             else build_extractor(config.extractor, config)
         )
-        _set_progress(self.extractor, False)
+        set_progress(self.extractor, False)
 
     def __call__(self, batch) -> dict[str, list]:
         from cantobatch.stages import UnitCounts
