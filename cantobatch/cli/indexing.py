@@ -82,6 +82,10 @@ def index(
     Documents that cannot be read (encrypted, corrupt, scanned …) do not stop the run: they are
     rows of documents.parquet with their status and error, and the exit code is still 0.
 
+    Every core is used: --workers N unit processes (default: the machine's cores; the tables are
+    the same for any N). --engine ray runs the same stages on a Ray cluster (README "Many
+    machines"); the corpus and OUT must then be on a filesystem every node mounts at the same path.
+
     Progress goes to stderr: bars on a terminal; in a log file, one plain line every 30 s
     (CANTOBATCH_PROGRESS_INTERVAL=SECONDS to change it). Then a summary: on stderr, or with
     --json as one JSON object on stdout.
