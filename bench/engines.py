@@ -11,6 +11,7 @@ busy machine slows them alike; the best round of each is reported (ray.init is o
 timing: a cluster is started once, not per run).
 
     .venv/bin/python bench/engines.py [--docs 32] [--pages 64] [--rounds 2] [--out FILE.md]
+    .venv/bin/python bench/engines.py --workers 1,2,4,8,16 --no-ray   # on a machine of 16 cores
 """
 
 from __future__ import annotations
@@ -47,11 +48,12 @@ class NoCitations:
         pass
 
 
-CONFIGS = {
-    "local, 1 worker": {"workers": 1},
-    "local, 2 workers": {"workers": 2},
-    "ray, 2 CPUs": {"engine": "ray"},
-}
+def configs(workers: list[int], ray: bool) -> dict[str, dict]:
+    """The engines to compare: the local engine with each number of workers, then Ray."""
+    found = {f"local, {n} worker{'s' if n > 1 else ''}": {"workers": n} for n in workers}
+    if ray:
+        found["ray, 2 CPUs"] = {"engine": "ray"}
+    return found
 
 
 def _cpu() -> float:
@@ -85,14 +87,21 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=64, help="pages per PDF")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--out", type=Path, help="also write the table to this Markdown file")
+    parser.add_argument(
+        "--workers", default="1,2", help="the local engine's worker counts, e.g. 1,2,4,8,16"
+    )
+    parser.add_argument("--no-ray", action="store_true", help="the local engine only")
     args = parser.parse_args()
-    import ray
-
+    workers = sorted({int(n) for n in args.workers.split(",")} | {1})
+    engines = configs(workers, ray=not args.no_ray)
     here = Path(__file__).resolve().parents[1]
     os.environ["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(here), os.environ.get("PYTHONPATH")])
     )
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    if not args.no_ray:
+        import ray
+
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     best: dict[tuple[str, bool], float] = {}
     cpu_of: dict[tuple[str, bool], float] = {}
     pages = 0
@@ -104,7 +113,7 @@ def main() -> int:
         run = 0
         for _ in range(args.rounds):
             for extract in (False, True):
-                for name, engine in CONFIGS.items():
+                for name, engine in engines.items():
                     run += 1
                     seconds, cpu, pages = timed(corpus, tmp / f"out{run}", extract, **engine)
                     key = (name, extract)
@@ -115,7 +124,8 @@ def main() -> int:
                         f"{seconds:6.2f}s  cpu {cpu:6.2f}s  load {os.getloadavg()[0]:.2f}",
                         file=sys.stderr,
                     )
-    ray.shutdown()
+    if not args.no_ray:
+        ray.shutdown()
     lines = [
         f"corpus: {args.docs} PDFs × {args.pages} pages = {pages} pages; {os.cpu_count()} cores "
         f"(load {os.getloadavg()[0]:.2f} at the end); best of {args.rounds} rounds",
@@ -124,7 +134,7 @@ def main() -> int:
         "| pages/s | × 1 worker |",
         "|---|---|---|---|---|---|---|",
     ]
-    for name in CONFIGS:
+    for name in engines:
         cells = []
         for extract in (False, True):
             s, base = best[(name, extract)], best[("local, 1 worker", extract)]
@@ -133,6 +143,8 @@ def main() -> int:
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append("")
     for extract, what in ((False, "ingest+split"), (True, "index (rules)")):
+        if args.no_ray or 2 not in workers:
+            break
         ray_s, local_s = best[("ray, 2 CPUs", extract)], best[("local, 2 workers", extract)]
         lines.append(
             f"Ray overhead vs local 2 workers, {what}: {100 * (ray_s / local_s - 1):+.1f}%"
