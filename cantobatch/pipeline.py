@@ -184,7 +184,7 @@ def run_index(
             identity = {"extractor": config.extractor, **extractor.identity()}
             ingest_id = ingest_settings_id(config)
             run_id = sha256_hex(f"{ingest_id}:{identity_hash(identity)}", 12)
-            units = _plan(discover(corpus), ingest_id, run_id, show_progress, corpus)
+            units = _plan(discover(corpus, skip=[out]), ingest_id, run_id, show_progress, corpus)
             batch_limit = batch_size or (
                 config.llm.batch_size if config.extractor in LLM_EXTRACTORS else RULES_BATCH
             )

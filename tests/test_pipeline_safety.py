@@ -1,0 +1,43 @@
+"""Data safety (issue #13) and faults (issue #19): the output folder is not the corpus, an index is
+protected, interrupts are clean, damaged or transient results are redone."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+from pipeline_helpers import CountingExtractor, write_corpus
+
+from cantobatch.config import Config, SplitConfig
+from cantobatch.pipeline import run_index
+
+CONFIG = Config(split=SplitConfig(max_chars=300, overlap_chars=0))
+
+
+def index_once(corpus, out, **kw):
+    extractor = kw.pop("extractor", None) or CountingExtractor()
+    return run_index(corpus, out, CONFIG, extractor=extractor, show_progress=False, **kw)
+
+
+def sources(out: Path) -> set[str]:
+    return set(pd.read_parquet(out / "documents.parquet")["source"])
+
+
+def test_the_output_folder_inside_the_corpus_is_not_indexed(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 2)
+    monkeypatch.chdir(corpus)
+    index_once(".", "outputs")  # `cd corpus && cantobatch index .`: OUT defaults to outputs/
+    summary = index_once(".", "outputs")
+    assert sources(corpus / "outputs") == {"doc000.txt", "doc001.txt"}
+    assert summary.documents_ingested == 0
+
+
+def test_a_folder_holding_another_index_is_not_indexed(tmp_path):
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    write_corpus(corpus, 2)
+    index_once(corpus, corpus / "old" / "index")  # an index somewhere in the corpus
+    shutil.copy(corpus / "doc000.txt", corpus / "old" / "notes.txt")
+    index_once(corpus, out)
+    assert sources(out) == {"doc000.txt", "doc001.txt", "old/notes.txt"}
