@@ -41,3 +41,15 @@ def test_a_folder_holding_another_index_is_not_indexed(tmp_path):
     shutil.copy(corpus / "doc000.txt", corpus / "old" / "notes.txt")
     index_once(corpus, out)
     assert sources(out) == {"doc000.txt", "doc001.txt", "old/notes.txt"}
+
+
+def test_a_file_name_that_is_not_utf8_becomes_a_row(tmp_path):
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    write_corpus(corpus, 1)
+    with open(bytes(corpus) + b"/bad\xff name.txt", "wb") as handle:
+        handle.write(b"A note on Canto II.")
+    summary = index_once(corpus, out)
+    documents = pd.read_parquet(out / "documents.parquet").set_index("source")
+    assert documents.loc["bad\\xff name.txt", "status"] == "ok"
+    assert summary.documents_ok == 2
+    assert "bad\\xff name.txt" in set(pd.read_parquet(out / "citations.parquet")["source"])

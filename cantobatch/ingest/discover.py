@@ -106,6 +106,12 @@ def _classify(path: Path, source: str, size: int) -> SourceFile | None:
 INDEX_MARKERS = (".cantobatch.lock", "manifest.json")  # what a cantobatch index folder holds
 
 
+def printable_name(name: str) -> str:
+    """A file name as a ``source``: bytes that are not UTF-8 (decoded by Python as surrogates)
+    escaped as ``\\xff``, so that the name can be hashed and written to Parquet."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def is_index_folder(path: str | Path) -> bool:
     """Whether ``path`` holds a cantobatch index (its lock file, or a manifest beside ``_state/``):
     an index's own Parquet parts and state are never part of a corpus."""
@@ -131,7 +137,8 @@ def discover(root: str | Path, skip: Iterable[str | Path] = ()) -> Iterator[Sour
             status="unreadable",
         )
     if root.is_file():
-        return iter(filter(None, [_classify(root, root.name, root.stat().st_size)]))
+        name = printable_name(root.name)
+        return iter(filter(None, [_classify(root, name, root.stat().st_size)]))
     skipped = frozenset(os.path.realpath(path) for path in skip)
     return _walk(root, "", frozenset({os.path.realpath(root)}), skipped)
 
@@ -151,7 +158,7 @@ def _walk(
         if entry.name.startswith("."):
             continue
         path = directory / entry.name
-        source = prefix + entry.name
+        source = prefix + printable_name(entry.name)
         try:
             info = os.stat(path)  # follows symlinks
         except OSError as exc:
