@@ -18,6 +18,7 @@ from pathlib import Path
 
 from cantobatch.data import sha256_hex
 from cantobatch.errors import IngestError
+from cantobatch.files import open_regular
 from cantobatch.ingest.sidecar import is_sidecar
 from cantobatch.ingest.text import looks_binary, utf16_without_bom
 
@@ -83,7 +84,7 @@ def _classify(path: Path, source: str, size: int) -> SourceFile | None:
     if size == 0:
         return SourceFile(path, source, 0, "unknown", "zero_bytes", f"{source}: the file is empty")
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             head = handle.read(SNIFF_BYTES)
     except OSError as exc:
         return SourceFile(path, source, size, "unknown", "unreadable", f"{source}: {exc.strerror}")

@@ -21,7 +21,7 @@ from pathlib import Path
 from cantobatch.config import IngestConfig
 from cantobatch.data import Document, Page, Region, sha256_hex
 from cantobatch.errors import IngestError
-from cantobatch.files import file_sha256
+from cantobatch.files import file_sha256, read_regular_bytes
 from cantobatch.ingest.discover import SourceFile, unreadable_id
 from cantobatch.ingest.worker import HEADER, decode, encode
 
@@ -264,7 +264,7 @@ class Reader:
         try:
             if file.kind == "pdf":  # the worker reads the file itself: only hash it here
                 return self._pdf_job(file, file_sha256(file.path))
-            data = file.path.read_bytes()
+            data = read_regular_bytes(file.path)
         except OSError as exc:
             return _failed(
                 file,
