@@ -36,6 +36,18 @@ class RunLockedError(CantobatchError):
     """Another run holds the output directory."""
 
 
+class RunInterrupted(CantobatchError):
+    """The run stopped on Ctrl-C or SIGTERM; its finished units are kept (exit code 130)."""
+
+    exit_code = 130
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__(
+            f"interrupted: {done} of {total} documents done; rerun the same command to resume"
+        )
+        self.done, self.total = done, total
+
+
 class MissingDependency(CantobatchError):
     """An optional dependency is not installed; the message names the extra to install."""
 

@@ -32,11 +32,12 @@ import pyarrow.parquet as pq
 from cantobatch import index
 from cantobatch.config import LLM_EXTRACTORS, Config
 from cantobatch.data import Document, Extraction, Passage, sha256_hex
-from cantobatch.errors import CantobatchError, IngestError, RunLockedError
+from cantobatch.errors import CantobatchError, IngestError, RunInterrupted, RunLockedError
 from cantobatch.extract.base import Extractor
 from cantobatch.extract.registry import build_extractor, identity_hash
 from cantobatch.files import atomic_write_text, file_sha256
 from cantobatch.ingest.discover import unreadable_id
+from cantobatch.interrupt import StopOnSignal
 from cantobatch.progress import RunProgress, progress
 from cantobatch.split import settings_id as split_settings_id
 from cantobatch.split import split_document
@@ -174,7 +175,8 @@ def run_index(
         )
     started = time.perf_counter()
     summary = RunSummary()
-    with run_lock(out):
+    units: list[_Unit] = []
+    with run_lock(out), StopOnSignal() as stop:
         state = out / STATE_DIR
         state.mkdir(exist_ok=True)
         own_extractor = extractor is None
@@ -184,7 +186,9 @@ def run_index(
             identity = {"extractor": config.extractor, **extractor.identity()}
             ingest_id = ingest_settings_id(config)
             run_id = sha256_hex(f"{ingest_id}:{identity_hash(identity)}", 12)
-            units = _plan(discover(corpus, skip=[out]), ingest_id, run_id, show_progress, corpus)
+            units = _plan(
+                discover(corpus, skip=[out]), ingest_id, run_id, show_progress, corpus, stop
+            )
             batch_limit = batch_size or (
                 config.llm.batch_size if config.extractor in LLM_EXTRACTORS else RULES_BATCH
             )
@@ -220,6 +224,8 @@ def run_index(
                     return document
 
                 for unit in units:
+                    if stop.requested:
+                        break
                     passages = _document_unit(
                         unit, read, config, ingest_id, out, state, summary, on_unit_done
                     )
@@ -235,8 +241,13 @@ def run_index(
                     bar.update(1, passages=len(passages))
                 if pending:
                     flush()
+            if stop.requested:
+                raise KeyboardInterrupt
             summary.removed_parts = _collect_garbage(out, units)
             _write_manifest(out, config, identity, units)
+        except KeyboardInterrupt:
+            done = sum((state / f"{u.cite_unit}.done").exists() for u in units)
+            raise RunInterrupted(done, len(units)) from None
         finally:
             if own_extractor:
                 extractor.close()
@@ -254,11 +265,15 @@ def _set_progress(extractor: object, enabled: bool) -> None:
             _set_progress(getattr(extractor, inner), enabled)
 
 
-def _plan(files, ingest_id: str, run_id: str, show_progress: bool, corpus: Path) -> list[_Unit]:
+def _plan(
+    files, ingest_id: str, run_id: str, show_progress: bool, corpus: Path, stop=None
+) -> list[_Unit]:
     units: list[_Unit] = []
     seen_sources: set[str] = set()
     first_source: dict[str, str] = {}  # doc_id → the first path with those bytes
     for file in progress(files, desc="hashing", unit="file", enabled=show_progress, leave=False):
+        if stop is not None and stop.requested:
+            raise KeyboardInterrupt  # nothing is written while planning
         if file.source in seen_sources:
             continue
         seen_sources.add(file.source)

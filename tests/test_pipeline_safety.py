@@ -3,12 +3,17 @@ protected, interrupts are clean, damaged or transient results are redone."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from pipeline_helpers import CountingExtractor, write_corpus
 
 from cantobatch.config import Config, SplitConfig
@@ -90,3 +95,108 @@ def test_a_file_replaced_by_a_fifo_after_planning_does_not_block(tmp_path):
     assert documents.loc["doc002.txt", "status"] == "unreadable"
     assert "not a regular file" in documents.loc["doc002.txt", "error"]
     assert (documents.drop("doc002.txt")["status"] == "ok").all()
+
+
+INTERRUPT_SCRIPT = """
+import sys
+import time
+sys.path.insert(0, {tests!r})
+from pipeline_helpers import CountingExtractor
+import cantobatch.pipeline as pipeline
+from cantobatch.cli import cli
+
+pipeline.RULES_BATCH = 5  # a unit finishes every few passages, so a signal lands mid-run
+pipeline.build_extractor = lambda name, config: CountingExtractor(sleep={sleep})
+cli.main(["index", {corpus!r}, "--quiet", *sys.argv[1:]], prog_name="cantobatch")
+"""
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _script(corpus, sleep):
+    return INTERRUPT_SCRIPT.format(
+        tests=str(Path(__file__).parent), corpus=str(corpus), sleep=sleep
+    )
+
+
+def _index_json(corpus, out) -> dict:
+    """`cantobatch index CORPUS -o OUT --json` (the same command, without the slow extractor)."""
+    command = [sys.executable, "-c", _script(corpus, 0), "-o", str(out), "--json"]
+    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+
+
+def _start(tmp_path, sleep=0.3):
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    write_corpus(corpus, 10)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _script(corpus, sleep), "-o", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list((out / "_state").glob("*.done"))) < 6:
+        time.sleep(0.05)
+    return proc, corpus, out
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_stops_the_run_cleanly_and_the_rerun_resumes(tmp_path, signum):
+    proc, corpus, out = _start(tmp_path)
+    workers = _children(proc.pid)
+    assert workers, "the parse worker runs as a child of the run"
+    proc.send_signal(signum)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    last = stderr.strip().splitlines()[-1]
+    match = re.fullmatch(
+        r"interrupted: (\d+) of 10 documents done; rerun the same command to resume", last
+    )
+    assert match, stderr
+    done = int(match.group(1))
+    assert 0 < done < 10
+    assert not [pid for pid in workers if _alive(pid)], "the worker ended with the run"
+    assert not list(out.rglob(".*tmp*"))
+    assert not (out / "manifest.json").exists()  # an interrupted index is not a finished one
+    summary = _index_json(corpus, out)
+    assert summary["this_run"]["documents_extracted"] == 10 - done  # finished units were kept
+    clean = tmp_path / "clean"
+    _index_json(corpus, clean)
+    for name in ("documents", "passages", "citations"):
+        a, b = (pd.read_parquet(o / f"{name}.parquet") for o in (out, clean))
+        key = list(a.columns)
+        pd.testing.assert_frame_equal(
+            a.astype(str).sort_values(key).reset_index(drop=True),
+            b.astype(str).sort_values(key).reset_index(drop=True),
+        )
+
+
+def test_a_second_ctrl_c_abandons_the_current_unit_at_once(tmp_path):
+    proc, corpus, out = _start(tmp_path, sleep=30)  # a unit that would take 30 s
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=20)  # well before the unit could finish
+    assert proc.returncode == 130 and "Traceback" not in stderr, stderr
+    assert re.search(r"^interrupted: \d+ of 10 documents done;", stderr, re.M)
+    assert not list(out.rglob(".*tmp*"))

@@ -55,6 +55,9 @@ class _Worker:
             stdout=subprocess.PIPE,
             env=env,
             bufsize=0,
+            # its own session: Ctrl-C on the terminal reaches the run, which stops the worker
+            # itself (no KeyboardInterrupt traceback from the child, no half-parsed file)
+            start_new_session=True,
         )
         if self.receive(startup_timeout_s) != "ready":
             self.kill()
@@ -145,7 +148,10 @@ class Reader:
     def __enter__(self) -> Reader:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, exc_type, *exc_info) -> None:
+        if exc_type is not None and self._worker is not None:
+            self._worker.kill()  # interrupted or failed: do not wait for the parse in hand
+            self._worker = None
         self.close()
 
     def __del__(self) -> None:
