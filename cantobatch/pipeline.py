@@ -189,6 +189,8 @@ def run_index(
             units = _plan(
                 discover(corpus, skip=[out]), ingest_id, run_id, show_progress, corpus, stop
             )
+            # Incomplete until the end: readers refuse it if this run stops (see tables.open_index).
+            _write_manifest(out, config, identity, units, corpus, complete=False)
             batch_limit = batch_size or (
                 config.llm.batch_size if config.extractor in LLM_EXTRACTORS else RULES_BATCH
             )
@@ -244,7 +246,7 @@ def run_index(
             if stop.requested:
                 raise KeyboardInterrupt
             summary.removed_parts = _collect_garbage(out, units)
-            _write_manifest(out, config, identity, units)
+            _write_manifest(out, config, identity, units, corpus, complete=True)
         except KeyboardInterrupt:
             done = sum((state / f"{u.cite_unit}.done").exists() for u in units)
             raise RunInterrupted(done, len(units)) from None
@@ -416,12 +418,19 @@ def _collect_garbage(out: Path, units: list[_Unit]) -> int:
 
 
 def _write_manifest(
-    out: Path, config: Config, identity: dict[str, str], units: list[_Unit]
+    out: Path,
+    config: Config,
+    identity: dict[str, str],
+    units: list[_Unit],
+    corpus: Path,
+    complete: bool,
 ) -> None:
     from cantobatch import __version__
 
     manifest = {
         "cantobatch": __version__,
+        "complete": complete,
+        "corpus": os.path.abspath(corpus),
         "schema_version": index.SCHEMA_VERSION,
         "config": dataclasses.asdict(config),
         "extractor": identity,

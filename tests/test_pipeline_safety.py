@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from pipeline_helpers import CountingExtractor, write_corpus
 
+from cantobatch.cli import cli
 from cantobatch.config import Config, SplitConfig
 from cantobatch.pipeline import run_index
 
@@ -66,6 +68,9 @@ FIFO_SCRIPT = """
 import os, sys
 sys.path.insert(0, {tests!r})
 from pipeline_helpers import CountingExtractor
+from click.testing import CliRunner
+
+from cantobatch.cli import cli
 from cantobatch.config import Config, SplitConfig
 from cantobatch.pipeline import run_index
 
@@ -200,3 +205,55 @@ def test_a_second_ctrl_c_abandons_the_current_unit_at_once(tmp_path):
     assert proc.returncode == 130 and "Traceback" not in stderr, stderr
     assert re.search(r"^interrupted: \d+ of 10 documents done;", stderr, re.M)
     assert not list(out.rglob(".*tmp*"))
+
+
+def test_query_report_and_mine_refuse_an_interrupted_index_in_one_line(tmp_path):
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    write_corpus(corpus, 8)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        index_once(corpus, out, extractor=CountingExtractor(fail_after=2), batch_size=10)
+    done = len([m for m in (out / "_state").glob("*.done") if "citations" in m.read_text()])
+    expected = (
+        f"Error: index incomplete: {out} holds {done} of 8 documents (its run stopped before the "
+        f"end); run `cantobatch index CORPUS -o {out}` again to finish it\n"
+    )
+    for args in (
+        ["query", str(out), "--canto", "4"],
+        ["stats", str(out)],
+        ["report", str(out), "-o", str(tmp_path / "r.html")],
+        ["mine", str(out), "-o", str(tmp_path / "m.jsonl")],
+    ):
+        result = CliRunner().invoke(cli, args)
+        assert (result.exit_code, result.output) == (1, expected), args
+    index_once(corpus, out)  # finished: readable again
+    assert CliRunner().invoke(cli, ["query", str(out), "--canto", "4"]).exit_code == 0
+
+
+def test_query_during_a_run_reads_only_finished_units(tmp_path):
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    write_corpus(corpus, 3)
+    index_once(corpus, out)
+    # A run in flight: it holds the lock, one unit's parts are written but not yet marked done.
+    marker = next(m for m in (out / "_state").glob("*.done") if "citations" in m.read_text())
+    marker.unlink()
+    in_flight = marker.stem
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time; from pathlib import Path; from cantobatch.pipeline import run_lock\n"
+            f"with run_lock(Path({str(out)!r})):\n    print('locked', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        result = CliRunner().invoke(cli, ["query", str(out), "--canto", "4", "--json"])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 0, result.output
+    part = pd.read_parquet(out / "citations.parquet" / f"{in_flight}.parquet")
+    sources = {json.loads(line)["source"] for line in result.output.splitlines()}
+    assert sources == {"doc000.txt", "doc001.txt", "doc002.txt"} - set(part["source"])
