@@ -8,8 +8,10 @@ import errno
 import hashlib
 import os
 import shutil
+import socket
 import stat
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -41,12 +43,31 @@ def file_sha256(path: str | Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+def writer_host() -> str:
+    """This machine's name as temp-file names carry it (no dots or dashes)."""
+    return socket.gethostname().replace(".", "_").replace("-", "_") or "host"
+
+
+def temp_tag() -> str:
+    """A temp-file suffix unique to this writer: ``tmp-<host>-<pid>-<random>``. Many machines
+    may write into one shared output folder, so the pid alone does not name a writer."""
+    return f"tmp-{writer_host()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def temp_owner(name: str) -> tuple[str, int] | None:
+    """``(host, pid)`` of the writer of a temp file named by ``temp_tag``; None if not one."""
+    parts = name.rsplit(".", 1)[-1].split("-")
+    if len(parts) != 4 or parts[0] != "tmp" or not parts[2].isdigit():
+        return None
+    return parts[1], int(parts[2])
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path, fsync: bool = False) -> Iterator[Path]:
     """A temp path beside ``path`` to write the file to; when the block ends it is renamed onto
     ``path`` (after an fsync when asked), and removed if the block raises."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp = path.with_name(f".{path.name}.{temp_tag()}")
     try:
         yield tmp
         if fsync:

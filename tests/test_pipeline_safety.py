@@ -181,7 +181,8 @@ def test_a_signal_stops_the_run_cleanly_and_the_rerun_resumes(tmp_path, signum):
     assert 0 < done < 10
     assert not [pid for pid in workers if _alive(pid)], "the worker ended with the run"
     assert not list(out.rglob(".*tmp*"))
-    assert not (out / "manifest.json").exists()  # an interrupted index is not a finished one
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["complete"] is False  # an interrupted index is not a finished one
     summary = _index_json(corpus, out)
     assert summary["this_run"]["documents_extracted"] == 10 - done  # finished units were kept
     clean = tmp_path / "clean"

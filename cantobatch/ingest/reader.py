@@ -173,8 +173,11 @@ class Reader:
         (which override this); a delay goes to the worker as a ``sleep`` message of its own."""
         return 0.0
 
-    def read(self, file: SourceFile) -> Document:
-        """The Document for ``file``; every problem of the file is a status, never an exception."""
+    def read(self, file: SourceFile, doc_id: str | None = None) -> Document:
+        """The Document for ``file``; every problem of the file is a status, never an exception.
+
+        ``doc_id``: the file's sha256 when the caller has hashed it already (the run's plan does),
+        so that the file is not hashed again here."""
         if self._pending is not None:
             if self._pending.file == file:
                 return self._collect()
@@ -182,17 +185,17 @@ class Reader:
             self._ready[other] = self._collect()  # free the worker; read(other) returns it
         if file in self._ready:
             return self._ready.pop(file)
-        job = self._prepare(file)
+        job = self._prepare(file, doc_id)
         if isinstance(job, Document):
             return job
         self._send(job)
         return self._collect()
 
-    def prefetch(self, file: SourceFile) -> None:
+    def prefetch(self, file: SourceFile, doc_id: str | None = None) -> None:
         """Start reading ``file`` now, if the worker is free; ``read(file)`` returns the result."""
         if self._pending is not None or file in self._ready:
             return
-        job = self._prepare(file)
+        job = self._prepare(file, doc_id)
         if isinstance(job, Document):
             self._ready[file] = job
         else:
@@ -241,35 +244,30 @@ class Reader:
         self._worker = None
         return job.finish(job.failed(status, error))
 
-    def _prepare(self, file: SourceFile) -> Document | _Job:
+    def _prepare(self, file: SourceFile, known_id: str | None = None) -> Document | _Job:
         """A Document when the file needs no parsing (a status says why), else its worker job."""
+
+        def hashed() -> str:
+            try:
+                return known_id or file_sha256(file.path)
+            except OSError:
+                return unreadable_id(file.source)
+
         if file.status is not None:
-            doc_id = (
-                unreadable_id(file.source)
-                if file.status in ("unreadable", "symlink_loop")
-                else None
-            )
-            if doc_id is None:
-                try:
-                    doc_id = file_sha256(file.path)
-                except OSError:
-                    doc_id = unreadable_id(file.source)
+            unreadable = file.status in ("unreadable", "symlink_loop")
+            doc_id = unreadable_id(file.source) if unreadable else hashed()
             return _failed(file, doc_id, file.status, file.error)
         if file.size > self.config.max_bytes:
-            try:
-                doc_id = file_sha256(file.path)
-            except OSError:
-                doc_id = unreadable_id(file.source)
             return _failed(
                 file,
-                doc_id,
+                hashed(),
                 "too_large",
                 f"{file.source}: {file.size} bytes is above ingest.max_bytes="
                 f"{self.config.max_bytes}; raise it in the config to read this file",
             )
         try:
             if file.kind == "pdf":  # the worker reads the file itself: only hash it here
-                return self._pdf_job(file, file_sha256(file.path))
+                return self._pdf_job(file, known_id or file_sha256(file.path))
             data = read_regular_bytes(file.path)
         except OSError as exc:
             return _failed(
@@ -278,7 +276,7 @@ class Reader:
                 "unreadable",
                 f"{file.source}: {exc.strerror or exc}",
             )
-        doc_id = sha256_hex(data)
+        doc_id = sha256_hex(data) if known_id is None else known_id
         if file.path.suffix.lower() == ".pdf":
             what = "an HTML page" if file.kind == "html" else "not a PDF (no %PDF- header)"
             return _failed(
