@@ -36,6 +36,10 @@ class RunLockedError(CantobatchError):
     """Another run holds the output directory."""
 
 
+class IndexProtected(CantobatchError):
+    """A run would replace or empty an existing index (another corpus, most documents gone)."""
+
+
 class RunInterrupted(CantobatchError):
     """The run stopped on Ctrl-C or SIGTERM; its finished units are kept (exit code 130)."""
 

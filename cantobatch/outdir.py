@@ -96,6 +96,25 @@ class OutputDir:
     def mark_done(self, unit: str, info: dict[str, Any]) -> None:
         atomic_write_text(self.marker(unit), json.dumps(info, sort_keys=True))
 
+    def indexed_sources(self) -> set[str]:
+        """The sources of the documents this folder holds (its document units' markers)."""
+        sources = set()
+        for marker in self.state.glob("*.done") if self.state.is_dir() else ():
+            try:
+                info = json.loads(marker.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if "status" in info and "source" in info:
+                sources.add(info["source"])
+        return sources
+
+    def manifest(self) -> dict[str, Any]:
+        """The last run's manifest ({} when there is none or it cannot be read)."""
+        try:
+            return json.loads((self.path / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
     def write_part(self, table: str, unit: str, rows: Sequence[dict[str, Any]]) -> Path:
         return index.write_part(self.path, table, unit, rows)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from cantobatch.config import LLM_EXTRACTORS, Config
 from cantobatch.data import Extraction, Passage
-from cantobatch.errors import IngestError, RunInterrupted
+from cantobatch.errors import IndexProtected, IngestError, RunInterrupted
 from cantobatch.extract.base import Extractor
 from cantobatch.extract.registry import build_extractor
 from cantobatch.interrupt import StopOnSignal
@@ -72,6 +72,7 @@ class RunSummary:
     llm_passages: int = 0  # passages this run sent to the LLM (the routed ones, under the cascade)
     routed: Counter = field(default_factory=Counter)  # cascade: reason → passages, this run
     removed_parts: int = 0
+    removed_documents: list[str] = field(default_factory=list)  # sources gone from the corpus
     seconds: float = 0.0
     engine: str = "local"
     workers: int = 1
@@ -130,6 +131,7 @@ def run_index(
     workers: int = 1,
     engine: str = "local",
     ray_address: str | None = None,
+    prune: bool = False,
 ) -> RunSummary:
     """Index ``corpus`` into ``out``. Returns counts for the run's summary.
 
@@ -137,6 +139,8 @@ def run_index(
     ``batch_size`` is the number of passages per extract_batch call (default: llm.batch_size for
     model extractors, 512 otherwise). ``workers``: unit worker processes of the local engine (1:
     everything in this process). ``engine``: "local" or "ray" (Ray Data, many machines).
+    ``prune``: allow the run to drop what is gone, when OUT holds another corpus's index or more
+    than half of its documents are no longer in the corpus (refused otherwise: IndexProtected).
     """
     from cantobatch.ingest.discover import discover
 
@@ -167,6 +171,7 @@ def run_index(
             ids = run_ids(config, identity)
             found = _until_stopped(discover(corpus, skip=[out_dir.path]), stop)
             units = plan_units(found, ids, corpus, show_progress)
+            summary.removed_documents = _protect(out_dir, corpus, units, prune)
             # Incomplete until the end: readers refuse it if this run stops (tables.open_index).
             _write_manifest(out_dir, config, ids.identity, units, corpus, complete=False)
             schedule = _engine(engine, workers)
@@ -201,6 +206,30 @@ def run_index(
     _count_tables(out_dir, summary)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _protect(out: OutputDir, corpus: Path, units: list[Unit], prune: bool) -> list[str]:
+    """The sources this run will drop from OUT; IndexProtected, before anything is written, when
+    OUT was built from another corpus or the run would drop more than half of its documents,
+    unless ``prune``."""
+    import os
+
+    built_from = out.manifest().get("corpus")
+    here = os.path.realpath(corpus)
+    if built_from and built_from != here and not prune:
+        raise IndexProtected(
+            f"{out.path} holds the index of {built_from}, not of {here}: choose another output "
+            "directory with -o, or pass --prune to replace that index with this corpus's"
+        )
+    indexed = out.indexed_sources()
+    removed = sorted(indexed - {u.file.source for u in units})
+    if removed and len(removed) * 2 > len(indexed) and not prune:
+        raise IndexProtected(
+            f"{here} no longer holds {len(removed)} of the {len(indexed)} documents indexed in "
+            f"{out.path} ({', '.join(removed[:3])}{' …' if len(removed) > 3 else ''}): check the "
+            "corpus path (a disk not mounted?), or pass --prune to drop them from the index"
+        )
+    return removed
 
 
 def _until_stopped(files, stop: StopOnSignal):
@@ -339,7 +368,7 @@ def _write_manifest(
             "config": dataclasses.asdict(config),
             "extractor": identity,
             "documents": len(units),
-            "corpus": os.path.abspath(corpus),
+            "corpus": os.path.realpath(corpus),
             "complete": complete,
         }
     )

@@ -258,3 +258,57 @@ def test_query_during_a_run_reads_only_finished_units(tmp_path):
     part = pd.read_parquet(out / "citations.parquet" / f"{in_flight}.parquet")
     sources = {json.loads(line)["source"] for line in result.output.splitlines()}
     assert sources == {"doc000.txt", "doc001.txt", "doc002.txt"} - set(part["source"])
+
+
+def _cli_index(corpus, out, *args):
+    return CliRunner().invoke(cli, ["index", str(corpus), "-o", str(out), "--quiet", *args])
+
+
+def test_an_index_of_another_corpus_is_refused_unless_pruned(tmp_path):
+    first, second, out = tmp_path / "first", tmp_path / "second", tmp_path / "out"
+    write_corpus(first, 3)
+    write_corpus(second, 2, start=10)
+    assert _cli_index(first, out).exit_code == 0
+    (out / "llm-cache.sqlite").write_bytes(b"cached answers")  # a cache kept beside the index
+    parts = sorted(p.name for p in out.rglob("*.parquet") if p.is_file())
+    for corpus in (second, tmp_path / "empty"):
+        corpus.mkdir(exist_ok=True)
+        result = _cli_index(corpus, out)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert result.output == (
+            f"Error: {out} holds the index of {first}, not of {corpus}: choose another output "
+            "directory with -o, or pass --prune to replace that index with this corpus's\n"
+        )
+        assert sorted(p.name for p in out.rglob("*.parquet") if p.is_file()) == parts
+    assert _cli_index(second, out, "--prune").exit_code == 0
+    assert sources(out) == {"doc010.txt", "doc011.txt"}
+    assert (out / "llm-cache.sqlite").read_bytes() == b"cached answers"
+
+
+def test_most_documents_gone_is_refused_a_few_are_removed_and_named(tmp_path):
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    write_corpus(corpus, 6)
+    assert _cli_index(corpus, out).exit_code == 0
+    for name in ("doc001.txt", "doc004.txt"):
+        (corpus / name).unlink()
+    result = _cli_index(corpus, out)
+    assert result.exit_code == 0
+    assert "2 documents removed: doc001.txt, doc004.txt\n" in result.output
+    assert sources(out) == {"doc000.txt", "doc002.txt", "doc003.txt", "doc005.txt"}
+    for name in ("doc000.txt", "doc002.txt", "doc003.txt"):
+        (corpus / name).unlink()  # 3 of the 4 indexed documents gone
+    result = _cli_index(corpus, out)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {corpus} no longer holds 3 of the 4 documents indexed in {out} (doc000.txt, "
+        "doc002.txt, doc003.txt): check the corpus path (a disk not mounted?), or pass --prune "
+        "to drop them from the index\n"
+    )
+    assert len(sources(out)) == 4  # nothing was dropped
+    result = _cli_index(corpus, out, "--prune", "--json")
+    assert json.loads(result.output)["removed_documents"] == [
+        "doc000.txt",
+        "doc002.txt",
+        "doc003.txt",
+    ]
+    assert sources(out) == {"doc005.txt"}

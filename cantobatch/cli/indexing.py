@@ -36,9 +36,17 @@ from cantobatch.cli.app import (
     help="CSV (edition, canto, page, first_line, last_line) turning canto/page citations into lines.",
 )
 @llm_all_option
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Drop what is gone: let the run replace an index of another corpus in OUT, or remove "
+    "more than half of its documents (refused without it; a few removed files need no flag).",
+)
 @click.option("--quiet", is_flag=True, help="No progress (the summary is still printed).")
 @click.option("--json", "as_json", is_flag=True, help="The summary as one JSON object on stdout.")
-def index(corpus, out, config_path, extractor, cantos_text, concordance, llm_all, quiet, as_json):
+def index(
+    corpus, out, config_path, extractor, cantos_text, concordance, llm_all, prune, quiet, as_json
+):
     """Index a corpus of PDFs, HTML pages and text files into Parquet tables.
 
     Walks CORPUS (a directory, recursively, or a single file), reads every PDF, HTML, .txt and
@@ -50,6 +58,12 @@ def index(corpus, out, config_path, extractor, cantos_text, concordance, llm_all
 
     Documents that cannot be read (encrypted, corrupt, scanned …) do not stop the run: they are
     rows of documents.parquet with their status and error, and the exit code is still 0.
+
+    OUT is protected: a run refuses (exit 1, nothing written) when OUT holds the index of another
+    corpus, or when more than half of its documents are gone from CORPUS (a disk not mounted?);
+    --prune lets it drop them. A few removed files are dropped without it, and the summary names
+    them. Ctrl-C (or SIGTERM) stops after the unit in hand, keeps every finished unit and exits
+    130; the same command resumes.
 
     Progress goes to stderr: bars on a terminal; in a log file, one plain line every 30 s
     (CANTOBATCH_PROGRESS_INTERVAL=SECONDS to change it). Then a summary: on stderr, or with
@@ -67,7 +81,7 @@ def index(corpus, out, config_path, extractor, cantos_text, concordance, llm_all
 
     quote = {k: v for k, v in {"cantos_text": cantos_text, "concordance": concordance}.items() if v}
     config = build_config(config_path, extractor, llm_all, quote=quote or None)
-    summary = run_index(corpus, out, config, show_progress=not quiet)
+    summary = run_index(corpus, out, config, show_progress=not quiet, prune=prune)
     if as_json:
         click.echo(json.dumps(_summary_record(summary, corpus, out)))
     else:
@@ -91,6 +105,7 @@ def _summary_record(summary, corpus: str, out: str) -> dict:
         "cited_lines": summary.cited_lines,
         "citation_rows": summary.citations,
         "extraction_errors": summary.extraction_errors,
+        "removed_documents": summary.removed_documents,
         "this_run": {
             "documents_read": summary.documents_ingested,
             "documents_extracted": summary.documents_extracted,
@@ -127,6 +142,7 @@ def _summary_text(summary, out: str) -> str:
         f"cited lines: {summary.cited_lines}  extraction errors: {summary.extraction_errors}\n"
         f"this run: {summary.documents_ingested} documents read, "
         f"{summary.passages_extracted} passages extracted{tokens}, {summary.seconds:.1f}s\n"
+        + _removed(summary.removed_documents)
         + (
             f"llm: {summary.llm_passages} passages{_routes(summary)}\n"
             if summary.llm_passages
@@ -134,6 +150,15 @@ def _summary_text(summary, out: str) -> str:
         )
         + f"tables: {Path(out) / 'citations.parquet'} (and documents, passages)"
     )
+
+
+def _removed(sources: list[str], shown: int = 10) -> str:
+    """'2 documents removed: a.pdf, b.html' (files gone from the corpus, dropped from OUT)."""
+    if not sources:
+        return ""
+    more = f" and {len(sources) - shown} more" if len(sources) > shown else ""
+    noun = "document" if len(sources) == 1 else "documents"
+    return f"{len(sources)} {noun} removed: {', '.join(sources[:shown])}{more}\n"
 
 
 def _routes(summary) -> str:
