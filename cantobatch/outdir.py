@@ -115,6 +115,19 @@ class OutputDir:
         except (OSError, ValueError):
             return {}
 
+    def mark_retry(self, unit: str, info: dict[str, Any]) -> None:
+        """A unit whose failure may be transient: not done, the next run tries again; ``info``
+        counts the ``attempts``."""
+        atomic_write_text(self.state / f"{unit}.retry", json.dumps(info, sort_keys=True))
+
+    def attempts(self, unit: str) -> int:
+        """How many times a unit has failed transiently (its ``.retry`` marker), 0 if never."""
+        try:
+            info = json.loads((self.state / f"{unit}.retry").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return 0
+        return int(info.get("attempts", 0))
+
     def write_part(self, table: str, unit: str, rows: Sequence[dict[str, Any]]) -> Path:
         return index.write_part(self.path, table, unit, rows)
 

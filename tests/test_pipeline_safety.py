@@ -3,6 +3,7 @@ protected, interrupts are clean, damaged or transient results are redone."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -312,3 +313,77 @@ def test_most_documents_gone_is_refused_a_few_are_removed_and_named(tmp_path):
         "doc003.txt",
     ]
     assert sources(out) == {"doc005.txt"}
+
+
+def _documents(out: Path) -> pd.DataFrame:
+    return pd.read_parquet(out / "documents.parquet").set_index("source")
+
+
+def test_a_timed_out_parse_is_retried_a_bounded_number_of_times(tmp_path, monkeypatch):
+    from cantobatch.config import IngestConfig
+    from cantobatch.ingest.reader import Reader
+
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    write_corpus(corpus, 3)
+    config = Config(split=CONFIG.split, ingest=IngestConfig(parse_timeout_s=0.5))
+
+    def run():
+        return run_index(corpus, out, config, extractor=CountingExtractor(), show_progress=False)
+
+    # doc001's parse hangs (a real worker, killed at the time limit) on the first run only
+    monkeypatch.setattr(Reader, "_delay_for", lambda self, f: 3 * (f.source == "doc001.txt"))
+    run()
+    assert _documents(out).loc["doc001.txt", "status"] == "timeout"
+    monkeypatch.undo()
+    summary = run()
+    assert summary.documents_ingested == 1  # only the timed-out file was read again
+    assert _documents(out).loc["doc001.txt", "status"] == "ok"
+    assert "doc001.txt" in set(pd.read_parquet(out / "citations.parquet")["source"])
+    assert run().documents_ingested == 0
+
+    # A parse that always hangs is tried three times, then recorded for good.
+    (corpus / "doc002.txt").write_text("Canto III, changed.", encoding="utf-8")
+    monkeypatch.setattr(Reader, "_delay_for", lambda self, f: 3 * (f.source == "doc002.txt"))
+    assert [run().documents_ingested for _ in range(4)] == [1, 1, 1, 0]
+    row = _documents(out).loc["doc002.txt"]
+    assert row["status"] == "timeout" and row["error"].endswith("(tried 3 times)")
+
+
+CHANGE_SCRIPT = """
+import sys
+sys.path.insert(0, {tests!r})
+from pathlib import Path
+from pipeline_helpers import CountingExtractor
+from cantobatch.config import Config, SplitConfig
+from cantobatch.pipeline import run_index
+
+def change(unit, done=[]):  # after the first unit, doc002 is rewritten (after it was hashed)
+    if not done:
+        Path({target!r}).write_text("Rewritten: Canto XC and more words.", encoding="utf-8")
+        done.append(unit)
+
+config = Config(split=SplitConfig(max_chars=300, overlap_chars=0))
+run_index({corpus!r}, {out!r}, config, extractor=CountingExtractor(), show_progress=False,
+          on_unit_done=change)
+"""
+
+
+def test_a_file_changed_after_hashing_is_not_keyed_to_its_old_bytes_and_is_read_again(tmp_path):
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    write_corpus(corpus, 4)
+    target = corpus / "doc002.txt"
+    old_id = hashlib.sha256(target.read_bytes()).hexdigest()
+    script = CHANGE_SCRIPT.format(
+        tests=str(Path(__file__).parent), target=str(target), corpus=str(corpus), out=str(out)
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    row = _documents(out).loc["doc002.txt"]
+    assert row["status"] == "error" and "changed while being indexed" in row["error"]
+    assert row["doc_id"] != old_id  # never keyed to bytes it did not read
+    summary = index_once(corpus, out)
+    assert summary.documents_ingested == 1
+    row = _documents(out).loc["doc002.txt"]
+    assert row["status"] == "ok"
+    assert row["doc_id"] == hashlib.sha256(target.read_bytes()).hexdigest()
+    cited = pd.read_parquet(out / "citations.parquet")
+    assert 90 in set(cited[cited["source"] == "doc002.txt"]["canto"])

@@ -9,6 +9,7 @@ works on the last. A problem of one file becomes the Document's status, never an
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import select
 import subprocess
@@ -242,7 +243,7 @@ class Reader:
         """Kill the worker (a new one starts for the next file); the job's file gets ``status``."""
         self._worker.kill()
         self._worker = None
-        return job.finish(job.failed(status, error))
+        return dataclasses.replace(job.finish(job.failed(status, error)), retry=True)
 
     def _prepare(self, file: SourceFile, known_id: str | None = None) -> Document | _Job:
         """A Document when the file needs no parsing (a status says why), else its worker job."""
