@@ -57,6 +57,8 @@ def temp_tag() -> str:
 def temp_owner(name: str) -> tuple[str, int] | None:
     """``(host, pid)`` of the writer of a temp file named by ``temp_tag``; None if not one."""
     parts = name.rsplit(".", 1)[-1].split("-")
+    if len(parts) == 2 and parts[0] == "tmp" and parts[1].isdigit():
+        return writer_host(), int(parts[1])  # the older name, ``.x.tmp-<pid>``: this host's
     if len(parts) != 4 or parts[0] != "tmp" or not parts[2].isdigit():
         return None
     return parts[1], int(parts[2])

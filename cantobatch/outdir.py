@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from cantobatch import index
 from cantobatch.data import Passage
 from cantobatch.errors import RunLockedError
-from cantobatch.files import atomic_write_text, temp_owner, writer_host
+from cantobatch.files import atomic_write_text, file_sha256, temp_owner, writer_host
 
 STATE_DIR = "_state"
 LOCK_FILE = ".cantobatch.lock"
@@ -136,9 +136,53 @@ class OutputDir:
     ) -> None:
         """Write a unit's parts (table → rows), then its done-marker: the marker comes last, so a
         unit with a marker is always whole."""
-        for table, rows in parts.items():
-            self.write_part(table, unit, rows)
-        self.mark_done(unit, info)
+        written = {table: self.write_part(table, unit, rows) for table, rows in parts.items()}
+        # each part's size and sha256, so a rerun (and --verify) can tell a damaged part
+        records = {table: _part_record(path) for table, path in written.items()}
+        self.mark_done(unit, {**info, "parts": records})
+
+    def check_unit(self, unit: str) -> str | None:
+        """None when a done unit's parts are as its marker records them; else what is wrong."""
+        try:
+            info = json.loads(self.marker(unit).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return f"{self.marker(unit)}: the done-marker cannot be read"
+        for table, want in sorted(info.get("parts", {}).items()):
+            path = self.path / f"{table}.parquet" / f"{unit}.parquet"
+            try:
+                size = path.stat().st_size
+            except OSError:
+                return f"{path}: missing"
+            if size != want["bytes"]:
+                return f"{path}: {size} bytes, not the {want['bytes']} written (truncated?)"
+            if file_sha256(path) != want["sha256"]:
+                return f"{path}: damaged (its sha256 is not the one written)"
+        return None
+
+    def repair(self, units: Iterable[str]) -> list[str]:
+        """Un-mark the done units among ``units`` whose parts are missing or damaged, so that the
+        run redoes them (a document unit's citation unit is redone with it). Returns what was
+        wrong, one line per unit."""
+        problems = []
+        for unit in units:
+            if self.is_done(unit) and (problem := self.check_unit(unit)) is not None:
+                self.marker(unit).unlink(missing_ok=True)
+                problems.append(problem)
+        return problems
+
+    def verify(self) -> tuple[int, list[str]]:
+        """Check every done unit's parts and look for stray temp files, changing nothing.
+        Returns the number of units checked and the problems found."""
+        markers = sorted(self.state.glob("*.done")) if self.state.is_dir() else []
+        problems = [p for m in markers if (p := self.check_unit(m.name[: -len(".done")]))]
+        for name in index.ALL_TABLES:
+            directory = self.path / f"{name}.parquet"
+            for part in sorted(directory.iterdir()) if directory.is_dir() else ():
+                if part.name.startswith(".") and _stale_temp(part):
+                    problems.append(
+                        f"{part}: a temp file its writer left (the next run removes it)"
+                    )
+        return len(markers), problems
 
     def read_passages(self, doc_unit: str) -> list[Passage]:
         """The passages a done document unit wrote."""
@@ -167,7 +211,7 @@ class OutputDir:
                     if _stale_temp(part):
                         part.unlink(missing_ok=True)
                         removed += 1
-                elif part.name.split(".", 1)[0] not in keep:
+                elif part.suffix != ".parquet" or part.stem not in keep:
                     part.unlink(missing_ok=True)
                     removed += 1
         for marker in self.state.iterdir() if self.state.is_dir() else ():
@@ -213,6 +257,10 @@ def error_row(passage: Passage, method: str, error: str, run_id: str) -> dict[st
         "error": error,
         "run_id": run_id,
     }
+
+
+def _part_record(path: Path) -> dict[str, Any]:
+    return {"bytes": path.stat().st_size, "sha256": file_sha256(path)}
 
 
 def _stale_temp(path: Path) -> bool:

@@ -73,6 +73,7 @@ class RunSummary:
     routed: Counter = field(default_factory=Counter)  # cascade: reason → passages, this run
     removed_parts: int = 0
     removed_documents: list[str] = field(default_factory=list)  # sources gone from the corpus
+    repaired: list[str] = field(default_factory=list)  # units redone: their parts were damaged
     seconds: float = 0.0
     engine: str = "local"
     workers: int = 1
@@ -105,6 +106,14 @@ class RunSummary:
         ):
             setattr(self, name, getattr(self, name) + getattr(tally, name))
         self.routed.update(tally.routed)
+
+
+def verify_index(out: str | Path) -> tuple[int, list[str]]:
+    """`index --verify`: check every done unit's parts against the size and sha256 its marker
+    records, and look for stray temp files; nothing is changed. (units checked, problems)."""
+    out_dir = OutputDir(out)
+    with out_dir.lock():
+        return out_dir.verify()
 
 
 def run_lock(out: str | Path):
@@ -172,6 +181,8 @@ def run_index(
             found = _until_stopped(discover(corpus, skip=[out_dir.path]), stop)
             units = plan_units(found, ids, corpus, show_progress)
             summary.removed_documents = _protect(out_dir, corpus, units, prune)
+            # Parts missing or damaged since they were written: their units are done again.
+            summary.repaired = out_dir.repair(n for u in units for n in (u.doc_unit, u.cite_unit))
             # Incomplete until the end: readers refuse it if this run stops (tables.open_index).
             _write_manifest(out_dir, config, ids.identity, units, corpus, complete=False)
             schedule = _engine(engine, workers)

@@ -390,3 +390,52 @@ def test_a_file_changed_after_hashing_is_not_keyed_to_its_old_bytes_and_is_read_
     assert row["doc_id"] == hashlib.sha256(target.read_bytes()).hexdigest()
     cited = pd.read_parquet(out / "citations.parquet")
     assert 90 in set(cited[cited["source"] == "doc002.txt"]["canto"])
+
+
+def _frames(out: Path) -> dict[str, pd.DataFrame]:
+    frames = {}
+    for name in ("documents", "passages", "citations"):
+        df = pd.read_parquet(out / f"{name}.parquet").astype(str)
+        frames[name] = df.sort_values(list(df.columns)).reset_index(drop=True)
+    return frames
+
+
+def test_damaged_parts_are_found_by_verify_and_redone_by_the_rerun(tmp_path):
+    corpus, out, clean = tmp_path / "corpus", tmp_path / "out", tmp_path / "clean"
+    write_corpus(corpus, 4)
+    index_once(corpus, out)
+    index_once(corpus, clean)
+    truncated = sorted((out / "passages.parquet").glob("*.parquet"))[0]
+    truncated.write_bytes(truncated.read_bytes()[: truncated.stat().st_size // 2])
+    flipped = sorted((out / "citations.parquet").glob("*.parquet"))[1]
+    data = bytearray(flipped.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # same size, one byte changed
+    flipped.write_bytes(bytes(data))
+    deleted = sorted((out / "documents.parquet").glob("*.parquet"))[2]
+    deleted.unlink()
+    stray = [
+        out / "citations.parquet" / f"{flipped.stem}.parquet.tmp",
+        out / "passages.parquet" / f".{truncated.name}.tmp-999999",  # a dead writer's
+    ]
+    for path in stray:
+        path.write_bytes(b"half a part")
+    snapshot = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    result = CliRunner().invoke(cli, ["index", str(corpus), "-o", str(out), "--verify"])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[-1].startswith(f"Error: {out}: ") and "problem(s) in 8 finished units" in lines[-1]
+    assert f"{truncated}: " in result.output and "(truncated?)" in result.output
+    assert f"{flipped}: damaged (its sha256 is not the one written)" in lines
+    assert f"{deleted}: missing" in lines
+    assert any(str(stray[1]) in line for line in lines)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == snapshot  # unchanged
+
+    summary = index_once(corpus, out)
+    assert len(summary.repaired) == 3
+    assert not [p for p in stray if p.exists()]
+    for name, frame in _frames(out).items():
+        pd.testing.assert_frame_equal(frame, _frames(clean)[name])
+    result = CliRunner().invoke(cli, ["index", str(corpus), "-o", str(out), "--verify"])
+    assert result.exit_code == 0
+    assert result.output == f"{out}: 8 finished units, every part as written\n"

@@ -42,10 +42,26 @@ from cantobatch.cli.app import (
     help="Drop what is gone: let the run replace an index of another corpus in OUT, or remove "
     "more than half of its documents (refused without it; a few removed files need no flag).",
 )
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Check OUT without indexing: every finished unit's parts against the size and sha256 "
+    "recorded when they were written, and stray temp files; exit 1 if anything is wrong.",
+)
 @click.option("--quiet", is_flag=True, help="No progress (the summary is still printed).")
 @click.option("--json", "as_json", is_flag=True, help="The summary as one JSON object on stdout.")
 def index(
-    corpus, out, config_path, extractor, cantos_text, concordance, llm_all, prune, quiet, as_json
+    corpus,
+    out,
+    config_path,
+    extractor,
+    cantos_text,
+    concordance,
+    llm_all,
+    prune,
+    verify,
+    quiet,
+    as_json,
 ):
     """Index a corpus of PDFs, HTML pages and text files into Parquet tables.
 
@@ -76,9 +92,13 @@ def index(
         cantobatch index corpora/ --config configs/cpu-smollm2.toml --cantos-text texts/cantos
         nohup cantobatch index corpora/ -o outputs/ --json > summary.json 2> index.log &
         cantobatch index corpora/ --config configs/cpu-smollm2.toml --llm-all
+        cantobatch index corpora/ -o outputs/ --verify
     """
     from cantobatch.pipeline import run_index
 
+    if verify:
+        _verify(out)
+        return
     quote = {k: v for k, v in {"cantos_text": cantos_text, "concordance": concordance}.items() if v}
     config = build_config(config_path, extractor, llm_all, quote=quote or None)
     summary = run_index(corpus, out, config, show_progress=not quiet, prune=prune)
@@ -86,6 +106,23 @@ def index(
         click.echo(json.dumps(_summary_record(summary, corpus, out)))
     else:
         click.echo(_summary_text(summary, out), err=True)
+
+
+def _verify(out: str) -> None:
+    from cantobatch.errors import DataError
+    from cantobatch.pipeline import verify_index
+    from cantobatch.tables import open_index
+
+    open_index(out)  # not an index, or an interrupted one: its one line
+    checked, problems = verify_index(out)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise DataError(
+            f"{out}: {len(problems)} problem(s) in {checked} finished units; run the same "
+            "`cantobatch index` command without --verify to redo the damaged units"
+        )
+    click.echo(f"{out}: {checked} finished units, every part as written")
 
 
 def _summary_record(summary, corpus: str, out: str) -> dict:
@@ -106,6 +143,7 @@ def _summary_record(summary, corpus: str, out: str) -> dict:
         "citation_rows": summary.citations,
         "extraction_errors": summary.extraction_errors,
         "removed_documents": summary.removed_documents,
+        "repaired": summary.repaired,
         "this_run": {
             "documents_read": summary.documents_ingested,
             "documents_extracted": summary.documents_extracted,
@@ -143,6 +181,11 @@ def _summary_text(summary, out: str) -> str:
         f"this run: {summary.documents_ingested} documents read, "
         f"{summary.passages_extracted} passages extracted{tokens}, {summary.seconds:.1f}s\n"
         + _removed(summary.removed_documents)
+        + (
+            f"repaired: {len(summary.repaired)} units whose parts were missing or damaged, redone\n"
+            if summary.repaired
+            else ""
+        )
         + (
             f"llm: {summary.llm_passages} passages{_routes(summary)}\n"
             if summary.llm_passages
