@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from cantobatch import index
 from cantobatch.data import Passage
 from cantobatch.errors import RunLockedError
-from cantobatch.files import atomic_write_text, file_sha256, temp_owner, writer_host
+from cantobatch.files import atomic_path, atomic_write_text, file_sha256, temp_owner, writer_host
 
 STATE_DIR = "_state"
 LOCK_FILE = ".cantobatch.lock"
@@ -140,6 +140,34 @@ class OutputDir:
         # each part's size and sha256, so a rerun (and --verify) can tell a damaged part
         records = {table: _part_record(path) for table, path in written.items()}
         self.mark_done(unit, {**info, "parts": records})
+
+    def write_unit_streamed(
+        self, unit: str, pieces: Iterable[dict[str, Sequence[dict[str, Any]]]], info: dict[str, Any]
+    ) -> None:
+        """``write_unit`` for rows that come in pieces (table → rows each): every piece is a row
+        group of the unit's parts, written as it comes; the marker counts the citations."""
+        import pyarrow.parquet as pq
+
+        writers: dict[str, Any] = {}
+        rows = 0
+        with contextlib.ExitStack() as stack:
+            for piece in pieces:
+                for table, piece_rows in piece.items():
+                    if table not in writers:
+                        final = self.path / f"{table}.parquet" / f"{unit}.parquet"
+                        final.parent.mkdir(parents=True, exist_ok=True)
+                        tmp = stack.enter_context(atomic_path(final, fsync=True))
+                        writers[table] = stack.enter_context(
+                            pq.ParquetWriter(tmp, index.SCHEMAS[table], compression="zstd")
+                        )
+                    writers[table].write_table(index.to_table(piece_rows, index.SCHEMAS[table]))
+                rows += len(piece.get("citations", ()))
+            # the writers close (footers written) before their files are renamed
+        records = {
+            table: _part_record(self.path / f"{table}.parquet" / f"{unit}.parquet")
+            for table in writers
+        }
+        self.mark_done(unit, {**info, "citations": rows, "parts": records})
 
     def check_unit(self, unit: str) -> str | None:
         """None when a done unit's parts are as its marker records them; else what is wrong."""

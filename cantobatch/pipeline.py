@@ -39,6 +39,7 @@ from cantobatch.stages import (
     run_document_unit,
     run_ids,
     split_results,
+    stream_citation_unit,
     write_citation_unit,
 )
 
@@ -279,15 +280,33 @@ class Batcher:
     model still sees large batches."""
 
     def __init__(
-        self, extractor, out: OutputDir, ids: RunIds, tally: Tally, batch_limit: int, on_done
+        self,
+        extractor,
+        out: OutputDir,
+        ids: RunIds,
+        tally: Tally,
+        batch_limit: int,
+        on_done,
+        stream_limit: int = 2000,
     ) -> None:
         self.extractor, self.out, self.ids, self.tally = extractor, out, ids, tally
         self.batch_limit, self.on_done = batch_limit, on_done
+        self.stream_limit = stream_limit
         self.staged = hasattr(extractor, "first_stage")
         self.pending: list[tuple[Unit, list[Passage], list[Extraction] | None]] = []
         self.load = [0, 0]  # passages for the extractor's batch, passages pending
 
     def add(self, unit: Unit, passages: list[Passage]) -> None:
+        if len(passages) > self.stream_limit:  # a huge document: extracted and written in pieces
+            self.flush()
+            self.tally.add(
+                stream_citation_unit(
+                    self.out, unit, passages, self.extractor, self.ids, self.stream_limit
+                )
+            )
+            if self.on_done:
+                self.on_done(unit.cite_unit)
+            return
         firsts = self.extractor.first_stage(passages) if self.staged and passages else None
         self.pending.append((unit, passages, firsts))
         self.load[0] += len(passages) if firsts is None else routed_count(firsts)
@@ -329,7 +348,9 @@ def run_units_here(
     the Reader's worker process while this one splits and extracts the last."""
     from cantobatch.ingest.reader import Reader
 
-    batcher = Batcher(extractor, out, ids, tally, batch_limit, on_unit_done)
+    batcher = Batcher(
+        extractor, out, ids, tally, batch_limit, on_unit_done, config.ingest.stream_passages
+    )
     with (
         Reader(config.ingest) as reader,
         RunProgress(len(units), enabled=show_progress) as bar,

@@ -99,6 +99,7 @@ MAX_ATTEMPTS = 3  # reads of a file whose failure may be transient (timeout, cra
 
 def ingest_settings_id(config: Config) -> str:
     ingest = dataclasses.asdict(config.ingest)
+    del ingest["stream_passages"]  # how the run holds memory, not what it writes
     return sha256_hex(
         f"{PIPELINE_VERSION}:{sorted(ingest.items())}:{split_settings_id(config.split)}", 12
     )
@@ -313,6 +314,41 @@ def write_citation_unit(
         unit.cite_unit, parts, {"source": unit.file.source, "citations": len(parts["citations"])}
     )
     return counts
+
+
+def stream_citation_unit(
+    out: OutputDir,
+    unit: Unit,
+    passages: Sequence[Passage],
+    extractor: Any,
+    ids: RunIds,
+    chunk: int,
+) -> UnitCounts:
+    """Extract and write one citation unit ``chunk`` passages at a time (a huge document): each
+    piece's rows become a row group of the unit's parts and are dropped, so memory is bounded."""
+    totals: list[UnitCounts] = []
+
+    def pieces():
+        for start in range(0, len(passages), chunk):
+            piece = passages[start : start + chunk]
+            parts, counts = citation_parts(piece, extract_passages(extractor, piece), ids)
+            totals.append(
+                counts if not totals else dataclasses.replace(counts, documents_extracted=0)
+            )
+            yield parts
+
+    out.write_unit_streamed(unit.cite_unit, pieces(), {"source": unit.file.source})
+    tally = Tally()
+    for counts in totals:
+        tally.add(counts)
+    return UnitCounts(
+        documents_extracted=tally.documents_extracted,
+        passages_extracted=tally.passages_extracted,
+        prompt_tokens=tally.prompt_tokens,
+        output_tokens=tally.output_tokens,
+        llm_passages=tally.llm_passages,
+        routed=tuple(sorted(tally.routed.items())),
+    )
 
 
 def split_results(

@@ -439,3 +439,53 @@ def test_damaged_parts_are_found_by_verify_and_redone_by_the_rerun(tmp_path):
     result = CliRunner().invoke(cli, ["index", str(corpus), "-o", str(out), "--verify"])
     assert result.exit_code == 0
     assert result.output == f"{out}: 8 finished units, every part as written\n"
+
+
+PEAK_SCRIPT = """
+import resource, sys
+from cantobatch.config import Config, IngestConfig
+from cantobatch.pipeline import run_index
+config = Config(ingest=IngestConfig(stream_passages=int(sys.argv[3])))
+run_index(sys.argv[1], sys.argv[2], config, show_progress=False)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _html_page(path: Path, chars: int) -> None:
+    para = (
+        "<p>Pound returns to Canto XLV here, and the reading of Canto LXXIV follows; usura "
+        "slayeth the child in the womb, and the words run on for a while.</p>\n"
+    )
+    body = para * max(1, chars // len(para))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"<!DOCTYPE html><html><body><article>{body}</article></body></html>")
+
+
+def _peak_kib(corpus: Path, out: Path, stream_passages: int) -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_SCRIPT, str(corpus), str(out), str(stream_passages)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return int(done.stdout.split()[-1])
+
+
+def test_a_huge_page_is_extracted_and_written_in_bounded_pieces(tmp_path):
+    """Peak memory of the main process, side by side: the page's growth over a tiny page's,
+    streamed in pieces of 100 passages vs held whole (the old behaviour)."""
+    _html_page(tmp_path / "tiny" / "t.html", 2_000)
+    _html_page(tmp_path / "huge" / "h.html", 3_000_000)
+    baseline = _peak_kib(tmp_path / "tiny", tmp_path / "o0", 100)
+    streamed = _peak_kib(tmp_path / "huge", tmp_path / "o1", 100) - baseline
+    whole = _peak_kib(tmp_path / "huge", tmp_path / "o2", 10**9) - baseline
+    assert streamed / whole < 0.6, (streamed, whole)
+    frames = [_frames(tmp_path / name) for name in ("o1", "o2")]
+    assert len(frames[0]["passages"]) > 1000
+    for name in frames[0]:
+        pd.testing.assert_frame_equal(frames[0][name], frames[1][name])
+    result = CliRunner().invoke(
+        cli, ["index", str(tmp_path / "huge"), "-o", str(tmp_path / "o1"), "--verify"]
+    )
+    assert result.exit_code == 0, result.output
