@@ -40,6 +40,10 @@ class IndexProtected(CantobatchError):
     """A run would replace or empty an existing index (another corpus, most documents gone)."""
 
 
+class DiskFull(CantobatchError):
+    """The output folder's disk (or the process's file size limit) is full; finished units stay."""
+
+
 class RunInterrupted(CantobatchError):
     """The run stopped on Ctrl-C or SIGTERM; its finished units are kept (exit code 130)."""
 

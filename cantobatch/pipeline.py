@@ -12,6 +12,8 @@ batches.
 
 from __future__ import annotations
 
+import errno
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from cantobatch.config import LLM_EXTRACTORS, Config
 from cantobatch.data import Extraction, Passage
-from cantobatch.errors import IndexProtected, IngestError, RunInterrupted
+from cantobatch.errors import DiskFull, IndexProtected, IngestError, RunInterrupted
 from cantobatch.extract.base import Extractor
 from cantobatch.extract.registry import build_extractor
 from cantobatch.interrupt import StopOnSignal
@@ -211,6 +213,10 @@ def run_index(
         except KeyboardInterrupt:
             done = sum(out_dir.is_done(u.cite_unit) for u in units)
             raise RunInterrupted(done, len(units)) from None
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                raise
+            raise _disk_full(out_dir, units, exc) from None
         finally:
             if own_extractor and extractor is not None:
                 extractor.close()
@@ -224,7 +230,6 @@ def _protect(out: OutputDir, corpus: Path, units: list[Unit], prune: bool) -> li
     """The sources this run will drop from OUT; IndexProtected, before anything is written, when
     OUT was built from another corpus or the run would drop more than half of its documents,
     unless ``prune``."""
-    import os
 
     built_from = out.manifest().get("corpus")
     here = os.path.realpath(corpus)
@@ -242,6 +247,21 @@ def _protect(out: OutputDir, corpus: Path, units: list[Unit], prune: bool) -> li
             "corpus path (a disk not mounted?), or pass --prune to drop them from the index"
         )
     return removed
+
+
+def _disk_full(out: OutputDir, units: list[Unit], exc: OSError) -> DiskFull:
+    """One line: the folder, about how much more space the run needs, and that it resumes."""
+    done = [u for u in units if out.is_done(u.cite_unit)]
+    done_bytes = sum(u.file.size for u in done)
+    left_bytes = sum(u.file.size for u in units if not out.is_done(u.cite_unit))
+    written = sum(p.stat().st_size for p in out.path.glob("*.parquet/*.parquet"))
+    ratio = written / done_bytes if done_bytes else 1.0  # index bytes per corpus byte so far
+    need = max(1.0, left_bytes * ratio / 1e6)
+    return DiskFull(
+        f"no space left to write {out.path} ({os.strerror(exc.errno)}): free about {need:.0f} MB there "
+        f"(for the {len(units) - len(done)} documents left) and rerun the same command; the "
+        f"{len(done)} finished documents are kept"
+    )
 
 
 def _until_stopped(files, stop: StopOnSignal):
@@ -393,7 +413,6 @@ def _write_manifest(
     complete: bool,
 ) -> None:
     import dataclasses
-    import os
 
     out.write_manifest(
         {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import re
 import shutil
 import signal
@@ -489,3 +490,49 @@ def test_a_huge_page_is_extracted_and_written_in_bounded_pieces(tmp_path):
         cli, ["index", str(tmp_path / "huge"), "-o", str(tmp_path / "o1"), "--verify"]
     )
     assert result.exit_code == 0, result.output
+
+
+FULL_SCRIPT = """
+import resource, signal, sys
+sys.path.insert(0, {tests!r})
+from pipeline_helpers import CountingExtractor
+import cantobatch.pipeline as pipeline
+from cantobatch.cli import cli
+
+if len(sys.argv) > 1:  # a full disk, as a file size limit: writes past it fail with EFBIG
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), int(sys.argv[1])))
+pipeline.build_extractor = lambda name, config: CountingExtractor()
+cli.main(["index", {corpus!r}, "-o", {out!r}, "--quiet", "--json"], prog_name="cantobatch")
+"""
+
+
+def test_a_full_disk_ends_in_one_line_and_the_rerun_resumes(tmp_path):
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    write_corpus(corpus, 4)
+    # the last document's passages part is bigger than the limit
+    words = random.Random(1).choices(
+        ["usura", "canto", "Malatesta", "Pisa", "ply", "over"], k=60000
+    )
+    (corpus / "zz_long.txt").write_text(
+        "\n\n".join(" ".join(words[i : i + 12]) for i in range(0, len(words), 12))
+    )
+    script = FULL_SCRIPT.format(tests=str(Path(__file__).parent), corpus=str(corpus), out=str(out))
+    full = subprocess.run(
+        [sys.executable, "-c", script, str(64 * 1024)], capture_output=True, text=True, timeout=120
+    )
+    assert full.returncode == 1 and "Traceback" not in full.stderr, full.stderr
+    line = full.stderr.strip().splitlines()[-1]
+    assert re.fullmatch(
+        rf"Error: no space left to write {re.escape(str(out))} \(File too large\): free about "
+        r"\d+ MB there \(for the \d+ documents left\) and rerun the same command; the \d+ "
+        r"finished documents are kept",
+        line,
+    ), line
+    assert not list(out.rglob(".*tmp*"))
+    rerun = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    summary = json.loads(rerun.stdout)
+    assert summary["this_run"]["documents_read"] == 1  # the 4 read before are not read again
+    assert summary["documents"]["ok"] == 5
