@@ -133,6 +133,27 @@ class QuoteConfig:
 
 
 @dataclass(frozen=True)
+class RayConfig:
+    """``index --engine ray``: the cluster and how the stages use it (README "Many machines")."""
+
+    address: str | None = None  # None: a local Ray on this machine; "auto"; "ray://head:10001"
+    cpus_per_reader: float = 1.0  # CPUs a read+split task reserves (its parse process is one core)
+    batch_size: int = (
+        16  # documents per extraction batch (an LLM actor sees their passages at once)
+    )
+    gpu_actors: int = 0  # LLM extractors: one actor per GPU, each with its own vLLM engine (0: CPU)
+    cpu_actors: int = 0  # CPU extractors (rules, quote): actors (0: one per CPU of the cluster)
+
+    def __post_init__(self) -> None:
+        if self.cpus_per_reader <= 0:
+            raise ConfigError("ray.cpus_per_reader must be positive")
+        if self.batch_size < 1:
+            raise ConfigError("ray.batch_size must be at least 1")
+        if self.gpu_actors < 0 or self.cpu_actors < 0:
+            raise ConfigError("ray.gpu_actors and ray.cpu_actors must be >= 0")
+
+
+@dataclass(frozen=True)
 class Config:
     extractor: str = "rules"
     ingest: IngestConfig = field(default_factory=IngestConfig)
@@ -140,6 +161,7 @@ class Config:
     llm: LLMConfig = field(default_factory=LLMConfig)
     merge: MergeConfig = field(default_factory=MergeConfig)
     quote: QuoteConfig = field(default_factory=QuoteConfig)
+    ray: RayConfig = field(default_factory=RayConfig)
     source: str | None = None  # the file this config was read from
 
     def __post_init__(self) -> None:
@@ -170,6 +192,7 @@ _SECTIONS = {
     "llm": LLMConfig,
     "merge": MergeConfig,
     "quote": QuoteConfig,
+    "ray": RayConfig,
 }
 
 

@@ -250,6 +250,17 @@ class OutputDir:
                 marker.unlink(missing_ok=True)
         return removed
 
+    def remove_stale_temps(self) -> int:
+        """Delete the temp files of writers that are gone (a killed worker's), nothing else."""
+        removed = 0
+        folders = [self.path / f"{name}.parquet" for name in index.ALL_TABLES] + [self.state]
+        for folder in folders:
+            for path in folder.glob(".*") if folder.is_dir() else ():
+                if _stale_temp(path):
+                    path.unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         from cantobatch import __version__
 

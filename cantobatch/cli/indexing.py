@@ -37,6 +37,24 @@ from cantobatch.cli.app import (
 )
 @llm_all_option
 @click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Unit worker processes of the local engine (default: the machine's cores).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="local: this machine; ray: a Ray cluster through Ray Data (pip install -e '.[ray]').",
+)
+@click.option(
+    "--ray-address",
+    default=None,
+    help="The Ray cluster: auto, or ray://HEAD:10001 (default: [ray] address, else a local Ray).",
+)
+@click.option(
     "--prune",
     is_flag=True,
     help="Drop what is gone: let the run replace an index of another corpus in OUT, or remove "
@@ -58,6 +76,9 @@ def index(
     cantos_text,
     concordance,
     llm_all,
+    workers,
+    engine,
+    ray_address,
     prune,
     verify,
     quiet,
@@ -74,6 +95,10 @@ def index(
 
     Documents that cannot be read (encrypted, corrupt, scanned …) do not stop the run: they are
     rows of documents.parquet with their status and error, and the exit code is still 0.
+
+    Every core is used: --workers N unit processes (default: the machine's cores; the tables are
+    the same for any N). --engine ray runs the same stages on a Ray cluster (README "Many
+    machines"); the corpus and OUT must then be on a filesystem every node mounts at the same path.
 
     OUT is protected: a run refuses (exit 1, nothing written) when OUT holds the index of another
     corpus, or when more than half of its documents are gone from CORPUS (a disk not mounted?);
@@ -92,8 +117,11 @@ def index(
         cantobatch index corpora/ --config configs/cpu-smollm2.toml --cantos-text texts/cantos
         nohup cantobatch index corpora/ -o outputs/ --json > summary.json 2> index.log &
         cantobatch index corpora/ --config configs/cpu-smollm2.toml --llm-all
+        cantobatch index corpora/ -o outputs/ --workers 4
+        cantobatch index /shared/corpus -o /shared/out --engine ray --ray-address auto
         cantobatch index corpora/ -o outputs/ --verify
     """
+    from cantobatch.engines.pool import default_workers
     from cantobatch.pipeline import run_index
 
     if verify:
@@ -101,7 +129,16 @@ def index(
         return
     quote = {k: v for k, v in {"cantos_text": cantos_text, "concordance": concordance}.items() if v}
     config = build_config(config_path, extractor, llm_all, quote=quote or None)
-    summary = run_index(corpus, out, config, show_progress=not quiet, prune=prune)
+    summary = run_index(
+        corpus,
+        out,
+        config,
+        show_progress=not quiet,
+        workers=workers or default_workers(),
+        engine=engine,
+        ray_address=ray_address,
+        prune=prune,
+    )
     if as_json:
         click.echo(json.dumps(_summary_record(summary, corpus, out)))
     else:
@@ -153,6 +190,8 @@ def _summary_record(summary, corpus: str, out: str) -> dict:
             "llm_passages": summary.llm_passages,
             "routed": dict(summary.routed.most_common()),
             "seconds": round(summary.seconds, 3),
+            "engine": summary.engine,
+            "workers": summary.workers,
         },
         "tables": {
             name: str(Path(out) / f"{name}.parquet")
