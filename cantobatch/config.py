@@ -35,12 +35,17 @@ class IngestConfig:
     max_bytes: int = 512 * 1024 * 1024
     strip_headers: bool = True  # remove running headers/footers/page numbers repeated across pages
     columns: bool = True  # PDF pages in reading order from character boxes: columns, footnotes
+    # Passages of one document extracted and written at a time: a huge page's citations are
+    # streamed to its parts in pieces this size, so memory stays bounded (not part of the ids).
+    stream_passages: int = 2000
 
     def __post_init__(self) -> None:
         if self.parse_timeout_s <= 0:
             raise ConfigError("ingest.parse_timeout_s must be positive")
         if self.max_pages < 1:
             raise ConfigError("ingest.max_pages must be at least 1")
+        if self.stream_passages < 1:
+            raise ConfigError("ingest.stream_passages must be at least 1")
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,9 @@ class Document:
     regions: tuple[Region, ...] = ()  # footnotes (everything else is body text)
     furniture_lines: int | None = None  # PDF: running heads, footers and folios removed
     bib: Bibliography | None = None
+    # a failure that may not happen again (the parse timed out or crashed, the file changed while
+    # being read): the next run tries again, a bounded number of times
+    retry: bool = False
 
     @property
     def ok(self) -> bool:

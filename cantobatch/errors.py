@@ -36,6 +36,26 @@ class RunLockedError(CantobatchError):
     """Another run holds the output directory."""
 
 
+class IndexProtected(CantobatchError):
+    """A run would replace or empty an existing index (another corpus, most documents gone)."""
+
+
+class DiskFull(CantobatchError):
+    """The output folder's disk (or the process's file size limit) is full; finished units stay."""
+
+
+class RunInterrupted(CantobatchError):
+    """The run stopped on Ctrl-C or SIGTERM; its finished units are kept (exit code 130)."""
+
+    exit_code = 130
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__(
+            f"interrupted: {done} of {total} documents done; rerun the same command to resume"
+        )
+        self.done, self.total = done, total
+
+
 class MissingDependency(CantobatchError):
     """An optional dependency is not installed; the message names the extra to install."""
 

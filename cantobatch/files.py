@@ -4,19 +4,42 @@ half a folder under the final name (written under a temp name beside it, then re
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import shutil
 import socket
+import stat
 import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
+
+
+def open_regular(path: str | Path) -> BinaryIO:
+    """``open(path, "rb")`` that never blocks: a file replaced by a FIFO (or a device) after it was
+    found raises OSError (EINVAL, "not a regular file …") instead of waiting for a writer."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a fifo, socket or device)", str(path))
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
+def read_regular_bytes(path: str | Path) -> bytes:
+    """A regular file's bytes (``open_regular``: never blocks on a FIFO)."""
+    with open_regular(path) as handle:
+        return handle.read()
 
 
 def file_sha256(path: str | Path) -> str:
-    """The sha256 of a file's bytes (hex), read in 1 MiB blocks."""
-    with open(path, "rb") as handle:
+    """The sha256 of a regular file's bytes (hex), read in 1 MiB blocks."""
+    with open_regular(path) as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
@@ -34,6 +57,8 @@ def temp_tag() -> str:
 def temp_owner(name: str) -> tuple[str, int] | None:
     """``(host, pid)`` of the writer of a temp file named by ``temp_tag``; None if not one."""
     parts = name.rsplit(".", 1)[-1].split("-")
+    if len(parts) == 2 and parts[0] == "tmp" and parts[1].isdigit():
+        return writer_host(), int(parts[1])  # the older name, ``.x.tmp-<pid>``: this host's
     if len(parts) != 4 or parts[0] != "tmp" or not parts[2].isdigit():
         return None
     return parts[1], int(parts[2])

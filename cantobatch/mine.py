@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cantobatch.errors import ConfigError, DataError
+from cantobatch.errors import ConfigError
 from cantobatch.references import dump_answer
 
 # Words that make a passage look like it might cite a canto, without citing one of The Cantos.
@@ -184,45 +184,18 @@ def mine(
     dev: Sequence[str | Path] = (),
 ) -> MineResult:
     """Mine an index directory (see the module docstring for the rule). Reads, never writes."""
-    from cantobatch.index import read_pandas
+    from cantobatch.tables import open_index
 
     config = config or MineConfig()
-    out_dir = Path(out_dir)
-    warnings = check_index(out_dir)
-    passages = read_pandas(out_dir, "passages")
-    citations = read_pandas(out_dir, "citations")
+    index = open_index(out_dir)  # the one check: not an index, or an interrupted one, is refused
+    passages = index.frame("passages")
+    citations = index.frame("citations")
     excluded = load_exclusions(exclude)
     dev_texts = load_exclusions(dev)
     result = mine_tables(
         passages.to_dict("records"), citations.to_dict("records"), config, excluded, dev_texts
     )
-    result.warnings[:0] = warnings
     return result
-
-
-def check_index(out_dir: Path) -> list[str]:
-    """Raise DataError when ``out_dir`` is not an index; a warning when its run did not finish.
-
-    A run makes ``_state/`` first and writes ``manifest.json`` last. (A small stand-in for the
-    check of the module that reads the tables, which ``query`` and ``report`` share.)
-    """
-    rerun = f"`cantobatch index CORPUS -o {out_dir}`"
-    if (out_dir / "manifest.json").is_file():
-        return []
-    if not (out_dir / "_state").is_dir():
-        raise DataError(f"{out_dir} is not a cantobatch index: run {rerun} first")
-    from cantobatch.index import count_rows
-
-    documents = count_rows(out_dir, "documents")
-    if not documents:
-        raise DataError(
-            f"index incomplete: {out_dir} holds no document yet (its first run stopped before "
-            f"finishing one); run {rerun} again"
-        )
-    return [
-        f"index incomplete: its run stopped after {documents} document(s) (no manifest.json); "
-        f"the examples cover those; run {rerun} again to finish it"
-    ]
 
 
 def mine_tables(

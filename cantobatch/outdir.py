@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from cantobatch import index
 from cantobatch.data import Passage
 from cantobatch.errors import RunLockedError
-from cantobatch.files import atomic_write_text, temp_owner, writer_host
+from cantobatch.files import atomic_path, atomic_write_text, file_sha256, temp_owner, writer_host
 
 STATE_DIR = "_state"
 LOCK_FILE = ".cantobatch.lock"
@@ -96,6 +96,38 @@ class OutputDir:
     def mark_done(self, unit: str, info: dict[str, Any]) -> None:
         atomic_write_text(self.marker(unit), json.dumps(info, sort_keys=True))
 
+    def indexed_sources(self) -> set[str]:
+        """The sources of the documents this folder holds (its document units' markers)."""
+        sources = set()
+        for marker in self.state.glob("*.done") if self.state.is_dir() else ():
+            try:
+                info = json.loads(marker.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if "status" in info and "source" in info:
+                sources.add(info["source"])
+        return sources
+
+    def manifest(self) -> dict[str, Any]:
+        """The last run's manifest ({} when there is none or it cannot be read)."""
+        try:
+            return json.loads((self.path / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def mark_retry(self, unit: str, info: dict[str, Any]) -> None:
+        """A unit whose failure may be transient: not done, the next run tries again; ``info``
+        counts the ``attempts``."""
+        atomic_write_text(self.state / f"{unit}.retry", json.dumps(info, sort_keys=True))
+
+    def attempts(self, unit: str) -> int:
+        """How many times a unit has failed transiently (its ``.retry`` marker), 0 if never."""
+        try:
+            info = json.loads((self.state / f"{unit}.retry").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return 0
+        return int(info.get("attempts", 0))
+
     def write_part(self, table: str, unit: str, rows: Sequence[dict[str, Any]]) -> Path:
         return index.write_part(self.path, table, unit, rows)
 
@@ -104,9 +136,81 @@ class OutputDir:
     ) -> None:
         """Write a unit's parts (table → rows), then its done-marker: the marker comes last, so a
         unit with a marker is always whole."""
-        for table, rows in parts.items():
-            self.write_part(table, unit, rows)
-        self.mark_done(unit, info)
+        written = {table: self.write_part(table, unit, rows) for table, rows in parts.items()}
+        # each part's size and sha256, so a rerun (and --verify) can tell a damaged part
+        records = {table: _part_record(path) for table, path in written.items()}
+        self.mark_done(unit, {**info, "parts": records})
+
+    def write_unit_streamed(
+        self, unit: str, pieces: Iterable[dict[str, Sequence[dict[str, Any]]]], info: dict[str, Any]
+    ) -> None:
+        """``write_unit`` for rows that come in pieces (table → rows each): every piece is a row
+        group of the unit's parts, written as it comes; the marker counts the citations."""
+        import pyarrow.parquet as pq
+
+        writers: dict[str, Any] = {}
+        rows = 0
+        with contextlib.ExitStack() as stack:
+            for piece in pieces:
+                for table, piece_rows in piece.items():
+                    if table not in writers:
+                        final = self.path / f"{table}.parquet" / f"{unit}.parquet"
+                        final.parent.mkdir(parents=True, exist_ok=True)
+                        tmp = stack.enter_context(atomic_path(final, fsync=True))
+                        writers[table] = stack.enter_context(
+                            pq.ParquetWriter(tmp, index.SCHEMAS[table], compression="zstd")
+                        )
+                    writers[table].write_table(index.to_table(piece_rows, index.SCHEMAS[table]))
+                rows += len(piece.get("citations", ()))
+            # the writers close (footers written) before their files are renamed
+        records = {
+            table: _part_record(self.path / f"{table}.parquet" / f"{unit}.parquet")
+            for table in writers
+        }
+        self.mark_done(unit, {**info, "citations": rows, "parts": records})
+
+    def check_unit(self, unit: str) -> str | None:
+        """None when a done unit's parts are as its marker records them; else what is wrong."""
+        try:
+            info = json.loads(self.marker(unit).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return f"{self.marker(unit)}: the done-marker cannot be read"
+        for table, want in sorted(info.get("parts", {}).items()):
+            path = self.path / f"{table}.parquet" / f"{unit}.parquet"
+            try:
+                size = path.stat().st_size
+            except OSError:
+                return f"{path}: missing"
+            if size != want["bytes"]:
+                return f"{path}: {size} bytes, not the {want['bytes']} written (truncated?)"
+            if file_sha256(path) != want["sha256"]:
+                return f"{path}: damaged (its sha256 is not the one written)"
+        return None
+
+    def repair(self, units: Iterable[str]) -> list[str]:
+        """Un-mark the done units among ``units`` whose parts are missing or damaged, so that the
+        run redoes them (a document unit's citation unit is redone with it). Returns what was
+        wrong, one line per unit."""
+        problems = []
+        for unit in units:
+            if self.is_done(unit) and (problem := self.check_unit(unit)) is not None:
+                self.marker(unit).unlink(missing_ok=True)
+                problems.append(problem)
+        return problems
+
+    def verify(self) -> tuple[int, list[str]]:
+        """Check every done unit's parts and look for stray temp files, changing nothing.
+        Returns the number of units checked and the problems found."""
+        markers = sorted(self.state.glob("*.done")) if self.state.is_dir() else []
+        problems = [p for m in markers if (p := self.check_unit(m.name[: -len(".done")]))]
+        for name in index.ALL_TABLES:
+            directory = self.path / f"{name}.parquet"
+            for part in sorted(directory.iterdir()) if directory.is_dir() else ():
+                if part.name.startswith(".") and _stale_temp(part):
+                    problems.append(
+                        f"{part}: a temp file its writer left (the next run removes it)"
+                    )
+        return len(markers), problems
 
     def read_passages(self, doc_unit: str) -> list[Passage]:
         """The passages a done document unit wrote."""
@@ -135,7 +239,7 @@ class OutputDir:
                     if _stale_temp(part):
                         part.unlink(missing_ok=True)
                         removed += 1
-                elif part.name.split(".", 1)[0] not in keep:
+                elif part.suffix != ".parquet" or part.stem not in keep:
                     part.unlink(missing_ok=True)
                     removed += 1
         for marker in self.state.iterdir() if self.state.is_dir() else ():
@@ -144,6 +248,17 @@ class OutputDir:
                     marker.unlink(missing_ok=True)
             elif marker.name.split(".", 1)[0] not in keep:
                 marker.unlink(missing_ok=True)
+        return removed
+
+    def remove_stale_temps(self) -> int:
+        """Delete the temp files of writers that are gone (a killed worker's), nothing else."""
+        removed = 0
+        folders = [self.path / f"{name}.parquet" for name in index.ALL_TABLES] + [self.state]
+        for folder in folders:
+            for path in folder.glob(".*") if folder.is_dir() else ():
+                if _stale_temp(path):
+                    path.unlink(missing_ok=True)
+                    removed += 1
         return removed
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
@@ -181,6 +296,10 @@ def error_row(passage: Passage, method: str, error: str, run_id: str) -> dict[st
         "error": error,
         "run_id": run_id,
     }
+
+
+def _part_record(path: Path) -> dict[str, Any]:
+    return {"bytes": path.stat().st_size, "sha256": file_sha256(path)}
 
 
 def _stale_temp(path: Path) -> bool:

@@ -12,6 +12,8 @@ batches.
 
 from __future__ import annotations
 
+import errno
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -20,9 +22,10 @@ from pathlib import Path
 
 from cantobatch.config import LLM_EXTRACTORS, Config
 from cantobatch.engines.batching import Batcher, set_progress
-from cantobatch.errors import ConfigError, IngestError
+from cantobatch.errors import ConfigError, DiskFull, IndexProtected, IngestError, RunInterrupted
 from cantobatch.extract.base import Extractor
 from cantobatch.extract.registry import build_extractor
+from cantobatch.interrupt import StopOnSignal
 from cantobatch.outdir import LOCK_FILE, STATE_DIR, OutputDir
 from cantobatch.progress import RunProgress
 from cantobatch.stages import (
@@ -66,6 +69,8 @@ class RunSummary:
     llm_passages: int = 0  # passages this run sent to the LLM (the routed ones, under the cascade)
     routed: Counter = field(default_factory=Counter)  # cascade: reason → passages, this run
     removed_parts: int = 0
+    removed_documents: list[str] = field(default_factory=list)  # sources gone from the corpus
+    repaired: list[str] = field(default_factory=list)  # units redone: their parts were damaged
     seconds: float = 0.0
     engine: str = "local"
     workers: int = 1
@@ -100,6 +105,14 @@ class RunSummary:
         self.routed.update(tally.routed)
 
 
+def verify_index(out: str | Path) -> tuple[int, list[str]]:
+    """`index --verify`: check every done unit's parts against the size and sha256 its marker
+    records, and look for stray temp files; nothing is changed. (units checked, problems)."""
+    out_dir = OutputDir(out)
+    with out_dir.lock():
+        return out_dir.verify()
+
+
 def run_lock(out: str | Path):
     """Hold an exclusive lock on OUT for the run (``OutputDir.lock``)."""
     return OutputDir(out).lock()
@@ -125,6 +138,7 @@ def run_index(
     engine: str = "local",
     ray_address: str | None = None,
     llm_devices: list[str] | None = None,
+    prune: bool = False,
 ) -> RunSummary:
     """Index ``corpus`` into ``out``. Returns counts for the run's summary.
 
@@ -134,6 +148,8 @@ def run_index(
     everything in this process). ``engine``: "local" or "ray" (Ray Data, many machines).
     ``llm_devices``: the local engine's LLM engines, one process per device (CUDA_VISIBLE_DEVICES
     names); default: one per GPU of this machine when it has several, else the model runs here.
+    ``prune``: allow the run to drop what is gone, when OUT holds another corpus's index or more
+    than half of its documents are no longer in the corpus (refused otherwise: IndexProtected).
     """
     from cantobatch.ingest.discover import discover
 
@@ -148,7 +164,8 @@ def run_index(
     started = time.perf_counter()
     summary = RunSummary(engine=engine, workers=workers)
     tally = Tally()
-    with out_dir.lock():
+    units: list[Unit] = []
+    with out_dir.lock(), StopOnSignal() as stop:
         out_dir.create()
         own_extractor = extractor is None
         # (an LLM extractor loads its model on first use: building one here only names it)
@@ -157,7 +174,13 @@ def run_index(
         identity = extractor.identity()
         try:
             ids = run_ids(config, identity)
-            units = plan_units(discover(corpus), ids, corpus, show_progress)
+            found = _until_stopped(discover(corpus, skip=[out_dir.path]), stop)
+            units = plan_units(found, ids, corpus, show_progress)
+            summary.removed_documents = _protect(out_dir, corpus, units, prune)
+            # Parts missing or damaged since they were written: their units are done again.
+            summary.repaired = out_dir.repair(n for u in units for n in (u.doc_unit, u.cite_unit))
+            # Incomplete until the end: readers refuse it if this run stops (tables.open_index).
+            _write_manifest(out_dir, config, ids.identity, units, corpus, complete=False)
             schedule = _engine(engine, workers)
             engines = None
             if engine == "local":
@@ -180,16 +203,28 @@ def run_index(
                     ray_address=ray_address,
                     injected=not own_extractor,
                     engines=engines,
+                    stop=stop,
                 )
                 if engines is not None:
                     engines.drain()
+                if stop.requested:
+                    raise KeyboardInterrupt
             finally:
                 if engines is not None:
                     engines.close()
             summary.removed_parts = out_dir.collect_garbage(
                 {u.doc_unit for u in units} | {u.cite_unit for u in units}
             )
-            _write_manifest(out_dir, config, ids.identity, units)
+            _write_manifest(out_dir, config, ids.identity, units, corpus, complete=True)
+        except KeyboardInterrupt:
+            out_dir.remove_stale_temps()  # of workers killed mid-unit
+            done = sum(out_dir.is_done(u.cite_unit) for u in units)
+            raise RunInterrupted(done, len(units)) from None
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                raise
+            out_dir.remove_stale_temps()
+            raise _disk_full(out_dir, units, exc) from None
         finally:
             if own_extractor:
                 extractor.close()
@@ -197,6 +232,52 @@ def run_index(
     _count_tables(out_dir, summary)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _protect(out: OutputDir, corpus: Path, units: list[Unit], prune: bool) -> list[str]:
+    """The sources this run will drop from OUT; IndexProtected, before anything is written, when
+    OUT was built from another corpus or the run would drop more than half of its documents,
+    unless ``prune``."""
+
+    built_from = out.manifest().get("corpus")
+    here = os.path.realpath(corpus)
+    if built_from and built_from != here and not prune:
+        raise IndexProtected(
+            f"{out.path} holds the index of {built_from}, not of {here}: choose another output "
+            "directory with -o, or pass --prune to replace that index with this corpus's"
+        )
+    indexed = out.indexed_sources()
+    removed = sorted(indexed - {u.file.source for u in units})
+    if removed and len(removed) * 2 > len(indexed) and not prune:
+        raise IndexProtected(
+            f"{here} no longer holds {len(removed)} of the {len(indexed)} documents indexed in "
+            f"{out.path} ({', '.join(removed[:3])}{' …' if len(removed) > 3 else ''}): check the "
+            "corpus path (a disk not mounted?), or pass --prune to drop them from the index"
+        )
+    return removed
+
+
+def _disk_full(out: OutputDir, units: list[Unit], exc: OSError) -> DiskFull:
+    """One line: the folder, about how much more space the run needs, and that it resumes."""
+    done = [u for u in units if out.is_done(u.cite_unit)]
+    done_bytes = sum(u.file.size for u in done)
+    left_bytes = sum(u.file.size for u in units if not out.is_done(u.cite_unit))
+    written = sum(p.stat().st_size for p in out.path.glob("*.parquet/*.parquet"))
+    ratio = written / done_bytes if done_bytes else 1.0  # index bytes per corpus byte so far
+    need = max(1.0, left_bytes * ratio / 1e6)
+    return DiskFull(
+        f"no space left to write {out.path} ({os.strerror(exc.errno)}): free about {need:.0f} MB there "
+        f"(for the {len(units) - len(done)} documents left) and rerun the same command; the "
+        f"{len(done)} finished documents are kept"
+    )
+
+
+def _until_stopped(files, stop: StopOnSignal):
+    """``files`` until a signal asks the run to stop (nothing is written while planning)."""
+    for file in files:
+        if stop.requested:
+            raise KeyboardInterrupt
+        yield file
 
 
 def _engine(engine: str, workers: int):
@@ -253,13 +334,23 @@ def run_units_here(
     batch_limit: int,
     on_unit_done: Callable[[str], None] | None,
     engines=None,
+    stop: StopOnSignal | None = None,
     **_: object,
 ) -> None:
     """The local engine with one worker: every stage in this process, the next file parsing in
     the Reader's worker process while this one splits and extracts the last."""
     from cantobatch.ingest.reader import Reader
 
-    batcher = Batcher(extractor, out, ids, tally, batch_limit, on_unit_done, engines)
+    batcher = Batcher(
+        extractor,
+        out,
+        ids,
+        tally,
+        batch_limit,
+        on_unit_done,
+        engines,
+        stream_limit=config.ingest.stream_passages,
+    )
     with (
         Reader(config.ingest) as reader,
         RunProgress(len(units), enabled=show_progress) as bar,
@@ -275,6 +366,8 @@ def run_units_here(
             return document
 
         for unit in units:
+            if stop is not None and stop.requested:
+                break  # the units in hand are finished below; the rest wait for the rerun
             passages, counts = run_document_unit(out, unit, read, config, corpus, ids.ingest_id)
             _count(tally, counts, on_unit_done, unit.doc_unit)
             if passages is None or out.is_done(unit.cite_unit):
@@ -292,12 +385,23 @@ def _count(tally: Tally, counts: UnitCounts, on_unit_done, unit_name: str) -> No
 
 
 def _write_manifest(
-    out: OutputDir, config: Config, identity: dict[str, str], units: list[Unit]
+    out: OutputDir,
+    config: Config,
+    identity: dict[str, str],
+    units: list[Unit],
+    corpus: Path,
+    complete: bool,
 ) -> None:
     import dataclasses
 
     out.write_manifest(
-        {"config": dataclasses.asdict(config), "extractor": identity, "documents": len(units)}
+        {
+            "config": dataclasses.asdict(config),
+            "extractor": identity,
+            "documents": len(units),
+            "corpus": os.path.realpath(corpus),
+            "complete": complete,
+        }
     )
 
 

@@ -94,8 +94,12 @@ class Tally:
                 setattr(self, f.name, getattr(self, f.name) + getattr(counts, f.name))
 
 
+MAX_ATTEMPTS = 3  # reads of a file whose failure may be transient (timeout, crash, changed)
+
+
 def ingest_settings_id(config: Config) -> str:
     ingest = dataclasses.asdict(config.ingest)
+    del ingest["stream_passages"]  # how the run holds memory, not what it writes
     return sha256_hex(
         f"{PIPELINE_VERSION}:{sorted(ingest.items())}:{split_settings_id(config.split)}", 12
     )
@@ -171,14 +175,26 @@ def ingest_document(
         )
     else:
         doc = apply_sidecar(read(file, unit.doc_id), corpus)
-        if doc.ok and unit.stamp is not None and _stamp(file.path) != unit.stamp:
-            # The file changed after it was hashed: record it and let the next run pick it up.
-            doc = dataclasses.replace(
-                doc, status="error", error="file changed while being indexed; rerun"
-            )
+        if unit.stamp is not None and _stamp(file.path) != unit.stamp:
+            # The file changed after it was hashed (caught mid-write?): whatever was read is not
+            # the hashed bytes, so the row is keyed to none of them, and the next run reads it.
+            return Document(
+                doc_id=changed_id(file.source),
+                source=file.source,
+                kind=file.kind,
+                status="error",
+                bytes=file.size,
+                error=f"{file.source}: the file changed while being indexed; the next run reads it",
+                retry=True,
+            ), []
     doc = dataclasses.replace(doc, doc_id=unit.doc_id)
     passages = split_document(doc, config.split) if doc.ok else []
     return doc, passages
+
+
+def changed_id(source: str) -> str:
+    """The doc_id of a file that changed while it was read: a hash of its path, not of bytes."""
+    return sha256_hex("changed:" + source)
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -269,11 +285,20 @@ def run_document_unit(
             return None, UnitCounts()
         return out.read_passages(unit.doc_unit), UnitCounts()
     doc, passages = ingest_document(unit, read, config, corpus)
-    out.write_unit(
-        unit.doc_unit,
-        document_parts(doc, passages, ingest_id),
-        {"source": unit.file.source, "status": doc.status},
-    )
+    info = {"source": unit.file.source, "status": doc.status}
+    out.marker(unit.cite_unit).unlink(missing_ok=True)  # its citations came from an older read
+    if doc.retry:
+        attempts = out.attempts(unit.doc_unit) + 1
+        if attempts < MAX_ATTEMPTS:
+            # Parts written, no done-marker: the next run tries again.
+            for table, rows in document_parts(doc, passages, ingest_id).items():
+                out.write_part(table, unit.doc_unit, rows)
+            out.mark_retry(unit.doc_unit, {**info, "attempts": attempts})
+            return passages, UnitCounts(documents_ingested=1)
+        doc = dataclasses.replace(doc, error=f"{doc.error} (tried {attempts} times)")
+        info["attempts"] = attempts
+    out.write_unit(unit.doc_unit, document_parts(doc, passages, ingest_id), info)
+    (out.state / f"{unit.doc_unit}.retry").unlink(missing_ok=True)
     return passages, UnitCounts(documents_ingested=1)
 
 
@@ -289,6 +314,41 @@ def write_citation_unit(
         unit.cite_unit, parts, {"source": unit.file.source, "citations": len(parts["citations"])}
     )
     return counts
+
+
+def stream_citation_unit(
+    out: OutputDir,
+    unit: Unit,
+    passages: Sequence[Passage],
+    extractor: Any,
+    ids: RunIds,
+    chunk: int,
+) -> UnitCounts:
+    """Extract and write one citation unit ``chunk`` passages at a time (a huge document): each
+    piece's rows become a row group of the unit's parts and are dropped, so memory is bounded."""
+    totals: list[UnitCounts] = []
+
+    def pieces():
+        for start in range(0, len(passages), chunk):
+            piece = passages[start : start + chunk]
+            parts, counts = citation_parts(piece, extract_passages(extractor, piece), ids)
+            totals.append(
+                counts if not totals else dataclasses.replace(counts, documents_extracted=0)
+            )
+            yield parts
+
+    out.write_unit_streamed(unit.cite_unit, pieces(), {"source": unit.file.source})
+    tally = Tally()
+    for counts in totals:
+        tally.add(counts)
+    return UnitCounts(
+        documents_extracted=tally.documents_extracted,
+        passages_extracted=tally.passages_extracted,
+        prompt_tokens=tally.prompt_tokens,
+        output_tokens=tally.output_tokens,
+        llm_passages=tally.llm_passages,
+        routed=tuple(sorted(tally.routed.items())),
+    )
 
 
 def split_results(

@@ -29,31 +29,50 @@ MANIFEST = "manifest.json"
 STATE_DIR = "_state"
 
 
+LOCK_FILE = ".cantobatch.lock"
+
+
 class NotAnIndexError(DataError):
-    """A folder given to query/stats/report is not the output of `cantobatch index`."""
+    """A folder given to query/stats/report/mine is not the output of `cantobatch index`, or its
+    run stopped before the end (interrupted, killed) and nothing is running to finish it."""
 
 
 @dataclass(frozen=True)
 class Index:
-    """An index folder opened for reading (see :func:`open_index`)."""
+    """An index folder opened for reading (see :func:`open_index`). ``finished_only``: a run is
+    writing it; only the parts of units whose done-marker exists are read."""
 
     path: Path
     manifest: dict[str, Any] = field(default_factory=dict, compare=False)
+    finished_only: bool = False
 
     def read(self, table: str, columns: Sequence[str] | None = None, filters=None) -> pa.Table:
         """A whole table (every part), with the columns that exist among ``columns``."""
-        if columns is not None:
-            columns = [c for c in columns if c in SCHEMAS[table].names]
-        if filters is None:
-            whole = read_table(self.path, table)
-            return whole if columns is None else whole.select(columns)
         import pyarrow.parquet as pq
 
+        if columns is not None:
+            columns = [c for c in columns if c in SCHEMAS[table].names]
         directory = self.path / f"{table}.parquet"
-        if not directory.is_dir() or not any(directory.glob("*.parquet")):
+        parts = sorted(directory.glob("*.parquet")) if directory.is_dir() else []
+        if self.finished_only:
+            state = self.path / STATE_DIR
+            parts = [p for p in parts if (state / f"{p.name.split('.', 1)[0]}.done").exists()]
+        if not parts:
             empty = SCHEMAS[table].empty_table()
             return empty if columns is None else empty.select(columns)
-        return pq.read_table(directory, schema=SCHEMAS[table], columns=columns, filters=filters)
+        try:
+            if filters is None and not self.finished_only:
+                whole = read_table(self.path, table)
+                return whole if columns is None else whole.select(columns)
+            return pq.read_table(
+                [str(p) for p in parts], schema=SCHEMAS[table], columns=columns, filters=filters
+            )
+        except (OSError, pa.ArrowException) as exc:
+            raise DataError(
+                f"{directory} cannot be read ({_first_line(exc)}): a part is missing or damaged; "
+                f"run `cantobatch index CORPUS -o {self.path}` to redo it "
+                "(`--verify` lists the damaged parts)"
+            ) from None
 
     def has_column(self, table: str, column: str) -> bool:
         return column in SCHEMAS[table].names
@@ -63,27 +82,68 @@ class Index:
         return self.read(table, columns).to_pandas()
 
 
-def open_index(out: str | Path) -> Index:
-    """Open ``out`` for reading; NotAnIndexError (one line, with the fix) when it is not an index.
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
-    An index is recognised by its ``manifest.json`` (written at the end of each complete run) or
-    its ``_state/`` folder (the done-markers of a run that has started).
+
+def run_in_progress(out: str | Path) -> bool:
+    """Whether a `cantobatch index` run holds ``out``'s lock now (a shared lock cannot be had)."""
+    import fcntl
+    import os
+
+    try:
+        fd = os.open(Path(out) / LOCK_FILE, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing releases a lock this call took
+    return False
+
+
+def finished_documents(out: str | Path) -> int:
+    """Documents whose citation unit is done (its marker names its citation count)."""
+    count = 0
+    for marker in (Path(out) / STATE_DIR).glob("*.done"):
+        try:
+            count += "citations" in json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+    return count
+
+
+def open_index(out: str | Path) -> Index:
+    """Open ``out`` for reading; NotAnIndexError (one line, with the fix) when it is not an index,
+    or when its run stopped before the end and no run is finishing it.
+
+    An index is recognised by its ``manifest.json`` or its ``_state/`` folder (the done-markers of
+    a run that has started). A run marks the manifest ``"complete": false`` once it has planned,
+    and true at its end. While a run holds the index's lock, only finished units are read.
     """
     path = Path(out)
+    rerun = f"`cantobatch index CORPUS -o {out}`"
     if not ((path / MANIFEST).is_file() or (path / STATE_DIR).is_dir()):
-        raise NotAnIndexError(
-            f"{out} is not a cantobatch index: run `cantobatch index CORPUS -o {out}` first"
-        )
+        raise NotAnIndexError(f"{out} is not a cantobatch index: run {rerun} first")
     manifest: dict[str, Any] = {}
     if (path / MANIFEST).is_file():
         try:
             manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise DataError(
-                f"{path / MANIFEST} cannot be read ({exc}): run `cantobatch index CORPUS -o {out}` "
-                "again to rewrite it"
+                f"{path / MANIFEST} cannot be read ({exc}): run {rerun} again to rewrite it"
             ) from None
-    # The completeness check ("index incomplete: N of M documents") goes here, from the manifest.
+    if run_in_progress(path):
+        return Index(path=path, manifest=manifest, finished_only=True)
+    if not manifest or not manifest.get("complete", True):
+        total = manifest.get("documents")
+        of = f" of {total}" if total is not None else ""
+        raise NotAnIndexError(
+            f"index incomplete: {out} holds {finished_documents(path)}{of} documents (its run "
+            f"stopped before the end); run {rerun} again to finish it"
+        )
     return Index(path=path, manifest=manifest)
 
 

@@ -116,14 +116,14 @@ def test_unreadable_file_is_recorded(corpus: Path, monkeypatch: pytest.MonkeyPat
         target.chmod(0)
     else:
         # root reads through chmod 000, so simulate the permission error where the file is opened.
-        real_open = open
+        real_open = ingest.open_regular
 
-        def refusing_open(path, *args, **kwargs):
+        def refusing_open(path):
             if Path(path) == target:
                 raise PermissionError(13, "Permission denied", str(path))
-            return real_open(path, *args, **kwargs)
+            return real_open(path)
 
-        monkeypatch.setattr(ingest, "open", refusing_open, raising=False)
+        monkeypatch.setattr(ingest, "open_regular", refusing_open)
     try:
         notes = next(f for f in discover(corpus) if f.source == "notes.txt")
     finally:

@@ -264,19 +264,22 @@ def test_cli_mine_refuses_a_non_index_in_one_line(tmp_path):
     assert "Traceback" not in res.output and not (tmp_path / "x.jsonl").exists()
 
 
-def test_mine_on_an_interrupted_index_says_what_the_examples_cover(tmp_path):
+def test_mine_refuses_an_interrupted_index_in_one_line(tmp_path):
     out = tmp_path / "out"
     p = _passage("p1", "d1", 0, GROUNDED)
     write_part(out, "documents", "u1", [{"doc_id": "d1", "source": "d1.pdf", "status": "ok"}])
     write_part(out, "passages", "u1", [p])
     write_part(out, "citations", "c1", [_cite(p, 81, "rules", -1, "Canto LXXXI, the last line")])
-    (out / "_state").mkdir()  # a run began; it never wrote manifest.json
-    result = mine(out, MineConfig(max_per_doc_share=1.0))
-    assert [e["input"] for e in result.examples] == [GROUNDED]
-    assert result.warnings == [
-        "index incomplete: its run stopped after 1 document(s) (no manifest.json); the examples "
-        f"cover those; run `cantobatch index CORPUS -o {out}` again to finish it"
-    ]
+    (out / "_state").mkdir()  # a run began; it never finished
+    (out / "_state" / "c1.done").write_text('{"citations": 1, "source": "d1.pdf"}')
+    (out / "manifest.json").write_text('{"complete": false, "documents": 3}')
+    res = CliRunner().invoke(cli, ["mine", str(out), "-o", str(tmp_path / "m.jsonl")])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert res.output == (
+        f"Error: index incomplete: {out} holds 1 of 3 documents (its run stopped before the "
+        f"end); run `cantobatch index CORPUS -o {out}` again to finish it\n"
+    )
+    assert not (tmp_path / "m.jsonl").exists()
 
 
 def test_mine_on_an_index_whose_first_run_finished_no_document(tmp_path):
@@ -286,8 +289,8 @@ def test_mine_on_an_index_whose_first_run_finished_no_document(tmp_path):
     res = CliRunner().invoke(cli, ["mine", str(tmp_path / "out"), "-o", str(tmp_path / "m.jsonl")])
     assert res.exit_code == 1
     assert res.output.splitlines()[-1] == (
-        f"Error: index incomplete: {tmp_path / 'out'} holds no document yet (its first run "
-        f"stopped before finishing one); run `cantobatch index CORPUS -o {tmp_path / 'out'}` again"
+        f"Error: index incomplete: {tmp_path / 'out'} holds 0 documents (its run stopped before "
+        f"the end); run `cantobatch index CORPUS -o {tmp_path / 'out'}` again to finish it"
     )
 
 

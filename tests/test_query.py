@@ -189,6 +189,7 @@ def test_bibliographic_columns_and_regions_show_in_query_and_report(tmp_path):
 
     out = tmp_path / "out"
     (out / "_state").mkdir(parents=True)
+    (out / "manifest.json").write_text('{"complete": true}')  # a finished run's
     row = dict(passage_id="p1", doc_id="d1", source="kenner.pdf")
     ix.write_part(out, "documents", "u", [dict(doc_id="d1", source="kenner.pdf", status="ok",
                   title="The Pound Era", authors=["Kenner, Hugh"], year=1971,

@@ -105,6 +105,7 @@ def test_lines_are_folded_and_unread_documents_carry_their_reason(small):
 def test_evidence_offsets_count_utf16_units_for_javascript(tmp_path):
     out = tmp_path / "out"
     (out / "_state").mkdir(parents=True)
+    (out / "manifest.json").write_text('{"complete": true}')  # a finished run's
     text = "𝔓ound 𝔖tudies: see Canto LXXIV."  # two characters outside the BMP before the evidence
     start = text.index("Canto")
     row = dict(passage_id="p1", doc_id="d1", source="a.txt")
@@ -122,6 +123,7 @@ def test_evidence_offsets_count_utf16_units_for_javascript(tmp_path):
 def test_no_text_in_the_data_can_end_the_script_element(tmp_path):
     out = tmp_path / "out"
     (out / "_state").mkdir(parents=True)
+    (out / "manifest.json").write_text('{"complete": true}')  # a finished run's
     text = "Canto I </script><script>alert(1)</script> <!-- a comment"
     row = dict(passage_id="p1", doc_id="d1", source="</script>.txt")
     write_part(out, "documents", "u", [dict(doc_id="d1", source="</script>.txt", status="ok")])

@@ -34,8 +34,9 @@ def test_open_index_refuses_a_folder_that_is_not_an_index(tmp_path):
 
 def test_open_index_knows_an_index_by_its_manifest_or_its_state(small, tmp_path):
     assert open_index(small).manifest["schema_version"] == SCHEMA_VERSION
-    (tmp_path / "_state").mkdir()  # a run that started: readable, no manifest yet
-    assert open_index(tmp_path).manifest == {}
+    (tmp_path / "_state").mkdir()  # a run that started and stopped: refused, in one line
+    with pytest.raises(NotAnIndexError, match=r"^index incomplete: .* holds 0 documents"):
+        open_index(tmp_path)
 
 
 def test_hits_fold_rows_into_one_reference_per_passage_and_canto(synthetic):

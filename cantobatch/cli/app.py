@@ -8,15 +8,19 @@ import click
 
 from cantobatch import __version__
 from cantobatch.config import EXTRACTOR_NAMES, Config, load_config
-from cantobatch.errors import CantobatchError
+from cantobatch.errors import CantobatchError, RunInterrupted
 
 
 class _Group(click.Group):
-    """Turns every CantobatchError into a one-line message and exit code 1, in one place."""
+    """Turns every CantobatchError into a one-line message and exit code 1, in one place (an
+    interrupted run: its line, exit code 130)."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except RunInterrupted as exc:
+            click.echo(str(exc), err=True)
+            ctx.exit(exc.exit_code)
         except CantobatchError as exc:
             raise click.ClickException(str(exc)) from exc
 

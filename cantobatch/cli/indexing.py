@@ -54,6 +54,18 @@ from cantobatch.cli.app import (
     default=None,
     help="The Ray cluster: auto, or ray://HEAD:10001 (default: [ray] address, else a local Ray).",
 )
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Drop what is gone: let the run replace an index of another corpus in OUT, or remove "
+    "more than half of its documents (refused without it; a few removed files need no flag).",
+)
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Check OUT without indexing: every finished unit's parts against the size and sha256 "
+    "recorded when they were written, and stray temp files; exit 1 if anything is wrong.",
+)
 @click.option("--quiet", is_flag=True, help="No progress (the summary is still printed).")
 @click.option("--json", "as_json", is_flag=True, help="The summary as one JSON object on stdout.")
 def index(
@@ -67,6 +79,8 @@ def index(
     workers,
     engine,
     ray_address,
+    prune,
+    verify,
     quiet,
     as_json,
 ):
@@ -86,6 +100,12 @@ def index(
     the same for any N). --engine ray runs the same stages on a Ray cluster (README "Many
     machines"); the corpus and OUT must then be on a filesystem every node mounts at the same path.
 
+    OUT is protected: a run refuses (exit 1, nothing written) when OUT holds the index of another
+    corpus, or when more than half of its documents are gone from CORPUS (a disk not mounted?);
+    --prune lets it drop them. A few removed files are dropped without it, and the summary names
+    them. Ctrl-C (or SIGTERM) stops after the unit in hand, keeps every finished unit and exits
+    130; the same command resumes.
+
     Progress goes to stderr: bars on a terminal; in a log file, one plain line every 30 s
     (CANTOBATCH_PROGRESS_INTERVAL=SECONDS to change it). Then a summary: on stderr, or with
     --json as one JSON object on stdout.
@@ -99,10 +119,14 @@ def index(
         cantobatch index corpora/ --config configs/cpu-smollm2.toml --llm-all
         cantobatch index corpora/ -o outputs/ --workers 4
         cantobatch index /shared/corpus -o /shared/out --engine ray --ray-address auto
+        cantobatch index corpora/ -o outputs/ --verify
     """
     from cantobatch.engines.pool import default_workers
     from cantobatch.pipeline import run_index
 
+    if verify:
+        _verify(out)
+        return
     quote = {k: v for k, v in {"cantos_text": cantos_text, "concordance": concordance}.items() if v}
     config = build_config(config_path, extractor, llm_all, quote=quote or None)
     summary = run_index(
@@ -113,11 +137,29 @@ def index(
         workers=workers or default_workers(),
         engine=engine,
         ray_address=ray_address,
+        prune=prune,
     )
     if as_json:
         click.echo(json.dumps(_summary_record(summary, corpus, out)))
     else:
         click.echo(_summary_text(summary, out), err=True)
+
+
+def _verify(out: str) -> None:
+    from cantobatch.errors import DataError
+    from cantobatch.pipeline import verify_index
+    from cantobatch.tables import open_index
+
+    open_index(out)  # not an index, or an interrupted one: its one line
+    checked, problems = verify_index(out)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise DataError(
+            f"{out}: {len(problems)} problem(s) in {checked} finished units; run the same "
+            "`cantobatch index` command without --verify to redo the damaged units"
+        )
+    click.echo(f"{out}: {checked} finished units, every part as written")
 
 
 def _summary_record(summary, corpus: str, out: str) -> dict:
@@ -137,6 +179,8 @@ def _summary_record(summary, corpus: str, out: str) -> dict:
         "cited_lines": summary.cited_lines,
         "citation_rows": summary.citations,
         "extraction_errors": summary.extraction_errors,
+        "removed_documents": summary.removed_documents,
+        "repaired": summary.repaired,
         "this_run": {
             "documents_read": summary.documents_ingested,
             "documents_extracted": summary.documents_extracted,
@@ -175,6 +219,12 @@ def _summary_text(summary, out: str) -> str:
         f"cited lines: {summary.cited_lines}  extraction errors: {summary.extraction_errors}\n"
         f"this run: {summary.documents_ingested} documents read, "
         f"{summary.passages_extracted} passages extracted{tokens}, {summary.seconds:.1f}s\n"
+        + _removed(summary.removed_documents)
+        + (
+            f"repaired: {len(summary.repaired)} units whose parts were missing or damaged, redone\n"
+            if summary.repaired
+            else ""
+        )
         + (
             f"llm: {summary.llm_passages} passages{_routes(summary)}\n"
             if summary.llm_passages
@@ -182,6 +232,15 @@ def _summary_text(summary, out: str) -> str:
         )
         + f"tables: {Path(out) / 'citations.parquet'} (and documents, passages)"
     )
+
+
+def _removed(sources: list[str], shown: int = 10) -> str:
+    """'2 documents removed: a.pdf, b.html' (files gone from the corpus, dropped from OUT)."""
+    if not sources:
+        return ""
+    more = f" and {len(sources) - shown} more" if len(sources) > shown else ""
+    noun = "document" if len(sources) == 1 else "documents"
+    return f"{len(sources)} {noun} removed: {', '.join(sources[:shown])}{more}\n"
 
 
 def _routes(summary) -> str:

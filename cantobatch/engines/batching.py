@@ -12,6 +12,7 @@ from cantobatch.stages import (
     extract_passages,
     routed_count,
     split_results,
+    stream_citation_unit,
     write_citation_unit,
 )
 
@@ -42,15 +43,28 @@ class Batcher:
         batch_limit: int,
         on_done,
         engines=None,
+        stream_limit: int = 2000,
     ) -> None:
         self.extractor, self.out, self.ids, self.tally = extractor, out, ids, tally
         self.batch_limit, self.on_done = batch_limit, on_done
         self.engines = engines  # an llm_pool.EnginePool: one LLM engine per GPU; None: here
+        self.stream_limit = stream_limit  # ingest.stream_passages: a bigger document is streamed
         self.staged = hasattr(extractor, "first_stage")
         self.pending: list[tuple[Unit, list[Passage], list[Extraction] | None]] = []
         self.load = [0, 0]  # passages for the extractor's batch, passages pending
 
     def add(self, unit: Unit, passages: list[Passage]) -> None:
+        if len(passages) > self.stream_limit and self.engines is None:
+            # a huge document: extracted and written in pieces, so memory stays bounded
+            self.flush()
+            self.tally.add(
+                stream_citation_unit(
+                    self.out, unit, passages, self.extractor, self.ids, self.stream_limit
+                )
+            )
+            if self.on_done:
+                self.on_done(unit.cite_unit)
+            return
         firsts = self.extractor.first_stage(passages) if self.staged and passages else None
         self.pending.append((unit, passages, firsts))
         self.load[0] += len(passages) if firsts is None else routed_count(firsts)

@@ -16,6 +16,7 @@ driver leaves no workers behind.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import select
 import subprocess
@@ -35,6 +36,7 @@ from cantobatch.stages import (
     Unit,
     extract_passages,
     run_document_unit,
+    stream_citation_unit,
     write_citation_unit,
 )
 
@@ -73,6 +75,9 @@ class _Child:
             stdout=subprocess.PIPE,
             env=env,
             bufsize=0,
+            # its own session: the terminal's Ctrl-C reaches only the driver, which stops the
+            # workers itself (see cantobatch.interrupt)
+            start_new_session=True,
         )
         self.fd = self.process.stdout.fileno()
         self.queued: deque[int] = deque()  # indices of units sent, in order
@@ -128,6 +133,7 @@ def run_units(
     workers: int,
     injected: bool = False,
     engines=None,
+    stop=None,
     **_: object,
 ) -> None:
     """Run the plan's units on ``workers`` unit worker processes (see the module docstring)."""
@@ -135,7 +141,18 @@ def run_units(
 
     here = not extracts_in_workers(config, injected)
     batcher = (
-        Batcher(extractor, out, ids, tally, batch_limit, on_unit_done, engines) if here else None
+        Batcher(
+            extractor,
+            out,
+            ids,
+            tally,
+            batch_limit,
+            on_unit_done,
+            engines,
+            stream_limit=config.ingest.stream_passages,
+        )
+        if here
+        else None
     )
     todo = deque()
     with RunProgress(len(units), enabled=show_progress) as bar:
@@ -156,6 +173,8 @@ def run_units(
                 child.send(("setup", config, str(corpus), str(out.path), ids, not here))
 
             def refill(child: _Child) -> None:
+                if stop is not None and stop.requested:
+                    return  # Ctrl-C: the units in hand are finished, no new one starts
                 while todo and len(child.queued) < QUEUED_PER_WORKER:
                     i = todo.popleft()
                     child.queued.append(i)
@@ -169,6 +188,8 @@ def run_units(
                 for fd in ready:
                     child = by_fd[fd]
                     answer = child.receive()
+                    if answer[0] == "oserror":  # a full disk: the run's one-line message
+                        raise OSError(answer[1], answer[2])
                     if answer[0] == "error":
                         raise CantobatchError(f"a unit worker failed:\n{answer[1]}")
                     _, doc_counts, passages, cite_counts, n_passages = answer
@@ -189,6 +210,10 @@ def run_units(
                         bar.update(1, passages=n_passages)
             if batcher is not None:
                 batcher.flush()
+        except KeyboardInterrupt:
+            for child in children:  # a second Ctrl-C: do not wait for their units
+                child.process.kill()
+            raise
         finally:
             for child in children:
                 child.close()
@@ -249,11 +274,23 @@ def serve() -> None:
                 if extract and passages is not None:
                     if extractor is None:
                         extractor = _build(config)
-                    results = extract_passages(extractor, passages)
-                    cite_counts = write_citation_unit(out, unit, passages, results, ids)
+                    chunk = config.ingest.stream_passages
+                    if len(passages) > chunk:  # a huge document: in pieces, memory bounded
+                        cite_counts = stream_citation_unit(
+                            out, unit, passages, extractor, ids, chunk
+                        )
+                    else:
+                        results = extract_passages(extractor, passages)
+                        cite_counts = write_citation_unit(out, unit, passages, results, ids)
                     answer = ("done", doc_counts, None, cite_counts, len(passages))
                 else:
                     answer = ("done", doc_counts, passages, None, len(passages or ()))
+            except OSError as exc:
+                if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                    out_pipe.write(encode(("error", traceback.format_exc())))
+                else:
+                    out_pipe.write(encode(("oserror", exc.errno, os.strerror(exc.errno))))
+                break
             except Exception:  # a bug, not a bad file (those are statuses): stop the run
                 out_pipe.write(encode(("error", traceback.format_exc())))
                 break

@@ -12,12 +12,13 @@ import errno
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from cantobatch.data import sha256_hex
 from cantobatch.errors import IngestError
+from cantobatch.files import open_regular
 from cantobatch.ingest.sidecar import is_sidecar
 from cantobatch.ingest.text import looks_binary, utf16_without_bom
 
@@ -83,7 +84,7 @@ def _classify(path: Path, source: str, size: int) -> SourceFile | None:
     if size == 0:
         return SourceFile(path, source, 0, "unknown", "zero_bytes", f"{source}: the file is empty")
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             head = handle.read(SNIFF_BYTES)
     except OSError as exc:
         return SourceFile(path, source, size, "unknown", "unreadable", f"{source}: {exc.strerror}")
@@ -103,8 +104,28 @@ def _classify(path: Path, source: str, size: int) -> SourceFile | None:
     return SourceFile(path, source, size, kind, None)
 
 
-def discover(root: str | Path) -> Iterator[SourceFile]:
-    """Every file under ``root``, depth first with entries sorted by name; hidden entries skipped.
+INDEX_MARKERS = (".cantobatch.lock", "manifest.json")  # what a cantobatch index folder holds
+
+
+def printable_name(name: str) -> str:
+    """A file name as a ``source``: bytes that are not UTF-8 (decoded by Python as surrogates)
+    escaped as ``\\xff``, so that the name can be hashed and written to Parquet."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def is_index_folder(path: str | Path) -> bool:
+    """Whether ``path`` holds a cantobatch index (its lock file, or a manifest beside ``_state/``):
+    an index's own Parquet parts and state are never part of a corpus."""
+    path = Path(path)
+    return (path / INDEX_MARKERS[0]).is_file() or (
+        (path / INDEX_MARKERS[1]).is_file() and (path / "_state").is_dir()
+    )
+
+
+def discover(root: str | Path, skip: Iterable[str | Path] = ()) -> Iterator[SourceFile]:
+    """Every file under ``root``, depth first with entries sorted by name; hidden entries skipped,
+    and so are the folders in ``skip`` (the run's output folder) and any folder that holds a
+    cantobatch index (``is_index_folder``), wherever it sits.
 
     Symlinks are followed; a link that loops (to itself or an enclosing directory), a dangling
     link, an unreadable file or directory and an empty file are yielded with a status, never
@@ -117,11 +138,15 @@ def discover(root: str | Path) -> Iterator[SourceFile]:
             status="unreadable",
         )
     if root.is_file():
-        return iter(filter(None, [_classify(root, root.name, root.stat().st_size)]))
-    return _walk(root, "", frozenset({os.path.realpath(root)}))
+        name = printable_name(root.name)
+        return iter(filter(None, [_classify(root, name, root.stat().st_size)]))
+    skipped = frozenset(os.path.realpath(path) for path in skip)
+    return _walk(root, "", frozenset({os.path.realpath(root)}), skipped)
 
 
-def _walk(directory: Path, prefix: str, ancestors: frozenset[str]) -> Iterator[SourceFile]:
+def _walk(
+    directory: Path, prefix: str, ancestors: frozenset[str], skipped: frozenset[str] = frozenset()
+) -> Iterator[SourceFile]:
     try:
         entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
     except OSError as exc:
@@ -134,7 +159,7 @@ def _walk(directory: Path, prefix: str, ancestors: frozenset[str]) -> Iterator[S
         if entry.name.startswith("."):
             continue
         path = directory / entry.name
-        source = prefix + entry.name
+        source = prefix + printable_name(entry.name)
         try:
             info = os.stat(path)  # follows symlinks
         except OSError as exc:
@@ -159,6 +184,8 @@ def _walk(directory: Path, prefix: str, ancestors: frozenset[str]) -> Iterator[S
             continue
         if stat.S_ISDIR(info.st_mode):
             real = os.path.realpath(path)
+            if real in skipped or is_index_folder(path):
+                continue  # an output folder: its parts are not documents
             if real in ancestors:
                 yield SourceFile(
                     path,
@@ -169,7 +196,7 @@ def _walk(directory: Path, prefix: str, ancestors: frozenset[str]) -> Iterator[S
                     f"{source}: symlink to its own enclosing directory {real}; not followed",
                 )
                 continue
-            yield from _walk(path, source + "/", ancestors | {real})
+            yield from _walk(path, source + "/", ancestors | {real}, skipped)
         elif stat.S_ISREG(info.st_mode):
             file = _classify(path, source, info.st_size)
             if file is not None:

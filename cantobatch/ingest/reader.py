@@ -9,6 +9,7 @@ works on the last. A problem of one file becomes the Document's status, never an
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import select
 import subprocess
@@ -21,7 +22,7 @@ from pathlib import Path
 from cantobatch.config import IngestConfig
 from cantobatch.data import Document, Page, Region, sha256_hex
 from cantobatch.errors import IngestError
-from cantobatch.files import file_sha256
+from cantobatch.files import file_sha256, read_regular_bytes
 from cantobatch.ingest.discover import SourceFile, unreadable_id
 from cantobatch.ingest.worker import HEADER, decode, encode
 
@@ -55,6 +56,9 @@ class _Worker:
             stdout=subprocess.PIPE,
             env=env,
             bufsize=0,
+            # its own session: Ctrl-C on the terminal reaches the run, which stops the worker
+            # itself (no KeyboardInterrupt traceback from the child, no half-parsed file)
+            start_new_session=True,
         )
         if self.receive(startup_timeout_s) != "ready":
             self.kill()
@@ -145,7 +149,10 @@ class Reader:
     def __enter__(self) -> Reader:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, exc_type, *exc_info) -> None:
+        if exc_type is not None and self._worker is not None:
+            self._worker.kill()  # interrupted or failed: do not wait for the parse in hand
+            self._worker = None
         self.close()
 
     def __del__(self) -> None:
@@ -236,7 +243,7 @@ class Reader:
         """Kill the worker (a new one starts for the next file); the job's file gets ``status``."""
         self._worker.kill()
         self._worker = None
-        return job.finish(job.failed(status, error))
+        return dataclasses.replace(job.finish(job.failed(status, error)), retry=True)
 
     def _prepare(self, file: SourceFile, known_id: str | None = None) -> Document | _Job:
         """A Document when the file needs no parsing (a status says why), else its worker job."""
@@ -262,7 +269,7 @@ class Reader:
         try:
             if file.kind == "pdf":  # the worker reads the file itself: only hash it here
                 return self._pdf_job(file, known_id or file_sha256(file.path))
-            data = file.path.read_bytes()
+            data = read_regular_bytes(file.path)
         except OSError as exc:
             return _failed(
                 file,

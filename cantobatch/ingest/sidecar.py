@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cantobatch.data import Bibliography, Document, sha256_hex
+from cantobatch.files import open_regular, read_regular_bytes
 from cantobatch.ingest.metadata import candidate, combine
 
 BIB_SUFFIXES = (".bib", ".bibtex")
@@ -223,7 +224,7 @@ class _Entry:
 
 def _load(path: Path) -> list[_Entry]:
     try:
-        data = path.read_bytes()
+        data = read_regular_bytes(path)
     except OSError:
         return []
     text = data.decode("utf-8-sig", errors="replace")
@@ -312,7 +313,7 @@ def _directory_index(directory: Path) -> _Index:
     for name in names:
         if name.lower().endswith(".json"):
             try:
-                with open(directory / name, "rb") as handle:
+                with open_regular(directory / name) as handle:
                     if not is_sidecar(name, handle.read(4096)):
                         continue
             except OSError:
