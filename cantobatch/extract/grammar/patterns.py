@@ -347,6 +347,14 @@ SLICE_NO_NOUN = (
     r"\s*(?:[,;:.)]|$)|\s+(?:are|were|is|was|have|had|form|make|remain|read|stand|show|open|"
     r"close|hold|contain|came|come|deal|give|set|follow|seem|belong)\b"
 )
+# A single ordinal with no noun right after a group named in an "of" phrase: "Of the Pisan Cantos,
+# the first opens …", "Of the two Italian Cantos, the first, 'Provisions', …" (what comes before
+# the group's name, and between it and the ordinal)
+OF_BEFORE_GROUP = (
+    r"(?:^|[.;:!?]\s+|\b[Aa]nd\s+|\b[Bb]ut\s+)[Oo]f\s+(?:(?:all\s+)?the\s+)?"
+    r"(?:(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|\d{1,2})\s+)?$"
+)
+GROUP_THEN_ORDINAL = r"(?:\s+cantos?\b)?\s*,\s*"
 # After an elliptic ordinal counted in a group: "… and the third is lighter", "at the sixth."
 ELLIPTIC_AFTER_SLICE = r"\s+[a-z]+s\b|\s*(?:[,;:)]|[.!?](?:\s|$)|$)"
 # Before a group's name, words that pick out some of its cantos, not which: "a Pisan canto", "one
