@@ -57,8 +57,11 @@ LINE_NUM = r"\d{1,3}(?![\d])"
 LINE_AGAIN = r"(?:\s*[-‐‑–—−]\s*|\s+(?:through|thru)\s+)(?:ll?\.|lines?)\s*"
 LINE_ITEM = rf"{LINE_NUM}(?:{g.DASH}{LINE_NUM}|{LINE_AGAIN}{LINE_NUM})?(?!\s*[:/]\s*\d)(?!\.\d)"
 LINE_LIST = rf"{LINE_ITEM}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*){LINE_ITEM})*"
+# (right after the canto's number, "vv." and "v." are lines too, as Italian, French and Spanish
+# scholarship writes them: "Canto 13, vv. 1-4", "Canto XLV, v. 12")
 SUFFIX_LINES = (
-    rf"(?:\s*:\s*(?:ll?\.\s*|lines?\s+)?|\s*,?\s*(?:ll?\.|ll\s|lines?\s)\s*)(?P<lines>{LINE_LIST})"
+    rf"(?:\s*:\s*(?:ll?\.\s*|lines?\s+)?|\s*,?\s*(?:ll?\.|ll\s|lines?\s|vv?\.)\s*)"
+    rf"(?P<lines>{LINE_LIST})"
 )
 SUFFIX_DOT_LINE = rf"\.(?P<lines>{LINE_ITEM})"  # "I.23"
 PAGE = r"\d{1,4}(?:[-–]\d{1,4})?(?![\d/])"
