@@ -68,6 +68,11 @@ COORDINATED = (
     r"\s*,?\s*(?:and|as\s+well\s+as|along\s+with|together\s+with)\s+(?:(?:[Tt]he|[Ii]ts|his)\s+)?"
 )
 
+# A sentence that is only a group's name, a heading ("Section: Rock-Drill.", "The Adams Cantos."):
+# what stands before and after the name in its sentence
+HEADING_BEFORE = r"\s*(?:(?:Section|Part|Book|Sequence)\s*[:.\-–—]?\s*)?(?:[Tt]he\s+)?"
+HEADING_AFTER = r"\s*(?:\(\s*\d{4}\s*\)\s*)?[.:]?\s*"
+
 
 def sources() -> dict[str, str]:
     """Every pattern source of this module by name (its upper-case strings), for ``patterns.rx``."""
