@@ -102,7 +102,6 @@ def test_a_count_of_something_else_leaves_the_group_whole(text, expected):
         # a participle with its complement says which cantos are counted: not cantos 1-3
         ("The first three cantos published in Poetry in 1917 were later cut down.", []),
         ("The first two cantos drafted at Rapallo were never printed.", []),
-        ("The first canto written at Pisa is LXXIV.", [74]),
         # no such clause: the poem's first cantos
         ("The first three cantos establish the voyage.", [1, 2, 3]),
         ("The first two cantos, in Poetry's pages, looked odd.", [1, 2]),

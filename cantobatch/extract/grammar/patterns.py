@@ -339,9 +339,12 @@ RELATIVE_CLAUSE_AFTER = (
     r"\s+(?:(?:that|which)\s+(?:I|[A-Z][a-z]+)\s+|(?:(?:that|which)\s+)?(?:Pound|he|she|they|we)\s+)"
     r"(?:(?!(?:ne|fe|se|spe|proce|succe|exce|inde)ed\b)[a-z]{2,}ed|wrote|sent|read|made|gave|began"
     r"|knew|saw|had|took|left|kept)\b"
-    # … or a participle with its complement: "the first three cantos published in Poetry in 1917"
-    # (the Ur-Cantos, not cantos 1-3), "the first canto written at Pisa"
-    r"|\s+(?:published|printed|written|drafted|composed|issued|begun|finished|completed|sent)"
+)
+# … or, after a count ("the first three cantos"), a participle with its complement: "the first
+# three cantos published in Poetry in 1917" (the Ur-Cantos, not cantos 1-3). (A single ordinal so
+# restricted, "Pound's first canto written in Italian", stays a reference the router sends on.)
+PARTICIPLE_CLAUSE_AFTER = (
+    r"\s+(?:published|printed|written|drafted|composed|issued|begun|finished|completed|sent)"
     r"\s+(?:in|at|by|for|to|as|during|before|after|while|from|under)\b"
 )
 # After "the first two" or "the first four cantos": what they are of, a group named before

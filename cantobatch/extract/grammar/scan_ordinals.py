@@ -64,8 +64,10 @@ class OrdinalStages(ForeignStages):
                 which = "second to last" if m.group("but") == "one" else "third to last"
             count = phrase_count(m.group("count")) if m.group("count") else None
             kw = m.group("kw")
-            if (kw and rx.RANKING_AFTER.match(self.text, m.end())) or (
-                (kw or m.group("whole")) and rx.RELATIVE_CLAUSE_AFTER.match(self.text, m.end())
+            if (
+                (kw and rx.RANKING_AFTER.match(self.text, m.end()))
+                or ((kw or m.group("whole")) and rx.RELATIVE_CLAUSE_AFTER.match(self.text, m.end()))
+                or (kw and count and rx.PARTICIPLE_CLAUSE_AFTER.match(self.text, m.end()))
             ):
                 # "the first canto to be written at Pisa", "the first three cantos Pound
                 # published", "the first of the cantos he wrote in Italian": which are meant is
