@@ -296,6 +296,16 @@ def main(argv: list[str] | None = None) -> int:
         for p in held.problems:
             print(f"PROBLEM: {p}")
         report.problems.extend(held.problems)
+    probe3 = REPO / "training" / "probe3.jsonl"
+    if probe3.exists():
+        others = [args.dev, args.train, REPO / "training" / "test.jsonl", test2]
+        held = check_heldout(probe3, others, seed, prefix="probe3")
+        counts = held.counts[probe3.name]
+        refusals = sum(n for kind, n in counts.items() if kind.endswith("_neg"))
+        print(f"\n{probe3.name}: {sum(counts.values())} examples, {refusals} refusals")
+        for p in held.problems:
+            print(f"PROBLEM: {p}")
+        report.problems.extend(held.problems)
     if args.hard.exists():
         others = [args.dev, args.train, REPO / "training" / "test.jsonl"]
         held = check_heldout(

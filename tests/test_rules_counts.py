@@ -94,3 +94,18 @@ def test_counts_that_name_no_cantos(text):
 )
 def test_a_count_of_something_else_leaves_the_group_whole(text, expected):
     assert cantos(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a participle with its complement says which cantos are counted: not cantos 1-3
+        ("The first three cantos published in Poetry in 1917 were later cut down.", []),
+        ("The first two cantos drafted at Rapallo were never printed.", []),
+        # no such clause: the poem's first cantos
+        ("The first three cantos establish the voyage.", [1, 2, 3]),
+        ("The first two cantos, in Poetry's pages, looked odd.", [1, 2]),
+    ],
+)
+def test_first_cantos_named_by_a_participle_clause(text, expected):
+    assert cantos(text) == expected

@@ -5,7 +5,7 @@ Italian "canto" brings (Dante's, a song), other poems' cantos and other books.""
 from __future__ import annotations
 
 import pytest
-from rules_helpers import cantos, span
+from rules_helpers import cantos, refs, span
 
 PISAN, DECAD, DRAFTS = span(74, 84), span(42, 51), span(110, 117)
 
@@ -129,3 +129,19 @@ def test_look_alikes_in_other_languages(text):
 )
 def test_some_of_a_group_in_other_languages(text, expected):
     assert cantos(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "vv." and "v." right after the canto's number are its lines
+        ("Canto 13, vv. 1-4: Kung walked by the dynastic temple.", [(13, [1, 2, 3, 4])]),
+        ("Nel Canto XLV, vv. 1-3, la litania.", [(45, [1, 2, 3])]),
+        ("Canto XLV, v. 12, names the usurer.", [(45, [12])]),
+        # not elsewhere: another text's verses beside a canto, another poem's canto
+        ("Canto XLV echoes the Psalm; see Psalm 23, vv. 1-4.", [(45, [])]),
+        ("Purgatorio XXVI, vv. 140-47, are in Provençal.", []),
+    ],
+)
+def test_vv_after_the_canto_number_are_lines(text, expected):
+    assert refs(text) == expected

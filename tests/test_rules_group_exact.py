@@ -73,3 +73,23 @@ def test_groups_beside_numbers(text, expected):
 )
 def test_other_books_chapter_and_lines_refuse(text):
     assert refs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a heading that is only the group's name says where the next sentence's canto sits
+        ("Section: Rock-Drill. Canto LXXXV opens with the ideogram ling.", [85]),
+        ("The Adams Cantos. Canto LXII begins with the birth of Adams.", [62]),
+        ("Thrones (1959). Canto 96 opens with Leucothea.", [96]),
+        # not a heading, a canto outside the group, or no canto in the next sentence: the group
+        ("Pound then wrote Thrones. Canto 96 opens with Leucothea.", list(range(96, 110))),
+        ("The Adams Cantos. Canto XLV is the usura canto.", [45, *range(62, 72)]),
+        (
+            "The Pisan Cantos. They were written in a cage. Canto 74 opens with Manes.",
+            list(range(74, 85)),
+        ),
+    ],
+)
+def test_a_heading_group_locates_the_next_sentences_canto(text, expected):
+    assert cantos(text) == expected

@@ -73,3 +73,19 @@ def test_a_poem_that_names_neither_is_not_an_owner():
     # "the inferno of the camp" is a common noun in a capitalised passage: no owner
     assert cantos("The inferno of the camp at Pisa is the setting of Canto LXXIV.") == [74]
     assert cantos("Homer's underworld opens the poem: Canto I is a translation.") == [1]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Italian and English titles in sentence case own their cantos as the capitalised do
+        ("Orlando furioso, canto XXXIV, sends Astolfo to the moon.", []),
+        ("Orlando innamorato, canto II, is Boiardo's.", []),
+        ("Jerusalem delivered, canto XII, tells of Clorinda.", []),
+        # Pound named: the canto is his, whatever title is compared
+        ("Pound's Canto XX borrows from the Orlando furioso.", [20]),
+        ("In the Divine comedy, canto V is Francesca; Pound's Canto V is Venice.", [5]),
+    ],
+)
+def test_titles_in_sentence_case(text, expected):
+    assert cantos(text) == expected

@@ -145,6 +145,10 @@ def test_slash_between_two_cantos_is_a_run(text, expected):
         "He scored 85/90 on the entrance test.",
         "In the 45/46 season the opera was revived.",
         "He had finished 3/4 of the Chinese material by 1938.",
+        # bars of music, even where the passage speaks of lines
+        "The score runs to 81 bars; the soprano line enters at bar 45/46.",
+        "In mm. 74/75 the tenor line doubles the melody.",
+        "From measures 85/89 the chorus repeats the first line.",
     ],
 )
 def test_fractions_scores_and_dates_are_not_runs(text):

@@ -136,11 +136,12 @@ def valid_canto(n: int | None) -> TypeGuard[int]:
 
 # Other poems divided into cantos; a canto number next to one of these is not Pound's.
 # Every name starts with a capital: the look-ahead spares the engine trying them all elsewhere.
+# Italian and English titles may be in sentence case ("Orlando furioso", "Divine comedy").
 FOREIGN_WORK = (
-    r"\b(?=[A-Z])(?:Inferno|Purgatorio|Paradiso|Inf\.|Purg\.|Par\.|Divin[ae]\s+Comm?edia|Divine\s+Comedy|"
-    r"Commedia|Dante|Don\s+Juan|Childe\s+Harold|Fa(?:e|ë)rie\s+Queene|Faery\s+Queen|Spenser|"
-    r"Tasso|Gerusalemme|Jerusalem\s+Delivered|Ariosto|Orlando\s+(?:Furioso|Innamorato)|Boiardo|"
-    r"Neruda|Canto\s+[Gg]eneral|Byron|Leopardi|Lusiads|Lusíadas|Camões|Camoens|Pulci|Morgante|"
+    r"\b(?=[A-Z])(?:Inferno|Purgatorio|Paradiso|Inf\.|Purg\.|Par\.|Divin[ae]\s+Comm?edia|"
+    r"Divine\s+[Cc]omedy|Commedia|Dante|Don\s+Juan|Childe\s+Harold|Fa(?:e|ë)rie\s+Queene|Faery\s+Queen|Spenser|"
+    r"Tasso|Gerusalemme|Jerusalem\s+[Dd]elivered|Ariosto|Orlando\s+(?:[Ff]urioso|[Ii]nnamorato)|"
+    r"Boiardo|Neruda|Canto\s+[Gg]eneral|Byron|Leopardi|Lusiads|Lusíadas|Camões|Camoens|Pulci|Morgante|"
     r"Furioso|Liberata|Marmion|Lay\s+of\s+the\s+Last\s+Minstrel|Scott|Rape\s+of\s+the\s+Lock|"
     r"Dunciad|Hudibras|Lady\s+of\s+the\s+Lake|Revolt\s+of\s+Islam|Beppo|Mazeppa|"
     r"In\s+Memoriam|Tennyson|Queen\s+Mab|Shelley|Rokeby|Araucana|Ercilla|Mart[ií]n\s+Fierro|"

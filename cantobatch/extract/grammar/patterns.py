@@ -57,8 +57,11 @@ LINE_NUM = r"\d{1,3}(?![\d])"
 LINE_AGAIN = r"(?:\s*[-‐‑–—−]\s*|\s+(?:through|thru)\s+)(?:ll?\.|lines?)\s*"
 LINE_ITEM = rf"{LINE_NUM}(?:{g.DASH}{LINE_NUM}|{LINE_AGAIN}{LINE_NUM})?(?!\s*[:/]\s*\d)(?!\.\d)"
 LINE_LIST = rf"{LINE_ITEM}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*){LINE_ITEM})*"
+# (right after the canto's number, "vv." and "v." are lines too, as Italian, French and Spanish
+# scholarship writes them: "Canto 13, vv. 1-4", "Canto XLV, v. 12")
 SUFFIX_LINES = (
-    rf"(?:\s*:\s*(?:ll?\.\s*|lines?\s+)?|\s*,?\s*(?:ll?\.|ll\s|lines?\s)\s*)(?P<lines>{LINE_LIST})"
+    rf"(?:\s*:\s*(?:ll?\.\s*|lines?\s+)?|\s*,?\s*(?:ll?\.|ll\s|lines?\s|vv?\.)\s*)"
+    rf"(?P<lines>{LINE_LIST})"
 )
 SUFFIX_DOT_LINE = rf"\.(?P<lines>{LINE_ITEM})"  # "I.23"
 PAGE = r"\d{1,4}(?:[-–]\d{1,4})?(?![\d/])"
@@ -337,6 +340,13 @@ RELATIVE_CLAUSE_AFTER = (
     r"(?:(?!(?:ne|fe|se|spe|proce|succe|exce|inde)ed\b)[a-z]{2,}ed|wrote|sent|read|made|gave|began"
     r"|knew|saw|had|took|left|kept)\b"
 )
+# … or, after a count ("the first three cantos"), a participle with its complement: "the first
+# three cantos published in Poetry in 1917" (the Ur-Cantos, not cantos 1-3). (A single ordinal so
+# restricted, "Pound's first canto written in Italian", stays a reference the router sends on.)
+PARTICIPLE_CLAUSE_AFTER = (
+    r"\s+(?:published|printed|written|drafted|composed|issued|begun|finished|completed|sent)"
+    r"\s+(?:in|at|by|for|to|as|during|before|after|while|from|under)\b"
+)
 # After "the first two" or "the first four cantos": what they are of, a group named before
 SLICE_OF_GROUP = (
     r"\s+of\s+(?:these|them|those|the\s+(?:section|sequence|group|volume|book|decad|set|series"
@@ -347,6 +357,14 @@ SLICE_NO_NOUN = (
     r"\s*(?:[,;:.)]|$)|\s+(?:are|were|is|was|have|had|form|make|remain|read|stand|show|open|"
     r"close|hold|contain|came|come|deal|give|set|follow|seem|belong)\b"
 )
+# A single ordinal with no noun right after a group named in an "of" phrase: "Of the Pisan Cantos,
+# the first opens …", "Of the two Italian Cantos, the first, 'Provisions', …" (what comes before
+# the group's name, and between it and the ordinal)
+OF_BEFORE_GROUP = (
+    r"(?:^|[.;:!?]\s+|\b[Aa]nd\s+|\b[Bb]ut\s+)[Oo]f\s+(?:(?:all\s+)?the\s+)?"
+    r"(?:(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|\d{1,2})\s+)?$"
+)
+GROUP_THEN_ORDINAL = r"(?:\s+cantos?\b)?\s*,\s*"
 # After an elliptic ordinal counted in a group: "… and the third is lighter", "at the sixth."
 ELLIPTIC_AFTER_SLICE = r"\s+[a-z]+s\b|\s*(?:[,;:)]|[.!?](?:\s|$)|$)"
 # Before a group's name, words that pick out some of its cantos, not which: "a Pisan canto", "one

@@ -27,9 +27,11 @@ RUN_NOUN_AFTER = (
     r"\s*(?:%|per\s*cent|mm|(?!(?:i|wa|ha|doe|a|thu|thi|plu|u)s\b)[a-z]+s\b)"
     r"|\s+(?:of|time|split|majority|vote|scores?)\b"
 )
-# Before "85/90", a word that makes it a score or a vote: "scored 85/90", "a vote of 45/50"
+# Before "85/90", a word that makes it a score or a vote: "scored 85/90", "a vote of 45/50", or
+# bars of music: "at bar 45/46", "mm. 81/82"
 RUN_SCORE_BEFORE = (
-    r"\b(?:scor\w*|rat(?:ed|ing|io)s?|vot\w*|split|odds|grade[sd]?|marks?|points?)\s+(?:of\s+)?$"
+    r"\b(?:scor\w*|rat(?:ed|ing|io)s?|vot\w*|split|odds|grade[sd]?|marks?|points?|bars?|mm?\.|"
+    r"measures?)\s+(?:of\s+)?$"
 )
 # Terrell's cross-references, canto:gloss in square brackets ("[76:217]", "[cf. 74:279; 80:361]",
 # "[79:44; 91/612]"): every item a canto:gloss pair (more glosses after a comma) or canto/page,
@@ -65,6 +67,11 @@ GROUP_EXACT_LATER = (
 COORDINATED = (
     r"\s*,?\s*(?:and|as\s+well\s+as|along\s+with|together\s+with)\s+(?:(?:[Tt]he|[Ii]ts|his)\s+)?"
 )
+
+# A sentence that is only a group's name, a heading ("Section: Rock-Drill.", "The Adams Cantos."):
+# what stands before and after the name in its sentence
+HEADING_BEFORE = r"\s*(?:(?:Section|Part|Book|Sequence)\s*[:.\-–—]?\s*)?(?:[Tt]he\s+)?"
+HEADING_AFTER = r"\s*(?:\(\s*\d{4}\s*\)\s*)?[.:]?\s*"
 
 
 def sources() -> dict[str, str]:

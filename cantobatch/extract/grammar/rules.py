@@ -169,6 +169,8 @@ def _references(scan: Scanner) -> list[Reference]:
                     for x in inside
                 ):
                     continue
+                if _heads(text, c, inside, scan.sentences):
+                    continue
         canto_lines = tuple(c.lines)
         rows.extend((c.start, c.end, n, canto_lines, c.family, c.cited_page) for n in c.cantos)
 
@@ -191,6 +193,21 @@ def _coordinated(text: str, group: CantoMention, canto: CantoMention) -> bool:
     if canto.start >= group.end:
         return bool(rx.COORDINATED.fullmatch(text, group.end, canto.start))
     return bool(rx.COORDINATED.fullmatch(text, canto.end, group.start))
+
+
+def _heads(
+    text: str, group: CantoMention, inside: list[CantoMention], sentences: list[tuple[int, int]]
+) -> bool:
+    """The group's name is a heading, a sentence of its own ("Section: Rock-Drill. Canto LXXXV
+    opens …"), and the next sentence names a canto it holds: the heading says where that sits."""
+    here = sentence_index(sentences, group.start)
+    start, end = sentences[here]
+    if not (
+        rx.HEADING_BEFORE.fullmatch(text, start, group.start)
+        and rx.HEADING_AFTER.fullmatch(text, group.end, end)
+    ):
+        return False
+    return any(sentence_index(sentences, x.start) == here + 1 for x in inside)
 
 
 def _locates_a_group(text: str, group: CantoMention, cantos: list[CantoMention]) -> bool:

@@ -64,8 +64,10 @@ class OrdinalStages(ForeignStages):
                 which = "second to last" if m.group("but") == "one" else "third to last"
             count = phrase_count(m.group("count")) if m.group("count") else None
             kw = m.group("kw")
-            if (kw and rx.RANKING_AFTER.match(self.text, m.end())) or (
-                (kw or m.group("whole")) and rx.RELATIVE_CLAUSE_AFTER.match(self.text, m.end())
+            if (
+                (kw and rx.RANKING_AFTER.match(self.text, m.end()))
+                or ((kw or m.group("whole")) and rx.RELATIVE_CLAUSE_AFTER.match(self.text, m.end()))
+                or (kw and count and rx.PARTICIPLE_CLAUSE_AFTER.match(self.text, m.end()))
             ):
                 # "the first canto to be written at Pisa", "the first three cantos Pound
                 # published", "the first of the cantos he wrote in Italian": which are meant is
@@ -81,6 +83,11 @@ class OrdinalStages(ForeignStages):
                 # "Of the Adams cantos, the first two …", "the first four cantos of the section":
                 # a count of the group named just before
                 anaphor = self._slice_of_group_before(m, bool(kw))
+                if anaphor:
+                    idx = gi = anaphor[0]
+            elif idx is None and count is None and not kw and not m.group("whole"):
+                # "Of the Pisan Cantos, the first opens …": one canto of the group just named
+                anaphor = self._group_of_phrase_before(m, which)
                 if anaphor:
                     idx = gi = anaphor[0]
             if idx is not None:
@@ -170,6 +177,33 @@ class OrdinalStages(ForeignStages):
         index, start, end = found
         self._take(start, end)
         return index, tail.end() if tail else m.end()
+
+    def _group_of_phrase_before(self, m: re.Match, which: str) -> tuple[int, int] | None:
+        """For a single ordinal with no noun ("the first opens", "the first, 'Provisions',"):
+        the group named in an "of" phrase just before it, its name taken (it only says where the
+        canto sits), and where the ordinal ends; None otherwise ("Of the Pisan Cantos, the
+        first edition …", "the Pisan Cantos were the first part …")."""
+        text = self.text
+        if not text[max(0, m.start() - 3) : m.start()].rstrip().endswith(","):
+            return None  # (the cheap test first: a comma ends the group's "of" phrase)
+        tail = text[m.end("ord") : m.end("ord") + 40]
+        if not (rx.ELLIPTIC_AFTER_SLICE.match(tail) or rx.SLICE_NO_NOUN.match(tail)):
+            return None
+        found = self._group_named_before(m.start())
+        if found is None:
+            return None
+        index, start, end = found
+        grp, n = load_groups()[index], ordinal_value(which)
+        if not ordinal_slice(which, None, grp.first, grp.last) or (
+            n is not None and grp.first < n <= grp.last
+        ):
+            return None  # "Of the Pisan sequence, the eighty-first": the canto's own number
+        if not rx.GROUP_THEN_ORDINAL.fullmatch(text, end, m.start()):
+            return None
+        if not rx.OF_BEFORE_GROUP.search(text, max(0, start - 40), start):
+            return None
+        self._take(start, end)
+        return index, m.end("ord")
 
     def _group_named_before(self, pos: int) -> tuple[int, int, int] | None:
         """The group named last before ``pos`` in its sentence or the one before it: (index,
