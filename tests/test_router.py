@@ -39,6 +39,18 @@ def test_trace_records_refusals_and_open_mentions() -> None:
         ("Die Leopoldiner Gesänge sind trocken.", "foreign_canto_word"),
         ("Like Pound, Ariosto digresses; Canto 23 is the madness of Orlando.", "other_poem_named"),
         ("Pound's first canto written in Italian opens with a storm.", "restricted_ordinal"),
+        # refused by the grammar (no count of the poem gives it), restricted all the same
+        ("Critics call the last canto Pound completed a fragment.", "restricted_ordinal"),
+        (
+            "Of the cantos, the first of the cantos he drafted in Pisa is the gentlest.",
+            "restricted_ordinal",
+        ),
+        # Pound named as a reader, not the canto's owner: the other poem still owns it
+        (
+            "Tasso tells of Armida's garden. Pound admired it; it fills the sixteenth canto.",
+            "other_poem_named",
+        ),
+        ("Ariosto meant much to Pound: Canto 23 is the madness of Orlando.", "other_poem_named"),
         ("The canto that closes the Pisan Cantos is the gentlest.", "group_locator"),
         ("The canto that ends Rock-Drill is the gentlest.", "group_locator"),
         ("Cunizza appears in 29, in 36 and, at length, in Canto 74.", "unattributed_numeral"),
@@ -94,6 +106,11 @@ def test_a_refusal_whose_owner_is_far_away() -> None:
         "Terrell, Companion, p. 123; Kenner 1971: 423.",
         "ll. 14-20 are a quotation.",
         "A note on Pound's letters to his mother.",
+        # Pound as the canto's owner or writer after the other poet: his canto
+        "Tasso tells of Armida's garden. Pound's sixteenth canto is a hell.",
+        "Tasso meant much to Pound, who wrote the sixteenth canto in 1923.",
+        # an ordinal refused and unrestricted, or restricted and another poem's
+        "Dante's last canto that he finished at Ravenna closes the Paradiso.",
     ],
 )
 def test_settled_passages_are_not_routed(text: str) -> None:

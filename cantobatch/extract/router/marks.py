@@ -193,10 +193,18 @@ _RESTRICTING = re.compile(
 
 
 def restricted(view: View):
+    """An ordinal the grammar read at face value, or refused, though a clause after it restricts
+    it to the cantos someone wrote, finished or published in some way: the canto it names is
+    that set's first or last, which no count of the poem gives."""
     text = view.text
-    for ref in view.refs:
-        start, end = ref.evidence_start, ref.evidence_end
-        if ref.method != "rules" or not ORDINALISH.search(text[start:end]):
+    spans = [(r.evidence_start, r.evidence_end) for r in view.refs if r.method == "rules"]
+    spans += [
+        (s, e)
+        for s, e in view.refused
+        if CANTO_WORD.search(text, s, e) and not owner_beside(view, s, e)
+    ]
+    for start, end in spans:
+        if not ORDINALISH.search(text[start:end]):
             continue
         after = text[end : end + 60]
         if _RESTRICTING.match(after) or re.match(

@@ -107,14 +107,17 @@ class View:
 
 FOREIGN_WORK = re.compile(lexicon.FOREIGN_WORK)
 POETS = re.compile(r"\b(?:" + "|".join(sorted(lexicon.FOREIGN_POETS)) + r")\b")
-POUND = re.compile(r"\bPound\b|\bEzra\b|\bEP\b")
 POUNDS = re.compile(r"\bPound['’]s\b|\b(?:of|by)\s+(?:Ezra\s+)?Pound\b")
+POUND_WRITES = re.compile(
+    r"\b(?:Pound|Ezra)(?:,?\s+who)?\s+(?:\w+ly\s+)?(?:wrote|writes|composed|composes|drafted|put"
+    r"|puts|gave|gives|opens|opened|begins|began|ends|ended|closes|closed)\b"
+)
 
 
 def other_poem_before(view: View, pos: int, sentences: int = 2) -> re.Match | None:
     """The last other poem or poet named before ``pos`` in its sentence (or, with ``sentences``
-    = 2, the one before), with no "Pound" between it and ``pos`` and no numeral of its own
-    ("Inferno XVIII … Canto XIV": the canto is Pound's)."""
+    = 2, the one before), with no "Pound's" (or Pound writing) between it and ``pos`` and no
+    numeral of its own ("Inferno XVIII … Canto XIV": the canto is Pound's)."""
     index = view.sentence(pos)
     start = view.sentences[max(0, index - sentences + 1)][0]
     window = view.text[start:pos]
@@ -122,8 +125,8 @@ def other_poem_before(view: View, pos: int, sentences: int = 2) -> re.Match | No
     if not hits:
         return None
     last = max(hits, key=lambda m: m.end())
-    if POUND.search(window, last.end()):
-        return None
+    if POUNDS.search(window, last.end()) or POUND_WRITES.search(window, last.end()):
+        return None  # Pound named as the canto's owner or writer ("Pound knew …" is a reader)
     if re.match(r"[\s,]*(?:canto\s+)?(?:[IVXLC]+|\d{1,3})\b", window[last.end() :]):
         return None
     return last
