@@ -53,6 +53,12 @@ def test_trace_records_refusals_and_open_mentions() -> None:
         ("Ariosto meant much to Pound: Canto 23 is the madness of Orlando.", "other_poem_named"),
         ("The canto that closes the Pisan Cantos is the gentlest.", "group_locator"),
         ("The canto that ends Rock-Drill is the gentlest.", "group_locator"),
+        # the group's first or last standing alone: one canto of it
+        ("Of the Jefferson Cantos, the first is a letter.", "group_locator"),
+        (
+            "The Pisan Cantos were written in a cage; the last of them ends in snow.",
+            "group_locator",
+        ),
         ("Cunizza appears in 29, in 36 and, at length, in Canto 74.", "unattributed_numeral"),
         ("Few readers finish the Jefferson-Adams canto.", "unresolved_canto_word"),
         (
@@ -106,6 +112,8 @@ def test_a_refusal_whose_owner_is_far_away() -> None:
         "Terrell, Companion, p. 123; Kenner 1971: 423.",
         "ll. 14-20 are a quotation.",
         "A note on Pound's letters to his mother.",
+        "The Pisan Cantos were written at Pisa in the last years of the war.",
+        "The Pisan Cantos were the first, and the last, of his cage poems.",
         # Pound as the canto's owner or writer after the other poet: his canto
         "Tasso tells of Armida's garden. Pound's sixteenth canto is a hell.",
         "Tasso meant much to Pound, who wrote the sixteenth canto in 1923.",
