@@ -67,6 +67,12 @@ def test_trace_records_refusals_and_open_mentions() -> None:
         ),
         ("The six cantos drafted at Rapallo in 1937 were never revised.", "unresolved_canto_word"),
         ("Which canto has the Medici bank in it?", "unresolved_canto_word"),
+        # a count the passage spans, in a sentence about Pound's (another poet named inside it)
+        (
+            "Pound's Venetian hell, opened by a line of Dante's and crowded with bankers and "
+            "their clerks, runs for three cantos before Sordello leads him out.",
+            "unresolved_canto_word",
+        ),
         ("The last line of the Sigismundo canto is a receipt.", "unresolved_canto_word"),
         ('"Thou wert a lady in Cyprus" recalls a Provençal lyric.', "unplaced_quotation"),
         ('He writes "the ant\'s a centaur / in his dragon world" at Pisa.', "unplaced_quotation"),
@@ -113,6 +119,10 @@ def test_a_refusal_whose_owner_is_far_away() -> None:
         "ll. 14-20 are a quotation.",
         "A note on Pound's letters to his mother.",
         "The Pisan Cantos were written at Pisa in the last years of the war.",
+        "Three cantos later the hell ends.",
+        "Dante's hell runs for three cantos before Virgil speaks.",
+        "Ariosto's knight flies to the moon in his fifth canto, Pound's forty-ninth stays home.",
+        "Byron began Don Juan in 1818. A century later Pound was still revising the first of his Cantos.",
         "The Pisan Cantos were the first, and the last, of his cage poems.",
         # Pound as the canto's owner or writer after the other poet: his canto
         "Tasso tells of Armida's garden. Pound's sixteenth canto is a hell.",

@@ -109,8 +109,9 @@ FOREIGN_WORK = re.compile(lexicon.FOREIGN_WORK)
 POETS = re.compile(r"\b(?:" + "|".join(sorted(lexicon.FOREIGN_POETS)) + r")\b")
 POUNDS = re.compile(r"\bPound['’]s\b|\b(?:of|by)\s+(?:Ezra\s+)?Pound\b")
 POUND_WRITES = re.compile(
-    r"\b(?:Pound|Ezra)(?:,?\s+who)?\s+(?:\w+ly\s+)?(?:wrote|writes|composed|composes|drafted|put"
-    r"|puts|gave|gives|opens|opened|begins|began|ends|ended|closes|closed)\b"
+    r"\b(?:Pound|Ezra)(?:,?\s+who)?\s+(?:(?:is|was|has|had|still|also|then|later|\w+ly)\s+){0,3}"
+    r"(?:wr(?:ote|ites|iting|itten)|compos\w+|draft\w+|revis\w+|finish\w+|put|puts|gave|gives"
+    r"|open\w*|beg[ia]n\w*|end\w*|clos\w+)\b"
 )
 
 

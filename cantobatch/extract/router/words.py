@@ -64,8 +64,12 @@ def canto_words(view: View):
             continue
         if view.foreign(index):
             continue  # foreign_canto_word's to judge
-        if owner_beside(view, start, end) or FOREIGN_WORK.search(text, *view.sentences[index]):
-            # another poem's canto named in its sentence: a sure refusal; far away: a weak one
+        sentence = view.sentences[index]
+        if owner_beside(view, start, end) or (
+            FOREIGN_WORK.search(text, *sentence) and not _pounds_subject(text, sentence[0])
+        ):
+            # another poem's canto named in its sentence (not a sentence about Pound's): a sure
+            # refusal; far away: a weak one
             continue
         explicit = view.explicit_in(index)
         singular = word.lower() == "canto"
@@ -82,6 +86,15 @@ def canto_words(view: View):
         elif explicit or (kind == "question" and (view.refs_in(index) or view.refs_in(index + 1))):
             continue
         yield Signal("unresolved_canto_word", start, end)
+
+
+def _pounds_subject(text: str, start: int) -> bool:
+    """The sentence opens with something of Pound's, its subject ("Pound's London hell, headed
+    by Dante's line, runs for two cantos"): another poem named inside it does not own it."""
+    return bool(_POUNDS_OPENING.match(text, start))
+
+
+_POUNDS_OPENING = re.compile(r"\W*(?:[Ii]n\s+)?(?:[\w-]+\s+){0,2}?Pound['’]s\b")
 
 
 def _names_beside(text: str, start: int, end: int) -> bool:
@@ -102,6 +115,14 @@ def _capital_modifier(text: str, pos: int) -> bool:
         and words[-1].lower() not in _DETERMINERS
         and not re.search(r"['’]s?$", words[-1])
     )
+
+
+# a verb of extent before a count of cantos: the count is a set the passage spans
+_EXTENT_BEFORE = re.compile(
+    r"\b(?:runs?|running|ran|lasts?|lasted|lasting|spans?|spanned|spanning|fills?|filled|filling"
+    r"|occup(?:ies|y|ied|ying)|takes?\s+up|took\s+up|extends?|extended|continues?|continued)"
+    r"(?:\s+(?:over|for|across|through))?\s+(?:the\s+)?[\w-]+\s+$"
+)
 
 
 def _canto_phrase(view: View, start: int, end: int, word: str) -> str | None:
@@ -142,8 +163,11 @@ def _canto_phrase(view: View, start: int, end: int, word: str) -> str | None:
     if count is not None:
         if not plural or count >= 100 or any(w.lower() in _VAGUE for w in modifiers):
             return None
-        if re.match(r"\s+(?:earlier|later|before|after|further|back|ahead|away)\b", after):
-            return None  # "two cantos later": a distance, not a set
+        if re.match(
+            r"\s+(?:earlier|later|before|after|further|back|ahead|away)\b", after
+        ) and not _EXTENT_BEFORE.search(text, max(0, start - 40), start):
+            return None  # "two cantos later": a distance, not a set ("runs for two cantos
+            # before …" is one)
         if count in view.set_sizes():
             return None  # "the eleven cantos" after the Pisan Cantos: those eleven
         return "count"
