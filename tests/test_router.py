@@ -51,6 +51,11 @@ def test_trace_records_refusals_and_open_mentions() -> None:
             "other_poem_named",
         ),
         ("Ariosto meant much to Pound: Canto 23 is the madness of Orlando.", "other_poem_named"),
+        # the Commedia named by its places
+        (
+            "Ulysses burns among the counsellors in the eighth circle; that is canto 26.",
+            "other_poem_named",
+        ),
         ("The canto that closes the Pisan Cantos is the gentlest.", "group_locator"),
         ("The canto that ends Rock-Drill is the gentlest.", "group_locator"),
         # the group's first or last standing alone: one canto of it
@@ -120,6 +125,7 @@ def test_a_refusal_whose_owner_is_far_away() -> None:
         "A note on Pound's letters to his mother.",
         "The Pisan Cantos were written at Pisa in the last years of the war.",
         "Three cantos later the hell ends.",
+        "Pound's hell has no eighth circle; Canto 15 is mud and bankers.",
         "Dante's hell runs for three cantos before Virgil speaks.",
         "Ariosto's knight flies to the moon in his fifth canto, Pound's forty-ninth stays home.",
         "Byron began Don Juan in 1818. A century later Pound was still revising the first of his Cantos.",

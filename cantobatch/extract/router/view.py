@@ -107,6 +107,12 @@ class View:
 
 FOREIGN_WORK = re.compile(lexicon.FOREIGN_WORK)
 POETS = re.compile(r"\b(?:" + "|".join(sorted(lexicon.FOREIGN_POETS)) + r")\b")
+# The Commedia named by its places: "the eighth circle", "the third bolgia", "the seventh terrace"
+# (Pound's hell cantos have no numbered circles)
+PLACES = re.compile(
+    r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}(?:st|nd|rd|th))"
+    r"\s+(?:circle|bolgia|bolge|cornice|terrace)\b"
+)
 POUNDS = re.compile(r"\bPound['’]s\b|\b(?:of|by)\s+(?:Ezra\s+)?Pound\b")
 POUND_WRITES = re.compile(
     r"\b(?:Pound|Ezra)(?:,?\s+who)?\s+(?:(?:is|was|has|had|still|also|then|later|\w+ly)\s+){0,3}"
@@ -123,6 +129,8 @@ def other_poem_before(view: View, pos: int, sentences: int = 2) -> re.Match | No
     start = view.sentences[max(0, index - sentences + 1)][0]
     window = view.text[start:pos]
     hits = [*FOREIGN_WORK.finditer(window), *POETS.finditer(window)]
+    if "circle" in window or "bolgia" in window or "cornice" in window or "terrace" in window:
+        hits += PLACES.finditer(window)
     if not hits:
         return None
     last = max(hits, key=lambda m: m.end())
