@@ -79,6 +79,12 @@ def test_trace_records_refusals_and_open_mentions() -> None:
             "unresolved_canto_word",
         ),
         ("The last line of the Sigismundo canto is a receipt.", "unresolved_canto_word"),
+        # the poem's opening or close: its first or last canto, with no canto word
+        ("Pound opens his poem with a sea voyage out of Homer.", "unresolved_canto_word"),
+        (
+            "Readers of Pound know that the close of the poem asks forgiveness.",
+            "unresolved_canto_word",
+        ),
         ('"Thou wert a lady in Cyprus" recalls a Provençal lyric.', "unplaced_quotation"),
         ('He writes "the ant\'s a centaur / in his dragon world" at Pisa.', "unplaced_quotation"),
     ],
@@ -125,6 +131,8 @@ def test_a_refusal_whose_owner_is_far_away() -> None:
         "A note on Pound's letters to his mother.",
         "The Pisan Cantos were written at Pisa in the last years of the war.",
         "Three cantos later the hell ends.",
+        "Dante opens his poem in a dark wood; Pound read it at Hamilton.",
+        "We may end where the poem begins. Canto I gives the whole voyage.",
         "Pound's hell has no eighth circle; Canto 15 is mud and bankers.",
         "Dante's hell runs for three cantos before Virgil speaks.",
         "Ariosto's knight flies to the moon in his fifth canto, Pound's forty-ninth stays home.",

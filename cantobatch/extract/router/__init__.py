@@ -56,10 +56,11 @@ _FINDERS = (
     ("group_locator", marks.group_locator),
     ("unattributed_numeral", marks.numeral),
     ("unresolved_canto_word", words.canto_words),
+    ("unresolved_canto_word", words.poem_position),
     ("lines_without_canto", words.lines),
     ("unplaced_quotation", words.quotations),
 )
-REASONS = tuple(reason for reason, _ in _FINDERS)
+REASONS = tuple(dict.fromkeys(reason for reason, _ in _FINDERS))
 
 
 @cache

@@ -13,6 +13,7 @@ from cantobatch.extract.router.view import (
     FOREIGN_FUNCTION,
     FOREIGN_WORK,
     ORDINALISH,
+    POETS,
     WORDS,
     Signal,
     View,
@@ -200,6 +201,38 @@ def _canto_phrase(view: View, start: int, end: int, word: str) -> str | None:
     ):
         return "anaphor"  # "the canto turns to …": a canto as the subject of its sentence
     return None  # "give the canto and the line": the unit, not one canto
+
+
+# the poem's first or last canto named as a place in it, no canto word: "Pound opens his poem
+# with …", "The Cantos ends with …", "the close of the poem"
+_POEM_POSITION = re.compile(
+    r"\b(?:opens|opened|begins|began|starts|started|ends|ended|closes|closed|concludes|concluded)"
+    r"\s+(?:his|the)\s+(?:long\s+)?(?:poem|epic|Cantos)\b"
+    r"|\b(?:[Tt]he|[Hh]is)\s+(?:long\s+)?(?:poem|epic|Cantos)\s+(?:opens|begins|starts|ends|closes"
+    r"|concludes)\b"
+    r"|\b(?:opening|close|end|ending|beginning|start)\s+of\s+(?:the|his)\s+(?:long\s+)?"
+    r"(?:poem|epic|Cantos)\b"
+)
+
+
+def poem_position(view: View):
+    """The poem's opening or close named where no canto is read in its sentence or the ones
+    beside it: its first or last canto, not the poem as a whole (another poem or poet named in
+    the sentence: theirs)."""
+    if not view.has("poem", "epic", "cantos") or not view.has("pound", "canto"):
+        return
+    text = view.text
+    for m in _POEM_POSITION.finditer(text):
+        index = view.sentence(m.start())
+        s, e = view.sentences[index]
+        if any(view.refs_in(i) for i in (index - 1, index, index + 1)):
+            continue  # a canto read beside it: the one it names ("where the poem begins. Canto I")
+        if view.refused_in(index) or view.foreign(index):
+            continue
+        if FOREIGN_WORK.search(text, s, e) or POETS.search(text, s, e):
+            continue
+        yield Signal("unresolved_canto_word", m.start(), m.end())
+        return
 
 
 # --- lines_without_canto --------------------------------------------------------------------
