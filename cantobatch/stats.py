@@ -1,4 +1,5 @@
-"""`cantobatch stats`: what an index holds, by document status, method, canto and section.
+"""`cantobatch stats`: what an index holds, by document status, method, canto and section, and
+(an index built by the cascade) the passages routed to the LLM, by reason.
 
 Counts are of *references* (one canto cited by one passage, its lines folded; see
 :mod:`cantobatch.tables`) unless they say rows: ``citations.parquet`` has a row per cited line.
@@ -29,6 +30,7 @@ def compute_stats(index: Index, top: int = 10) -> dict[str, Any]:
             "citing": len({h.passage_id for h in found}),
         },
         "references": _references(found, citations.num_rows),
+        "routes": _routes(index.read("routes", ["passage_id", "reason"]).to_pylist()),
         "cantos": _cantos(found, top),
         "sections": _sections(found),
         "by_document": _by_document(documents, passages.column("doc_id").to_pylist(), found),
@@ -66,6 +68,20 @@ def _references(found: list[Hit], rows: int) -> dict[str, Any]:
         "total": len(found),
         "citation_rows": rows,
         "by_method": dict(sorted(by_method.items(), key=lambda kv: (-kv[1], kv[0]))),
+    }
+
+
+def _routes(routes: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The cascade's routes (``routes.parquet``, a row per passage it read): how many passages
+    it sent to the LLM, by reason (``extract.router.REASONS``); None where the index has none
+    (another extractor, or the cascade never ran)."""
+    if not routes:
+        return None
+    by_reason = Counter(str(r["reason"]) for r in routes if r["reason"])
+    return {
+        "passages": len(routes),
+        "routed": sum(by_reason.values()),
+        "by_reason": dict(sorted(by_reason.items(), key=lambda kv: (-kv[1], kv[0]))),
     }
 
 
@@ -155,6 +171,13 @@ def format_stats(stats: dict[str, Any], top: int = 10) -> str:
     out.append(
         f"references: {r['total']} ({r['citation_rows']} citation rows); by method: {methods}"
     )
+    routes = stats.get("routes")
+    if routes:
+        reasons = ", ".join(f"{k} {n}" for k, n in routes["by_reason"].items()) or "none"
+        out.append(
+            f"routed to the LLM (cascade): {routes['routed']} of {routes['passages']} passages; "
+            f"by reason: {reasons}"
+        )
     total = MAX_CANTO - MIN_CANTO + 1
     out.append(f"cantos cited: {c['cited']} of {total}")
     out.append(f"  never cited: {fold(c['never_cited']) or 'none'}")

@@ -39,8 +39,31 @@ def test_trace_records_refusals_and_open_mentions() -> None:
         ("Die Leopoldiner Gesänge sind trocken.", "foreign_canto_word"),
         ("Like Pound, Ariosto digresses; Canto 23 is the madness of Orlando.", "other_poem_named"),
         ("Pound's first canto written in Italian opens with a storm.", "restricted_ordinal"),
+        # refused by the grammar (no count of the poem gives it), restricted all the same
+        ("Critics call the last canto Pound completed a fragment.", "restricted_ordinal"),
+        (
+            "Of the cantos, the first of the cantos he drafted in Pisa is the gentlest.",
+            "restricted_ordinal",
+        ),
+        # Pound named as a reader, not the canto's owner: the other poem still owns it
+        (
+            "Tasso tells of Armida's garden. Pound admired it; it fills the sixteenth canto.",
+            "other_poem_named",
+        ),
+        ("Ariosto meant much to Pound: Canto 23 is the madness of Orlando.", "other_poem_named"),
+        # the Commedia named by its places
+        (
+            "Ulysses burns among the counsellors in the eighth circle; that is canto 26.",
+            "other_poem_named",
+        ),
         ("The canto that closes the Pisan Cantos is the gentlest.", "group_locator"),
         ("The canto that ends Rock-Drill is the gentlest.", "group_locator"),
+        # the group's first or last standing alone: one canto of it
+        ("Of the Jefferson Cantos, the first is a letter.", "group_locator"),
+        (
+            "The Pisan Cantos were written in a cage; the last of them ends in snow.",
+            "group_locator",
+        ),
         ("Cunizza appears in 29, in 36 and, at length, in Canto 74.", "unattributed_numeral"),
         ("Few readers finish the Jefferson-Adams canto.", "unresolved_canto_word"),
         (
@@ -49,7 +72,19 @@ def test_trace_records_refusals_and_open_mentions() -> None:
         ),
         ("The six cantos drafted at Rapallo in 1937 were never revised.", "unresolved_canto_word"),
         ("Which canto has the Medici bank in it?", "unresolved_canto_word"),
+        # a count the passage spans, in a sentence about Pound's (another poet named inside it)
+        (
+            "Pound's Venetian hell, opened by a line of Dante's and crowded with bankers and "
+            "their clerks, runs for three cantos before Sordello leads him out.",
+            "unresolved_canto_word",
+        ),
         ("The last line of the Sigismundo canto is a receipt.", "unresolved_canto_word"),
+        # the poem's opening or close: its first or last canto, with no canto word
+        ("Pound opens his poem with a sea voyage out of Homer.", "unresolved_canto_word"),
+        (
+            "Readers of Pound know that the close of the poem asks forgiveness.",
+            "unresolved_canto_word",
+        ),
         ('"Thou wert a lady in Cyprus" recalls a Provençal lyric.', "unplaced_quotation"),
         ('He writes "the ant\'s a centaur / in his dragon world" at Pisa.', "unplaced_quotation"),
     ],
@@ -94,6 +129,20 @@ def test_a_refusal_whose_owner_is_far_away() -> None:
         "Terrell, Companion, p. 123; Kenner 1971: 423.",
         "ll. 14-20 are a quotation.",
         "A note on Pound's letters to his mother.",
+        "The Pisan Cantos were written at Pisa in the last years of the war.",
+        "Three cantos later the hell ends.",
+        "Dante opens his poem in a dark wood; Pound read it at Hamilton.",
+        "We may end where the poem begins. Canto I gives the whole voyage.",
+        "Pound's hell has no eighth circle; Canto 15 is mud and bankers.",
+        "Dante's hell runs for three cantos before Virgil speaks.",
+        "Ariosto's knight flies to the moon in his fifth canto, Pound's forty-ninth stays home.",
+        "Byron began Don Juan in 1818. A century later Pound was still revising the first of his Cantos.",
+        "The Pisan Cantos were the first, and the last, of his cage poems.",
+        # Pound as the canto's owner or writer after the other poet: his canto
+        "Tasso tells of Armida's garden. Pound's sixteenth canto is a hell.",
+        "Tasso meant much to Pound, who wrote the sixteenth canto in 1923.",
+        # an ordinal refused and unrestricted, or restricted and another poem's
+        "Dante's last canto that he finished at Ravenna closes the Paradiso.",
     ],
 )
 def test_settled_passages_are_not_routed(text: str) -> None:

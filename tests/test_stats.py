@@ -152,3 +152,74 @@ def test_stats_show_partial_documents_as_read_in_part(tmp_path):
     text = CliRunner().invoke(cli, ["stats", str(out)]).output
     assert "1 partial (indexed; some pages unreadable)" in text.splitlines()[1]
     assert "  read in part: damaged.pdf: " in text
+
+
+# passages the cascade routes, for two reasons, and one it settles (see tests/test_router.py)
+_NICKNAME = "Few readers finish the Van Buren canto, which is mostly bank war."
+_NUMERAL = "Cunizza appears in 29, in 36 and, at length, in Canto 74."
+_SETTLED = "In Canto XLV the usura litany is repeated."
+
+
+class _NoAnswerLLM:
+    """Stands in for the model (pipeline logic only): answers every routed passage with nothing."""
+
+    name = "llm"
+
+    def identity(self) -> dict[str, str]:
+        return {"extractor": "llm", "method": "llm", "model": "none"}
+
+    def extract_batch(self, passages):
+        from cantobatch.data import Extraction
+
+        return [Extraction(p.passage_id, (), method="llm") for p in passages]
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def cascaded(tmp_path_factory):
+    from cantobatch.config import Config
+    from cantobatch.extract.cascade import CascadeExtractor
+    from cantobatch.pipeline import run_index
+
+    root = tmp_path_factory.mktemp("stats-cascade")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for i in range(4):
+        paragraphs = [_SETTLED, _NICKNAME] + [_NUMERAL] * (i % 2) + [f"A plain paragraph {i}."]
+        (corpus / f"doc{i}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    config = Config(extractor="hybrid").with_overrides(
+        merge={"policy": "cascade"}, split={"max_chars": 100, "overlap_chars": 0}
+    )
+    cascade = CascadeExtractor(config, llm=_NoAnswerLLM())
+    run_index(corpus, root / "out", config, extractor=cascade, show_progress=False)
+    return root / "out"
+
+
+def test_stats_count_routes_by_reason_as_pandas_does(cascaded):
+    routes = pd.read_parquet(cascaded / "routes.parquet")
+    routed = routes[routes["reason"].notna()]
+    by_reason = routed["reason"].astype(str).value_counts().to_dict()
+    assert by_reason == {"unresolved_canto_word": 4, "unattributed_numeral": 2}
+    stats = compute_stats(open_index(cascaded))
+    assert stats["routes"] == {
+        "passages": len(routes),
+        "routed": len(routed),
+        "by_reason": by_reason,
+    }
+    assert stats["routes"]["passages"] == len(pd.read_parquet(cascaded / "passages.parquet"))
+
+    text = CliRunner().invoke(cli, ["stats", str(cascaded)])
+    assert text.exit_code == 0, text.output
+    assert (
+        f"routed to the LLM (cascade): 6 of {len(routes)} passages; by reason: "
+        "unresolved_canto_word 4, unattributed_numeral 2"
+    ) in text.output.splitlines()
+    as_json = CliRunner().invoke(cli, ["stats", str(cascaded), "--json"])
+    assert json.loads(as_json.output)["routes"] == stats["routes"]
+
+
+def test_stats_of_an_index_without_routes_say_nothing_of_them(small):
+    assert compute_stats(open_index(small))["routes"] is None
+    assert "routed" not in CliRunner().invoke(cli, ["stats", str(small)]).output

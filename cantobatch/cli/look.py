@@ -120,7 +120,8 @@ def stats(out, top, as_json):
 
     Documents that could not be read are listed with their status and reason; references (one
     canto cited by one passage) are counted by method, per canto (the most and least cited, those
-    never cited), per published section of the poem, and per document.
+    never cited), per published section of the poem, and per document. An index built with
+    policy "cascade" also shows how many passages were routed to the LLM, by reason.
 
     \b
     Example:

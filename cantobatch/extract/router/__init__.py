@@ -13,17 +13,21 @@ Reasons (``REASONS``, in the order they are looked for):
 * ``foreign_canto_word`` — a sentence in another language with a canto word (canto, canti, chant,
   cantar, Gesang …), a group title (Decade, Tronos, Pisaner …) or a numeral, nothing read there;
 * ``other_poem_named`` — a canto read from an ordinal, a bare or low numeral or a group while
-  another poem or poet is named before it (in the sentence or the one before) and Pound is not;
+  another poem or poet (or the Commedia's places: "the eighth circle") is named before it (in
+  the sentence or the one before) and Pound is not named as its owner or writer after it;
 * ``weak_refusal`` — a refused canto whose owner (another poem) is not named next to it;
-* ``restricted_ordinal`` — an ordinal read at face value though a clause restricts it ("the
-  first canto Pound finished", "the first of the cantos he wrote in Italian");
-* ``group_locator`` — a group expanded in a sentence where a singular "canto" picks one of it
-  ("the canto that closes Eleven New Cantos", "the Pisan canto that …");
+* ``restricted_ordinal`` — an ordinal read at face value, or refused, though a clause
+  restricts it ("the first canto Pound finished", "the first of the cantos he wrote in Italian");
+* ``group_locator`` — a group expanded in a sentence where a singular "canto" or its first or
+  last picks one of it ("the canto that closes Eleven New Cantos", "the Pisan canto that …",
+  "Of the Adams Cantos, the last is …");
 * ``unattributed_numeral`` — a numeral or canto/page-like pair near canto words that no
   reference took ("in 18, in 38 and in Canto 78");
 * ``unresolved_canto_word`` — canto vocabulary naming one canto or a set, with nothing read:
   a nickname ("the Van Buren canto", "the DTC cantos"), a described canto ("the canto that …",
-  "the canto of Yao"), a count ("the eleven cantos written at Pisa"), "which canto";
+  "the canto of Yao"), a count ("the eleven cantos written at Pisa", "runs for two cantos"),
+  "which canto"; and the poem's opening or close with no canto word ("Pound opens his poem
+  with …"), its first or last canto;
 * ``lines_without_canto`` — a line reference the grammar could attach to no canto, in a passage
   that talks of cantos;
 * ``unplaced_quotation`` — quotation marks around verse-like text (" / " line breaks, archaic or
@@ -56,10 +60,11 @@ _FINDERS = (
     ("group_locator", marks.group_locator),
     ("unattributed_numeral", marks.numeral),
     ("unresolved_canto_word", words.canto_words),
+    ("unresolved_canto_word", words.poem_position),
     ("lines_without_canto", words.lines),
     ("unplaced_quotation", words.quotations),
 )
-REASONS = tuple(reason for reason, _ in _FINDERS)
+REASONS = tuple(dict.fromkeys(reason for reason, _ in _FINDERS))
 
 
 @cache

@@ -193,10 +193,18 @@ _RESTRICTING = re.compile(
 
 
 def restricted(view: View):
+    """An ordinal the grammar read at face value, or refused, though a clause after it restricts
+    it to the cantos someone wrote, finished or published in some way: the canto it names is
+    that set's first or last, which no count of the poem gives."""
     text = view.text
-    for ref in view.refs:
-        start, end = ref.evidence_start, ref.evidence_end
-        if ref.method != "rules" or not ORDINALISH.search(text[start:end]):
+    spans = [(r.evidence_start, r.evidence_end) for r in view.refs if r.method == "rules"]
+    spans += [
+        (s, e)
+        for s, e in view.refused
+        if CANTO_WORD.search(text, s, e) and not owner_beside(view, s, e)
+    ]
+    for start, end in spans:
+        if not ORDINALISH.search(text[start:end]):
             continue
         after = text[end : end + 60]
         if _RESTRICTING.match(after) or re.match(
@@ -210,9 +218,12 @@ _SINGULAR_PICK = re.compile(
 )
 
 
-# "Of the Adams cantos, the first two …": a count of the group's first or last cantos
+# "Of the Adams cantos, the first two …": a count of the group's first or last cantos; "the last
+# is a ledger", "the last of them": one canto of it, its ordinal standing alone
 _FIRST_FEW = re.compile(
-    r"(?i)\bthe\s+(?:first|last|final|opening|closing)\s+(?P<count>\w+(?:-\w+)?)\b"
+    r"(?i)\bthe\s+(?:first|last|final|opening|closing)"
+    r"(?:(?=\s+(?:is|was|has|had|one|of\s+them|of\s+these|of\s+the\s+group)\b)"
+    r"|\s+(?P<count>\w+(?:-\w+)?)\b)"
 )
 
 
@@ -239,7 +250,9 @@ def group_locator(view: View):
         s, e = view.sentences[index]
         for m in [*_SINGULAR_PICK.finditer(text, s, e), *_FIRST_FEW.finditer(text, s, e)]:
             if not view.covered(m.start(), m.end()) and (
-                m.re is _SINGULAR_PICK or count_value(m.group("count").lower())
+                m.re is _SINGULAR_PICK
+                or m.group("count") is None
+                or count_value(m.group("count").lower())
             ):
                 yield Signal("group_locator", m.start(), m.end())
                 break

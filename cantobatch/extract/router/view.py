@@ -107,23 +107,35 @@ class View:
 
 FOREIGN_WORK = re.compile(lexicon.FOREIGN_WORK)
 POETS = re.compile(r"\b(?:" + "|".join(sorted(lexicon.FOREIGN_POETS)) + r")\b")
-POUND = re.compile(r"\bPound\b|\bEzra\b|\bEP\b")
+# The Commedia named by its places: "the eighth circle", "the third bolgia", "the seventh terrace"
+# (Pound's hell cantos have no numbered circles)
+PLACES = re.compile(
+    r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}(?:st|nd|rd|th))"
+    r"\s+(?:circle|bolgia|bolge|cornice|terrace)\b"
+)
 POUNDS = re.compile(r"\bPound['’]s\b|\b(?:of|by)\s+(?:Ezra\s+)?Pound\b")
+POUND_WRITES = re.compile(
+    r"\b(?:Pound|Ezra)(?:,?\s+who)?\s+(?:(?:is|was|has|had|still|also|then|later|\w+ly)\s+){0,3}"
+    r"(?:wr(?:ote|ites|iting|itten)|compos\w+|draft\w+|revis\w+|finish\w+|put|puts|gave|gives"
+    r"|open\w*|beg[ia]n\w*|end\w*|clos\w+)\b"
+)
 
 
 def other_poem_before(view: View, pos: int, sentences: int = 2) -> re.Match | None:
     """The last other poem or poet named before ``pos`` in its sentence (or, with ``sentences``
-    = 2, the one before), with no "Pound" between it and ``pos`` and no numeral of its own
-    ("Inferno XVIII … Canto XIV": the canto is Pound's)."""
+    = 2, the one before), with no "Pound's" (or Pound writing) between it and ``pos`` and no
+    numeral of its own ("Inferno XVIII … Canto XIV": the canto is Pound's)."""
     index = view.sentence(pos)
     start = view.sentences[max(0, index - sentences + 1)][0]
     window = view.text[start:pos]
     hits = [*FOREIGN_WORK.finditer(window), *POETS.finditer(window)]
+    if "circle" in window or "bolgia" in window or "cornice" in window or "terrace" in window:
+        hits += PLACES.finditer(window)
     if not hits:
         return None
     last = max(hits, key=lambda m: m.end())
-    if POUND.search(window, last.end()):
-        return None
+    if POUNDS.search(window, last.end()) or POUND_WRITES.search(window, last.end()):
+        return None  # Pound named as the canto's owner or writer ("Pound knew …" is a reader)
     if re.match(r"[\s,]*(?:canto\s+)?(?:[IVXLC]+|\d{1,3})\b", window[last.end() :]):
         return None
     return last

@@ -13,6 +13,7 @@ from cantobatch.extract.router.view import (
     FOREIGN_FUNCTION,
     FOREIGN_WORK,
     ORDINALISH,
+    POETS,
     WORDS,
     Signal,
     View,
@@ -64,8 +65,12 @@ def canto_words(view: View):
             continue
         if view.foreign(index):
             continue  # foreign_canto_word's to judge
-        if owner_beside(view, start, end) or FOREIGN_WORK.search(text, *view.sentences[index]):
-            # another poem's canto named in its sentence: a sure refusal; far away: a weak one
+        sentence = view.sentences[index]
+        if owner_beside(view, start, end) or (
+            FOREIGN_WORK.search(text, *sentence) and not _pounds_subject(text, sentence[0])
+        ):
+            # another poem's canto named in its sentence (not a sentence about Pound's): a sure
+            # refusal; far away: a weak one
             continue
         explicit = view.explicit_in(index)
         singular = word.lower() == "canto"
@@ -82,6 +87,15 @@ def canto_words(view: View):
         elif explicit or (kind == "question" and (view.refs_in(index) or view.refs_in(index + 1))):
             continue
         yield Signal("unresolved_canto_word", start, end)
+
+
+def _pounds_subject(text: str, start: int) -> bool:
+    """The sentence opens with something of Pound's, its subject ("Pound's London hell, headed
+    by Dante's line, runs for two cantos"): another poem named inside it does not own it."""
+    return bool(_POUNDS_OPENING.match(text, start))
+
+
+_POUNDS_OPENING = re.compile(r"\W*(?:[Ii]n\s+)?(?:[\w-]+\s+){0,2}?Pound['’]s\b")
 
 
 def _names_beside(text: str, start: int, end: int) -> bool:
@@ -102,6 +116,14 @@ def _capital_modifier(text: str, pos: int) -> bool:
         and words[-1].lower() not in _DETERMINERS
         and not re.search(r"['’]s?$", words[-1])
     )
+
+
+# a verb of extent before a count of cantos: the count is a set the passage spans
+_EXTENT_BEFORE = re.compile(
+    r"\b(?:runs?|running|ran|lasts?|lasted|lasting|spans?|spanned|spanning|fills?|filled|filling"
+    r"|occup(?:ies|y|ied|ying)|takes?\s+up|took\s+up|extends?|extended|continues?|continued)"
+    r"(?:\s+(?:over|for|across|through))?\s+(?:the\s+)?[\w-]+\s+$"
+)
 
 
 def _canto_phrase(view: View, start: int, end: int, word: str) -> str | None:
@@ -142,8 +164,11 @@ def _canto_phrase(view: View, start: int, end: int, word: str) -> str | None:
     if count is not None:
         if not plural or count >= 100 or any(w.lower() in _VAGUE for w in modifiers):
             return None
-        if re.match(r"\s+(?:earlier|later|before|after|further|back|ahead|away)\b", after):
-            return None  # "two cantos later": a distance, not a set
+        if re.match(
+            r"\s+(?:earlier|later|before|after|further|back|ahead|away)\b", after
+        ) and not _EXTENT_BEFORE.search(text, max(0, start - 40), start):
+            return None  # "two cantos later": a distance, not a set ("runs for two cantos
+            # before …" is one)
         if count in view.set_sizes():
             return None  # "the eleven cantos" after the Pisan Cantos: those eleven
         return "count"
@@ -176,6 +201,38 @@ def _canto_phrase(view: View, start: int, end: int, word: str) -> str | None:
     ):
         return "anaphor"  # "the canto turns to …": a canto as the subject of its sentence
     return None  # "give the canto and the line": the unit, not one canto
+
+
+# the poem's first or last canto named as a place in it, no canto word: "Pound opens his poem
+# with …", "The Cantos ends with …", "the close of the poem"
+_POEM_POSITION = re.compile(
+    r"\b(?:opens|opened|begins|began|starts|started|ends|ended|closes|closed|concludes|concluded)"
+    r"\s+(?:his|the)\s+(?:long\s+)?(?:poem|epic|Cantos)\b"
+    r"|\b(?:[Tt]he|[Hh]is)\s+(?:long\s+)?(?:poem|epic|Cantos)\s+(?:opens|begins|starts|ends|closes"
+    r"|concludes)\b"
+    r"|\b(?:opening|close|end|ending|beginning|start)\s+of\s+(?:the|his)\s+(?:long\s+)?"
+    r"(?:poem|epic|Cantos)\b"
+)
+
+
+def poem_position(view: View):
+    """The poem's opening or close named where no canto is read in its sentence or the ones
+    beside it: its first or last canto, not the poem as a whole (another poem or poet named in
+    the sentence: theirs)."""
+    if not view.has("poem", "epic", "cantos") or not view.has("pound", "canto"):
+        return
+    text = view.text
+    for m in _POEM_POSITION.finditer(text):
+        index = view.sentence(m.start())
+        s, e = view.sentences[index]
+        if any(view.refs_in(i) for i in (index - 1, index, index + 1)):
+            continue  # a canto read beside it: the one it names ("where the poem begins. Canto I")
+        if view.refused_in(index) or view.foreign(index):
+            continue
+        if FOREIGN_WORK.search(text, s, e) or POETS.search(text, s, e):
+            continue
+        yield Signal("unresolved_canto_word", m.start(), m.end())
+        return
 
 
 # --- lines_without_canto --------------------------------------------------------------------
