@@ -59,7 +59,8 @@ def test_trace_records_refusals_and_open_mentions() -> None:
         ("The canto that closes the Pisan Cantos is the gentlest.", "group_locator"),
         ("The canto that ends Rock-Drill is the gentlest.", "group_locator"),
         # the group's first or last standing alone: one canto of it
-        ("Of the Jefferson Cantos, the first is a letter.", "group_locator"),
+        # ("Of the Jefferson Cantos, the first …" the grammar now reads as 31 itself)
+        ("In the Jefferson Cantos the first is a letter.", "group_locator"),
         (
             "The Pisan Cantos were written in a cage; the last of them ends in snow.",
             "group_locator",
