@@ -114,6 +114,11 @@ COUNT_LINES = (
 )
 # The count before the word: "the two last lines", "the three first lines" (British usage)
 COUNT_FIRST_LINES = rf"{LINE_DET}\s+(?P<count>{COUNT})\s+(?P<which>{WHICH})\s+lines\b"
+# After "the closing lines" (no count), the canto and the lines' own numbers: "of Canto I (ll.
+# 68-76)", "of XLV, lines 1-12"; the numbers say which lines
+LINES_NUMBERED_AFTER = (
+    r"\s+(?:of|in)\s+(?:[Cc]anto\s+)?(?:[IVXLC]+|\d{1,3})\s*(?:\(\s*|,\s*)(?:ll?\.|lines?)\s*\d"
+)
 # A stanza's lines by its name: "the closing couplet" (-2, -1), "the first quatrain" (1-4)
 STANZA_LINES = (
     rf"{LINE_DET}\s+{ADJ}(?P<which>{WHICH})\s+"

@@ -78,6 +78,8 @@ class LineStages(ScanState):
             for m in anchored(text, pattern, self.anchors):
                 if self.free(m.start(), m.end()):
                     count = m.group("count") if "count" in pattern.groupindex else None
+                    if count is None and rx.LINES_NUMBERED_AFTER.match(text, m.end()):
+                        continue  # "the closing lines of Canto I (ll. 68-76)": those numbers
                     lines = position_lines(m.group("which"), count or str(PLURAL_LINE_COUNT))
                     if lines:
                         self.add(LineMention(m.start(), m.end(), lines, "first_last"))

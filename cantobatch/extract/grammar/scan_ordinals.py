@@ -151,8 +151,13 @@ class OrdinalStages(ForeignStages):
                 cantos, end, family = [n], m.end("ord"), "ordinal"
             if not cantos or not all(g.valid_canto(c) for c in cantos):
                 continue
-            # A group's name makes the canto Pound's, whatever poem the sentence named before.
+            # A group's name makes the canto Pound's, whatever poem the sentence named before,
+            # unless another poem owns the name just after it ("the last of the Italian cantos
+            # of the Orlando Furioso", as "the Hell Cantos of the Inferno" in ``groups``).
             if family != "group_ordinal" and self._foreign(m.start(), end):
+                continue
+            if family == "group_ordinal" and rx.FOREIGN_OWNS_AFTER.match(self.text, end, end + 48):
+                self._take(m.start(), end)
                 continue
             if (
                 family == "ordinal"
