@@ -296,13 +296,16 @@ def main(argv: list[str] | None = None) -> int:
         for p in held.problems:
             print(f"PROBLEM: {p}")
         report.problems.extend(held.problems)
-    probe3 = REPO / "training" / "probe3.jsonl"
-    if probe3.exists():
+    probes = [REPO / "training" / "probe3.jsonl", REPO / "training" / "probe4.jsonl"]
+    for probe in probes:  # two probes of the third round, written apart (training/README.md)
+        if not probe.exists():
+            continue
         others = [args.dev, args.train, REPO / "training" / "test.jsonl", test2]
-        held = check_heldout(probe3, others, seed, prefix="probe3")
-        counts = held.counts[probe3.name]
+        others += [other for other in probes if other != probe and other.exists()]
+        held = check_heldout(probe, others, seed, prefix=probe.stem)
+        counts = held.counts[probe.name]
         refusals = sum(n for kind, n in counts.items() if kind.endswith("_neg"))
-        print(f"\n{probe3.name}: {sum(counts.values())} examples, {refusals} refusals")
+        print(f"\n{probe.name}: {sum(counts.values())} examples, {refusals} refusals")
         for p in held.problems:
             print(f"PROBLEM: {p}")
         report.problems.extend(held.problems)
