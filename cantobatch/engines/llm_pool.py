@@ -18,9 +18,9 @@ import traceback
 from typing import Any
 
 from cantobatch.config import Config
-from cantobatch.engines.pool import _Child, _read_exact
+from cantobatch.engines.pool import _Child
 from cantobatch.errors import CantobatchError
-from cantobatch.ingest.worker import HEADER, decode, encode
+from cantobatch.ingest.worker import child_pipe, encode, read_message
 from cantobatch.outdir import OutputDir
 from cantobatch.stages import RunIds, extract_passages, split_results, write_citation_unit
 
@@ -105,25 +105,16 @@ class EnginePool:
 
 def serve() -> None:
     """An LLM engine process: a setup message, then batches, each answered with its counts."""
-    out_pipe = os.fdopen(os.dup(1), "wb", buffering=0)
-    os.dup2(2, 1)  # the protocol owns the real stdout; library prints go to stderr
-    out_pipe.write(encode("ready"))
+    out_pipe = child_pipe()
 
-    def receive():
-        header = _read_exact(0, HEADER.size)
-        if header is None:
-            return None
-        (length,) = HEADER.unpack(header)
-        return decode(_read_exact(0, length))
-
-    setup = receive()
+    setup = read_message(0)
     if setup is None:
         return
     _, config, out_path, ids, blob = setup
     out = OutputDir(out_path)
     extractor = None
     try:
-        while (message := receive()) is not None:
+        while (message := read_message(0)) is not None:
             batch = message[1]
             try:
                 if extractor is None:

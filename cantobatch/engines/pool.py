@@ -27,7 +27,7 @@ from pathlib import Path
 
 from cantobatch.config import LLM_EXTRACTORS, Config
 from cantobatch.errors import CantobatchError
-from cantobatch.ingest.worker import HEADER, decode, encode
+from cantobatch.ingest.worker import child_pipe, encode, read_message
 from cantobatch.outdir import OutputDir
 from cantobatch.progress import RunProgress
 from cantobatch.stages import (
@@ -86,15 +86,14 @@ class _Child:
         self.process.stdin.write(encode(message))
 
     def receive(self):
-        header = _read_exact(self.fd, HEADER.size)
-        if header is None:
+        message = read_message(self.fd, missing=_ENDED)
+        if message is _ENDED:
             code = self.process.wait()
             raise CantobatchError(
                 f"a unit worker process died (exit code {code}; see the error above); "
                 "rerun to resume, or run with --workers 1"
             )
-        (length,) = HEADER.unpack(header)
-        return decode(_read_exact(self.fd, length))
+        return message
 
     def close(self) -> None:
         with contextlib.suppress(OSError, ValueError):
@@ -107,15 +106,7 @@ class _Child:
         self.process.stdout.close()
 
 
-def _read_exact(fd: int, count: int) -> bytes | None:
-    chunks, missing = [], count
-    while missing:
-        chunk = os.read(fd, min(missing, 1 << 20))
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        missing -= len(chunk)
-    return b"".join(chunks)
+_ENDED = object()  # a worker's output ended: it died
 
 
 def run_units(
@@ -223,18 +214,9 @@ def serve() -> None:
     """A unit worker: a setup message, then units, each answered when done, until end of input."""
     from cantobatch.ingest.reader import Reader
 
-    out_pipe = os.fdopen(os.dup(1), "wb", buffering=0)
-    os.dup2(2, 1)  # the protocol owns the real stdout; library prints go to stderr
-    out_pipe.write(encode("ready"))
+    out_pipe = child_pipe()
 
-    def receive():
-        header = _read_exact(0, HEADER.size)
-        if header is None:
-            return None
-        (length,) = HEADER.unpack(header)
-        return decode(_read_exact(0, length))
-
-    setup = receive()
+    setup = read_message(0)
     if setup is None:
         return
     _, config, corpus, out_path, ids, extract = setup
@@ -244,12 +226,12 @@ def serve() -> None:
     with Reader(config.ingest) as reader:
         while True:
             if not queue:
-                message = receive()
+                message = read_message(0)
                 if message is None:
                     break
                 queue.append(message[1])
             while select.select([0], [], [], 0)[0]:  # units already sent: prefetch the next
-                message = receive()
+                message = read_message(0)
                 if message is None:
                     break
                 queue.append(message[1])

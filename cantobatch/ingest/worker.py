@@ -39,6 +39,40 @@ def decode(body: bytes):
     return pickle.loads(body)
 
 
+_MISSING = object()
+
+
+def read_message(fd: int, missing=_MISSING):
+    """The next message on a blocking file descriptor, or ``missing`` (None unless given) at the
+    end of input."""
+    header = read_exact(fd, HEADER.size)
+    if header is None:
+        return None if missing is _MISSING else missing
+    (length,) = HEADER.unpack(header)
+    return decode(read_exact(fd, length))
+
+
+def read_exact(fd: int, count: int) -> bytes | None:
+    """``count`` bytes from ``fd``, or None when the input ends first."""
+    chunks, missing = [], count
+    while missing:
+        chunk = os.read(fd, min(missing, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        missing -= len(chunk)
+    return b"".join(chunks)
+
+
+def child_pipe():
+    """For a child process that answers on stdout: the real stdout as the protocol's pipe (library
+    prints go to stderr from here on), with "ready" already said."""
+    out_pipe = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)
+    out_pipe.write(encode("ready"))
+    return out_pipe
+
+
 def parse(kind: str, payload, source: str, options: tuple):
     """One request's result; an unexpected exception becomes the file's ``error`` status."""
     if kind == "pdf":
