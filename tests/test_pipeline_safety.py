@@ -538,3 +538,44 @@ def test_a_full_disk_ends_in_one_line_and_the_rerun_resumes(tmp_path):
     summary = json.loads(rerun.stdout)
     assert summary["this_run"]["documents_read"] == 1  # the 4 read before are not read again
     assert summary["documents"]["ok"] == 5
+
+
+def test_the_pool_engine_stops_cleanly_on_a_signal_and_the_rerun_resumes(tmp_path):
+    """The default engine (--workers N): its unit workers stop with the run, no traceback, exit
+    130, and the rerun finishes what is left into the same tables as an uninterrupted run."""
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    sentence = "Canto LXXIV opens at Pisa (74/445); the Pisan Cantos end with LXXXIV."
+    for i in range(40):  # enough work that the run is still going when the signal lands
+        paragraphs = (f"Note {i}.{k}. {sentence}" for k in range(1500))
+        (corpus / f"doc{i:03d}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    command = [sys.executable, "-m", "cantobatch", "index", str(corpus), "--quiet"]
+    proc = subprocess.Popen(
+        [*command, "-o", str(out), "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list((out / "_state").glob("*.done"))) < 4:
+        time.sleep(0.02)
+    workers = _children(proc.pid)
+    assert workers, "the unit workers run as children of the run"
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    match = re.search(
+        r"^interrupted: (\d+) of 40 documents done; rerun the same command to resume$", stderr, re.M
+    )
+    assert match and 0 < int(match.group(1)) < 40, stderr
+    assert not [pid for pid in workers if _alive(pid)], "the workers ended with the run"
+    assert not list(out.rglob(".*tmp*"))
+    subprocess.run([*command, "-o", str(out), "--workers", "2"], check=True, timeout=300)
+    clean = tmp_path / "clean"
+    subprocess.run([*command, "-o", str(clean), "--workers", "1"], check=True, timeout=300)
+    for name in ("documents", "passages", "citations"):
+        a, b = (pd.read_parquet(o / f"{name}.parquet") for o in (out, clean))
+        key = [c for c in a.columns if c not in ("run_id", "ingest_id")]
+        a, b = (t[key].astype(str).sort_values(key).reset_index(drop=True) for t in (a, b))
+        pd.testing.assert_frame_equal(a, b)
