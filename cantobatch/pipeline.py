@@ -54,20 +54,15 @@ RULES_BATCH = 512  # passages per extract_batch call for cheap extractors
 
 
 @dataclass
-class RunSummary:
+class RunSummary(Tally):
+    """A run's summary: the units' counts summed (``Tally``, this run's work) and the index's."""
+
     documents: Counter = field(default_factory=Counter)  # status → count (this corpus, all units)
     passages: int = 0
     citations: int = 0  # rows of citations.parquet: one per cited line, one per canto cited whole
     references: int = 0  # distinct (passage, canto) pairs
     cited_lines: int = 0  # distinct (passage, canto, line as cited) triples
     extraction_errors: int = 0
-    documents_ingested: int = 0  # document units actually (re)done in this run
-    documents_extracted: int = 0  # citation units actually (re)done in this run
-    passages_extracted: int = 0
-    prompt_tokens: int = 0
-    output_tokens: int = 0
-    llm_passages: int = 0  # passages this run sent to the LLM (the routed ones, under the cascade)
-    routed: Counter = field(default_factory=Counter)  # cascade: reason → passages, this run
     removed_parts: int = 0
     removed_documents: list[str] = field(default_factory=list)  # sources gone from the corpus
     repaired: list[str] = field(default_factory=list)  # units redone: their parts were damaged
@@ -91,18 +86,6 @@ class RunSummary:
     def documents_failed(self) -> dict[str, int]:
         not_failed = ("ok", "partial", "duplicate")
         return {k: v for k, v in sorted(self.documents.items()) if k not in not_failed}
-
-    def add(self, tally: Tally) -> None:
-        for name in (
-            "documents_ingested",
-            "documents_extracted",
-            "passages_extracted",
-            "prompt_tokens",
-            "output_tokens",
-            "llm_passages",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(tally, name))
-        self.routed.update(tally.routed)
 
 
 def verify_index(out: str | Path) -> tuple[int, list[str]]:
@@ -162,8 +145,7 @@ def run_index(
             "error",
         )
     started = time.perf_counter()
-    summary = RunSummary(engine=engine, workers=workers)
-    tally = Tally()
+    summary = RunSummary(engine=engine, workers=workers)  # the engines add their units to it
     units: list[Unit] = []
     with out_dir.lock(), StopOnSignal() as stop:
         out_dir.create()
@@ -185,7 +167,14 @@ def run_index(
             engines = None
             if engine == "local":
                 engines = _llm_engines(
-                    llm_devices, config, out_dir, ids, extractor, own_extractor, tally, on_unit_done
+                    llm_devices,
+                    config,
+                    out_dir,
+                    ids,
+                    extractor,
+                    own_extractor,
+                    summary,
+                    on_unit_done,
                 )
             try:
                 schedule(
@@ -195,7 +184,7 @@ def run_index(
                     corpus,
                     ids,
                     extractor=extractor,
-                    tally=tally,
+                    tally=summary,
                     show_progress=show_progress,
                     batch_limit=batch_limit_for(config, batch_size),
                     on_unit_done=on_unit_done,
@@ -228,7 +217,6 @@ def run_index(
         finally:
             if own_extractor:
                 extractor.close()
-    summary.add(tally)
     _count_tables(out_dir, summary)
     summary.seconds = time.perf_counter() - started
     return summary

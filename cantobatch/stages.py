@@ -73,18 +73,27 @@ class UnitCounts:
     llm_passages: int = 0
     routed: tuple[tuple[str, int], ...] = ()
 
+    def __add__(self, other: UnitCounts) -> UnitCounts:
+        summed = {
+            f.name: getattr(self, f.name) + getattr(other, f.name)
+            for f in dataclasses.fields(self)
+            if f.name != "routed"
+        }
+        routed = Counter(dict(self.routed)) + Counter(dict(other.routed))
+        return UnitCounts(**summed, routed=tuple(sorted(routed.items())))
+
 
 @dataclass
 class Tally:
-    """UnitCounts summed (the mutable side of a run's summary)."""
+    """UnitCounts summed as units finish (mutable; ``pipeline.RunSummary`` is one)."""
 
-    documents_ingested: int = 0
-    documents_extracted: int = 0
+    documents_ingested: int = 0  # document units actually (re)done in this run
+    documents_extracted: int = 0  # citation units actually (re)done in this run
     passages_extracted: int = 0
     prompt_tokens: int = 0
     output_tokens: int = 0
-    llm_passages: int = 0
-    routed: Counter = field(default_factory=Counter)
+    llm_passages: int = 0  # passages this run sent to the LLM (the routed ones, under the cascade)
+    routed: Counter = field(default_factory=Counter)  # cascade: reason → passages, this run
 
     def add(self, counts: UnitCounts) -> None:
         for f in dataclasses.fields(UnitCounts):
@@ -338,17 +347,7 @@ def stream_citation_unit(
             yield parts
 
     out.write_unit_streamed(unit.cite_unit, pieces(), {"source": unit.file.source})
-    tally = Tally()
-    for counts in totals:
-        tally.add(counts)
-    return UnitCounts(
-        documents_extracted=tally.documents_extracted,
-        passages_extracted=tally.passages_extracted,
-        prompt_tokens=tally.prompt_tokens,
-        output_tokens=tally.output_tokens,
-        llm_passages=tally.llm_passages,
-        routed=tuple(sorted(tally.routed.items())),
-    )
+    return sum(totals, UnitCounts())
 
 
 def split_results(
