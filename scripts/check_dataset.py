@@ -288,24 +288,22 @@ def main(argv: list[str] | None = None) -> int:
     for p in report.problems:
         print(f"PROBLEM: {p}")
     test2 = REPO / "training" / "test2.jsonl"
-    if test2.exists():
-        held = check_heldout(test2, [args.dev, args.train, REPO / "training" / "test.jsonl"], seed)
-        counts = held.counts[test2.name]
-        refusals = sum(n for kind, n in counts.items() if kind.endswith("_neg"))
-        print(f"\n{test2.name}: {sum(counts.values())} examples, {refusals} refusals")
-        for p in held.problems:
-            print(f"PROBLEM: {p}")
-        report.problems.extend(held.problems)
     probes = [REPO / "training" / "probe3.jsonl", REPO / "training" / "probe4.jsonl"]
-    for probe in probes:  # two probes of the third round, written apart (training/README.md)
-        if not probe.exists():
+    earlier = [args.dev, args.train, REPO / "training" / "test.jsonl"]
+    # test2, then the third round's two probes, written apart (training/README.md)
+    for path, others, prefix in [
+        (test2, earlier, "test2"),
+        *(
+            (probe, [*earlier, test2, *(o for o in probes if o != probe)], probe.stem)
+            for probe in probes
+        ),
+    ]:
+        if not path.exists():
             continue
-        others = [args.dev, args.train, REPO / "training" / "test.jsonl", test2]
-        others += [other for other in probes if other != probe and other.exists()]
-        held = check_heldout(probe, others, seed, prefix=probe.stem)
-        counts = held.counts[probe.name]
+        held = check_heldout(path, [o for o in others if o.exists()], seed, prefix=prefix)
+        counts = held.counts[path.name]
         refusals = sum(n for kind, n in counts.items() if kind.endswith("_neg"))
-        print(f"\n{probe.name}: {sum(counts.values())} examples, {refusals} refusals")
+        print(f"\n{path.name}: {sum(counts.values())} examples, {refusals} refusals")
         for p in held.problems:
             print(f"PROBLEM: {p}")
         report.problems.extend(held.problems)
