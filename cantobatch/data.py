@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from dataclasses import dataclass, field
 
@@ -42,6 +43,10 @@ class Page:
     label: str | None  # printed page label from the PDF, if any
     char_start: int  # offset of this page's text in Document.text
     char_end: int
+
+
+def _char_start(page: Page) -> int:
+    return page.char_start
 
 
 @dataclass(frozen=True)
@@ -96,11 +101,19 @@ class Document:
         return self.status in ("ok", "partial")
 
     def page_at(self, offset: int) -> Page | None:
-        """The page containing character ``offset`` of ``text``."""
-        for page in self.pages:
-            if page.char_start <= offset < page.char_end:
-                return page
-        return self.pages[-1] if self.pages and offset >= self.pages[-1].char_start else None
+        """The page containing character ``offset`` of ``text`` (the last page for an offset past
+        its end; None for one between pages). Pages are in text order: a binary search."""
+        at = bisect.bisect_right(self.pages, offset, key=_char_start) - 1
+        if at < 0:
+            return None
+        page = self.pages[at]
+        return page if offset < page.char_end or at == len(self.pages) - 1 else None
+
+    def page_numbered(self, number: int) -> Page | None:
+        """The page with physical number ``number`` (pages are numbered 1, 2, … in order)."""
+        if 0 < number <= len(self.pages) and self.pages[number - 1].number == number:
+            return self.pages[number - 1]
+        return next((p for p in self.pages if p.number == number), None)
 
 
 @dataclass(frozen=True)

@@ -171,7 +171,7 @@ def _passage(
     page = doc.page_at(start)
     if region is not None and region.page is not None:
         # A footnote belongs to the page it is printed on, wherever its text sits.
-        page = next((p for p in doc.pages if p.number == region.page), page)
+        page = doc.page_numbered(region.page) or page
     return Passage(
         passage_id=sha256_hex(f"{doc.doc_id}:{settings}:{start}:{end}", 24),
         doc_id=doc.doc_id,

@@ -134,3 +134,33 @@ def test_footnotes_are_their_own_passages_tied_to_their_page():
         ("footnote", note_two, 1, "445"),
     ]
     assert all(p.text == text[p.char_start : p.char_end] for p in passages)
+
+
+def _page_at_by_scan(document: Document, offset: int) -> Page | None:
+    """page_at as a scan over every page (what the binary search must agree with)."""
+    for page in document.pages:
+        if page.char_start <= offset < page.char_end:
+            return page
+    last = document.pages[-1] if document.pages else None
+    return last if last is not None and offset >= last.char_start else None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=30), min_size=0, max_size=12))
+def test_page_at_finds_the_page_a_scan_finds(lengths):
+    """Pages as pdf.assemble lays them out ("\\n\\n" between pages, empty pages allowed): the
+    binary search gives the page a scan gives for every offset, gaps and past the end included."""
+    pages, offset = [], 0
+    for number, length in enumerate(lengths, start=1):
+        if number > 1:
+            offset += 2
+        pages.append(Page(number, str(number), offset, offset + length))
+        offset += length
+    document = doc("x" * offset, kind="pdf", pages=tuple(pages)) if pages else None
+    if document is None:
+        document = Document("d" * 64, "x.pdf", "pdf", "ok", 0, text="", pages=())
+    for at in range(-1, offset + 4):
+        assert document.page_at(at) == _page_at_by_scan(document, at)
+    for page in pages:
+        assert document.page_numbered(page.number) is page
+    assert document.page_numbered(len(pages) + 1) is None
