@@ -110,7 +110,7 @@ def _line_key(line: str) -> str:
     """A line with page numbers masked, so "THE CANTOS 445" and "THE CANTOS 446" compare equal."""
     tokens = _DIGITS.sub("#", line.lower()).split()
     for i, token in enumerate(tokens):
-        if _is_roman(token):
+        if _ROMAN_CHARS.issuperset(token) and _ROMAN.fullmatch(token):  # (split: never empty)
             tokens[i] = "#"
     return " ".join(tokens)
 
@@ -146,16 +146,16 @@ def running_lines(edges: list[list[str]], labels: list[str | None] | None = None
         return [set() for _ in edges]
     threshold = 2 if count <= 8 else 3
     keys = {line: _line_key(line) for lines in edges for line in lines}
-    occurrences: dict[str, list[tuple[int, int, list[int]]]] = {}  # key → (page, index, numbers)
+    occurrences: dict[str, list[tuple[int, int]]] = {}  # key → (page, index)
     for page, lines in enumerate(edges):
         for i, line in enumerate(lines):
             if keys[line]:
-                numbers = _numbers(line) if line.lower() != keys[line] else []
-                occurrences.setdefault(keys[line], []).append((page, i, numbers))
+                occurrences.setdefault(keys[line], []).append((page, i))
+    # Only lines that recur are read for their numbers (most edge lines are text).
     recurring = {
-        key: found
+        key: [(p, i, _numbers(edges[p][i]) if edges[p][i].lower() != key else []) for p, i in found]
         for key, found in occurrences.items()
-        if len({p for p, _, _ in found}) >= threshold
+        if len({p for p, _ in found}) >= threshold
     }
     # The numbers that change from page to page (a constant "2026" or "of 12" is no folio).
     varying: dict[str, list[tuple[int, int, list[int]]]] = {}

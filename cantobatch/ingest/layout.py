@@ -90,12 +90,14 @@ class _Chars:
 
     def object_spans(self, first: int, last: int) -> list[tuple[float, float]]:
         """x extents of the text objects of characters ``first..last``, left to right, merged."""
-        count = self.count_rects(self.raw, first, last - first + 1)
-        left, top, right, bottom = self.doubles
+        raw, get_rect, refs = self.raw, self.get_rect, self.double_refs
+        left, _, right, _ = self.doubles
         spans = []
-        for index in range(count):
-            self.get_rect(self.raw, index, *self.double_refs)
-            spans.append((min(left.value, right.value), max(left.value, right.value)))
+        append = spans.append
+        for index in range(self.count_rects(raw, first, last - first + 1)):
+            get_rect(raw, index, *refs)
+            x0, x1 = left.value, right.value
+            append((x0, x1) if x0 <= x1 else (x1, x0))
         spans.sort()
         merged: list[tuple[float, float]] = []
         for x0, x1 in spans:
@@ -143,18 +145,24 @@ def _pieces(text: str) -> list[tuple[int, str, bool]]:
     """(index of the first visible character, text, starts with a space) of every row of a
     page's pdfium text; a line pdfium joined at a soft hyphen is two rows."""
     pieces = []
+    append = pieces.append
     pos = 0
+    soft = "\ufffe" in text or "\x02" in text
     for line in text.split("\r\n"):
-        if "\ufffe" in line or "\x02" in line:
+        if soft and ("\ufffe" in line or "\x02" in line):
             # pdfium joins the lines around a hyphen it takes for a soft one, even when the next
             # "line" is a footnote or the next column: each row is a piece of its own.
-            parts = [(pos + m.start(), m.group()) for m in _SOFT_HYPHEN_ROWS.finditer(line)]
+            for m in _SOFT_HYPHEN_ROWS.finditer(line):
+                part = m.group()
+                lead = part.lstrip()
+                if lead:
+                    skipped = len(part) - len(lead)
+                    append((pos + m.start() + skipped, lead.rstrip(), skipped > 0))
         else:
-            parts = ((pos, line),)
-        for start, part in parts:
-            stripped = part.strip()
-            if stripped:
-                pieces.append((start + part.find(stripped[0]), stripped, part[0].isspace()))
+            lead = line.lstrip()
+            if lead:
+                skipped = len(line) - len(lead)
+                append((pos + skipped, lead.rstrip(), skipped > 0))
         pos += len(line) + 2
     return pieces if pos - 2 == len(text) else []
 
