@@ -49,6 +49,11 @@ RATIO_BEFORE = r"\b(?:ratios?|proportions?|scales?|odds|scores?)\s+(?:of\s+)?$"
 # a semicolon inside them: "(XCIII, 623; XCIV, 634)"); "C" is the Cantos' sigil
 PAREN_BEFORE = r"[(\[;]\s*(?:C\s+)?$"
 PAREN_PAGE_AFTER = rf"\s*,\s*(?P<page>{_PAGE})\s*(?=[)\];])"
+# A footnote's "C." for Canto before its numeral and page: "C. 13, pp. 58-60", "C. XCIX, p. 722"
+SIGIL_DOT_PAGE = (
+    r"(?<![\w.])C\.\s?(?P<canto>\d{1,3}(?!\d)|(?=[IVXLC])"
+    rf"{g.ROMAN_UP}(?![A-Za-z]))\s*,\s*pp?\.\s*(?P<page>{_PAGE})"
+)
 # The Cantos Project's gloss numbers: "OCCEP IV: n.13", "XXVII: n.5"
 NOTE_AFTER = r"\s*:\s*n(?:ote)?\.?\s*\d{1,3}(?!\d)"
 # A sigil that names the poem before a canto's numeral, not another book: "(C XLV", "OCCEP IV"

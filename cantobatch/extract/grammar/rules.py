@@ -100,6 +100,7 @@ def _references(scan: Scanner) -> list[Reference]:
     scan.bracket_glosses()
     scan.note_numbers()
     scan.parenthesised_pages()
+    scan.sigil_pages()
     scan.bare_with_suffix()
     scan.canto_pages()
     triggered = bool(scan.triggered_groups())

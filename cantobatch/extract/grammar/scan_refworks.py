@@ -1,7 +1,7 @@
 """The scanner's stages for reference-work notations that cite a canto without the word "canto":
 Terrell's ``[canto:gloss]`` cross-references (``bracket_glosses``), a roman canto and its page
-in parentheses, "(LXXXV, 545)", "(C XLV, 229)" (``parenthesised_pages``), and the Cantos
-Project's gloss numbers, "OCCEP IV: n.13" (``note_numbers``). Canto/page pairs and "85/89" runs
+in parentheses, "(LXXXV, 545)", "(C XLV, 229)" (``parenthesised_pages``), a footnote's "C. 13,
+pp. 58-60" (``sigil_pages``), and the Cantos Project's gloss numbers, "OCCEP IV: n.13" (``note_numbers``). Canto/page pairs and "85/89" runs
 are ``scan_cantos.canto_pages``'.
 """
 
@@ -57,6 +57,22 @@ class ReferenceWorkStages(NumeralReading):
             if self._blocked_bare(m.start(), m.end()):
                 continue
             self.add(CantoMention(m.start(), after.end("page"), [canto], "page", cited_page=page))
+
+    def sigil_pages(self) -> None:
+        """ "C. 13, pp. 58-60", "C. XCIX, p. 722": a footnote's "C." for Canto, the canto and a
+        page where it is printed (a page that could not be the canto's refuses: "C. 2, p. 310")."""
+        text = self.text
+        if "C." not in text:
+            return
+        for m in matches_at(rx.SIGIL_DOT_PAGE, text, starts(text, "C.")):
+            canto = numeral_value(m.group("canto"))
+            page = m.group("page")
+            if not g.valid_canto(canto) or not self.free(m.start(), m.end()):
+                continue
+            if not plausible_page(canto, int(rx.PAGE_FIRST.match(page).group())):
+                continue
+            if not self._foreign(m.start("canto"), m.end()):  # (not "Inferno, C. 5, p. 30")
+                self.add(CantoMention(m.start(), m.end(), [canto], "page", cited_page=page))
 
     def note_numbers(self) -> None:
         """ "OCCEP IV: n.13", "(Bressan, OCCEP IV: n.3)", "XXVII: n.5": the Cantos Project's
