@@ -54,6 +54,10 @@ SIGIL_DOT_PAGE = (
     r"(?<![\w.])C\.\s?(?P<canto>\d{1,3}(?!\d)|(?=[IVXLC])"
     rf"{g.ROMAN_UP}(?![A-Za-z]))\s*,\s*pp?\.\s*(?P<page>{_PAGE})"
 )
+# A footnote that repeats the last work cited: "Ibid., LXXX, 505.", "Id., XCIII, p. 623;": after
+# it a roman canto and its page close the note (or its item)
+IBID_BEFORE = r"\b(?:[Ii]bid|[Ii]d)\.?,\s*$"
+IBID_PAGE_AFTER = rf"\s*,\s*(?:pp?\.\s*)?(?P<page>{_PAGE})\s*(?=[.;)\]]|$)"
 # The Cantos Project's gloss numbers: "OCCEP IV: n.13", "XXVII: n.5"
 NOTE_AFTER = r"\s*:\s*n(?:ote)?\.?\s*\d{1,3}(?!\d)"
 # A sigil that names the poem before a canto's numeral, not another book: "(C XLV", "OCCEP IV"
