@@ -1,6 +1,7 @@
 """The citation grammar's patterns for reference-work notations (``scan_refworks``,
-``conventions``, ``scan_cantos.canto_pages``' runs of cantos) and for a group named as the book
-that holds an exact citation (``scan_ordinals.exact_after_groups``). Registered in
+``conventions``, ``scan_cantos.canto_pages``' runs of cantos), for a group named as the book
+that holds an exact citation (``scan_ordinals.exact_after_groups``) and for numerals set off
+after a count of cantos (``scan_cantos.counted_apposition``). Registered in
 ``patterns.rx`` with the rest (``sources``).
 """
 
@@ -76,6 +77,15 @@ GROUP_EXACT_LATER = (
 COORDINATED = (
     r"\s*,?\s*(?:and|as\s+well\s+as|along\s+with|together\s+with)\s+(?:(?:[Tt]he|[Ii]ts|his)\s+)?"
 )
+
+# Numerals set off after a count of cantos (scan_cantos.counted_apposition): "Two cantos, 47 and
+# 49, are paired", "Both cantos—72 and 73—were withheld"; the count just before the keyword
+COUNT_BEFORE_KEYWORD = (
+    r"(?<![\w-])(?P<count>[Bb]oth|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine"
+    r"|[Tt]en)\s+(?:(?:other|more|later|earlier|early|late|short|long)\s+)?$"
+)
+COUNTED_LIST_GAP = r",\s*|\s*[—–]\s*"
+COUNTED_LIST_END = r"\s*(?:[,;:.!?)—–]|$)"
 
 # A sentence that is only a group's name, a heading ("Section: Rock-Drill.", "The Adams Cantos."):
 # what stands before and after the name in its sentence
