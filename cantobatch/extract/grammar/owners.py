@@ -96,9 +96,12 @@ def _cited_beside_the_others_numeral(scan: ScanState, mentions: list[CantoMentio
 def ur_cantos(scan: ScanState) -> set[int]:
     """The ids of ``scan.cantos`` that are the 1917 Ur-Cantos: two or more of cantos 1-3 (from
     the first) in a sentence that names the Ur-Cantos, the magazine Poetry or 1917."""
+    text = scan.text
+    if "1917" not in text and "Poetry" not in text and "Ur" not in text:
+        return set()  # (most passages: no word of the Ur-Cantos)
     runs = [c for c in scan.cantos if len(c.cantos) > 1 and c.cantos[0] == 1 and max(c.cantos) <= 3]
-    if not runs or not rx.UR_CANTOS_CONTEXT.search(scan.text):
+    if not runs or not rx.UR_CANTOS_CONTEXT.search(text):
         return set()
     sentences = scan.sentences
-    named = {sentence_index(sentences, m.start()) for m in rx.UR_CANTOS_CONTEXT.finditer(scan.text)}
+    named = {sentence_index(sentences, m.start()) for m in rx.UR_CANTOS_CONTEXT.finditer(text)}
     return {id(c) for c in runs if sentence_index(sentences, c.start) in named}

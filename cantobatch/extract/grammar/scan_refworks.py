@@ -37,7 +37,7 @@ class ReferenceWorkStages(NumeralReading):
         where that canto is printed, alone in a parenthesis (or after the Cantos' sigil C); and
         in a footnote after "Ibid.", the page closing it: "Ibid., LXXX, 505." """
         text = self.text
-        ibid = "bid" in text or "Id." in text or "id." in text
+        ibid = "bid" in text or "Id." in text
         if "," not in text or ("(" not in text and "[" not in text and not ibid):
             return
         for m in self.romans():
@@ -47,7 +47,7 @@ class ReferenceWorkStages(NumeralReading):
             opening = text[max(0, m.start() - 8) : m.start()]  # (a cheap look before the regex)
             if "(" in opening or "[" in opening or ";" in opening:
                 before, page_after = rx.PAREN_BEFORE, rx.PAREN_PAGE_AFTER
-            elif ibid and "d" in opening:
+            elif ibid and ("bid" in opening or "Id." in opening):
                 before, page_after = rx.IBID_BEFORE, rx.IBID_PAGE_AFTER
             else:
                 continue
