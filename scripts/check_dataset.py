@@ -288,9 +288,9 @@ def main(argv: list[str] | None = None) -> int:
     for p in report.problems:
         print(f"PROBLEM: {p}")
     test2 = REPO / "training" / "test2.jsonl"
-    probes = [REPO / "training" / "probe3.jsonl", REPO / "training" / "probe4.jsonl"]
+    probes = [REPO / "training" / f"probe{n}.jsonl" for n in (3, 4, 5)]
     earlier = [args.dev, args.train, REPO / "training" / "test.jsonl"]
-    # test2, then the third round's two probes, written apart (training/README.md)
+    # test2, the third round's two probes, written apart, and the fourth's (training/README.md)
     for path, others, prefix in [
         (test2, earlier, "test2"),
         *(

@@ -181,3 +181,15 @@ def test_hard_checker_reports_kind_source_negative_and_copies(checker, tmp_path)
     assert (
         "(hard-hard_negative-001): a refusal kind (hard_negative) must have no references" in text
     )
+
+
+@pytest.mark.parametrize("probe", ["probe3", "probe4", "probe5"])
+def test_the_probes_pass_their_held_out_checks(checker, poundtech101, probe):
+    training = REPO / "training"
+    others = [training / f"{name}.jsonl" for name in ("dev", "train", "test", "test2")]
+    others += [training / f"probe{n}.jsonl" for n in (3, 4, 5) if f"probe{n}" != probe]
+    report = checker.check_heldout(training / f"{probe}.jsonl", others, poundtech101, prefix=probe)
+    assert report.problems == []
+    counts = report.counts[f"{probe}.jsonl"]
+    refusals = sum(n for kind, n in counts.items() if kind.endswith("_neg"))
+    assert sum(counts.values()) >= 100 and 0.3 <= refusals / sum(counts.values()) <= 0.6

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import re
 import shutil
@@ -579,3 +580,47 @@ def test_the_pool_engine_stops_cleanly_on_a_signal_and_the_rerun_resumes(tmp_pat
         key = [c for c in a.columns if c not in ("run_id", "ingest_id")]
         a, b = (t[key].astype(str).sort_values(key).reset_index(drop=True) for t in (a, b))
         pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_folder_name_that_is_not_utf8_is_escaped_in_its_files_rows(tmp_path):
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    write_corpus(corpus, 1)
+    os.mkdir(bytes(corpus) + b"/dir\xfe")
+    with open(bytes(corpus) + b"/dir\xfe/inner.txt", "wb") as handle:
+        handle.write(b"A note on Canto XLV.")
+    index_once(corpus, out)
+    documents = pd.read_parquet(out / "documents.parquet").set_index("source")
+    assert documents.loc["dir\\xfe/inner.txt", "status"] == "ok"
+
+
+READER_FIFO_SCRIPT = """
+import os, sys
+from pathlib import Path
+from cantobatch.ingest.discover import discover
+from cantobatch.ingest.reader import Reader
+
+files = list(discover(Path(sys.argv[1])))  # planned while they were regular files
+for file in files:
+    os.unlink(file.path)
+    os.mkfifo(file.path)  # nobody writes to it: a blocking open() would wait for ever
+with Reader() as reader:
+    for file in files:
+        doc = reader.read(file)
+        print(file.source, doc.status, "not a regular file" in (doc.error or ""))
+"""
+
+
+def test_the_reader_never_blocks_on_a_pdf_or_text_file_swapped_for_a_fifo(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 1)
+    (corpus / "paper.pdf").write_bytes(b"%PDF-1.4\n% not really\n")
+    # The timeout only stops a hang from stalling the suite; it measures nothing.
+    done = subprocess.run(
+        [sys.executable, "-c", READER_FIFO_SCRIPT, str(corpus)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["doc000.txt unreadable True", "paper.pdf unreadable True"]

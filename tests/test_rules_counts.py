@@ -104,8 +104,43 @@ def test_a_count_of_something_else_leaves_the_group_whole(text, expected):
         ("The first two cantos drafted at Rapallo were never printed.", []),
         # no such clause: the poem's first cantos
         ("The first three cantos establish the voyage.", [1, 2, 3]),
-        ("The first two cantos, in Poetry's pages, looked odd.", [1, 2]),
+        # (not "in Poetry's pages": the magazine of 1917 makes them the Ur-Cantos,
+        # test_rules_ur_and_set_against.py)
+        ("The first two cantos, in Faber's pages, look odd.", [1, 2]),
     ],
 )
 def test_first_cantos_named_by_a_participle_clause(text, expected):
     assert cantos(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Two cantos, 47 and 49, are often read together.", [47, 49]),
+        ("The two cantos, 17 and 47, bracket the decade.", [17, 47]),
+        ("Three cantos, 14, 15 and 16, make a descent.", [14, 15, 16]),
+        ("Both cantos, 72 and 73, were withheld until 1987.", [72, 73]),
+        ("Both cantos—72 and 73—were written in Italian.", [72, 73]),
+        ("Two cantos, 45 and 51.", [45, 51]),
+    ],
+)
+def test_numerals_set_off_after_a_count_of_cantos_are_those_cantos(text, expected):
+    assert cantos(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # not as many as the count says
+        "Two cantos, 45 and 51 and 74, are quoted.",
+        # the numbers measure something: the list does not close
+        "Two cantos, 12 and 13 pages long, were cut.",
+        # years
+        "In two cantos, 1925 and 1930, little changed.",
+        # another poem's
+        "Two cantos, 3 and 4, of Don Juan were burned.",
+        "Byron wrote two cantos, 3 and 4, in Ravenna.",
+    ],
+)
+def test_look_alikes_of_a_counted_list_of_cantos(text):
+    assert cantos(text) == []

@@ -171,6 +171,17 @@ OWNER_LAST_CANTO = (
     ("mart", 33),
 )  # fmt: skip
 OWNER_COMMON_NAMES = frozenset(["scott", "shelley", "tennyson"])
+# Words that set another poem against a canto named after it: "Compared with the Inferno, Canto
+# XIV …", "Unlike Ariosto's cantos, Pound's …" (read up to the other poem's name)
+COMPARED_BEFORE = (
+    r"(?:\b[Cc]ompared\s+(?:with|to)|\b[Uu]nlike|\b[Ll]ike|\bthan|\b[Aa]s\s+against)"
+    r"\s+(?:the\s+)?$"
+)
+# A sentence about the 1917 Ur-Cantos: their name, the magazine that printed them ("Poetry" with a
+# capital inside a sentence), or their year
+UR_CANTOS_CONTEXT = (
+    r"\bUr[-‐\s]?[Cc]antos?\b|(?<=[a-z,;]\s)Poetry\b|\bPoetry\s+(?:magazine|\()|\b1917\b"
+)
 # Pound's poem named by its title in a passage (as he is by "Pound"): then no other poem owns it
 THE_CANTOS = r"\b[Tt]he\s+Cantos\b(?!\s*(?:[IVXLC]+\b|\d|of\b))"
 # The most distinctive of those names as a passage typed without capitals has them ("compare

@@ -10,6 +10,10 @@ only Pound's poem has (canto/page pairs, Terrell's glosses, his groups) names hi
 nothing in it is owned; so is "Canto N" in a sentence that cites the other poem by its own
 numeral ("As in Inferno XVIII, the landscape of Canto XIV …": the other poem has its numeral,
 so this canto is another poem's).
+
+The 1917 Ur-Cantos are owned too: "Cantos I-III" or "the first three cantos" in a sentence that
+names them, Poetry (the magazine that printed them) or 1917 are those three, not cantos 1-3 of the
+poem (``ur_cantos``); a single "Canto I" there is the poem's ("… became Canto I in 1925").
 """
 
 from __future__ import annotations
@@ -87,3 +91,17 @@ def _cited_beside_the_others_numeral(scan: ScanState, mentions: list[CantoMentio
     sentences = scan.sentences
     numbered = {sentence_index(sentences, m.start()) for m in rx.OWNER_NUMBERED.finditer(scan.text)}
     return {id(c) for c in keyword if sentence_index(sentences, c.start) in numbered}
+
+
+def ur_cantos(scan: ScanState) -> set[int]:
+    """The ids of ``scan.cantos`` that are the 1917 Ur-Cantos: two or more of cantos 1-3 (from
+    the first) in a sentence that names the Ur-Cantos, the magazine Poetry or 1917."""
+    text = scan.text
+    if "1917" not in text and "Poetry" not in text and "Ur" not in text:
+        return set()  # (most passages: no word of the Ur-Cantos)
+    runs = [c for c in scan.cantos if len(c.cantos) > 1 and c.cantos[0] == 1 and max(c.cantos) <= 3]
+    if not runs or not rx.UR_CANTOS_CONTEXT.search(text):
+        return set()
+    sentences = scan.sentences
+    named = {sentence_index(sentences, m.start()) for m in rx.UR_CANTOS_CONTEXT.finditer(text)}
+    return {id(c) for c in runs if sentence_index(sentences, c.start) in named}

@@ -1,6 +1,7 @@
 """The citation grammar's patterns for reference-work notations (``scan_refworks``,
-``conventions``, ``scan_cantos.canto_pages``' runs of cantos) and for a group named as the book
-that holds an exact citation (``scan_ordinals.exact_after_groups``). Registered in
+``conventions``, ``scan_cantos.canto_pages``' runs of cantos), for a group named as the book
+that holds an exact citation (``scan_ordinals.exact_after_groups``) and for numerals set off
+after a count of cantos (``scan_cantos.counted_apposition``). Registered in
 ``patterns.rx`` with the rest (``sources``).
 """
 
@@ -49,6 +50,15 @@ RATIO_BEFORE = r"\b(?:ratios?|proportions?|scales?|odds|scores?)\s+(?:of\s+)?$"
 # a semicolon inside them: "(XCIII, 623; XCIV, 634)"); "C" is the Cantos' sigil
 PAREN_BEFORE = r"[(\[;]\s*(?:C\s+)?$"
 PAREN_PAGE_AFTER = rf"\s*,\s*(?P<page>{_PAGE})\s*(?=[)\];])"
+# A footnote's "C." for Canto before its numeral and page: "C. 13, pp. 58-60", "C. XCIX, p. 722"
+SIGIL_DOT_PAGE = (
+    r"(?<![\w.])C\.\s?(?P<canto>\d{1,3}(?!\d)|(?=[IVXLC])"
+    rf"{g.ROMAN_UP}(?![A-Za-z]))\s*,\s*pp?\.\s*(?P<page>{_PAGE})"
+)
+# A footnote that repeats the last work cited: "Ibid., LXXX, 505.", "Id., XCIII, p. 623;": after
+# it a roman canto and its page close the note (or its item)
+IBID_BEFORE = r"\b(?:[Ii]bid|[Ii]d)\.?,\s*$"
+IBID_PAGE_AFTER = rf"\s*,\s*(?:pp?\.\s*)?(?P<page>{_PAGE})\s*(?=[.;)\]]|$)"
 # The Cantos Project's gloss numbers: "OCCEP IV: n.13", "XXVII: n.5"
 NOTE_AFTER = r"\s*:\s*n(?:ote)?\.?\s*\d{1,3}(?!\d)"
 # A sigil that names the poem before a canto's numeral, not another book: "(C XLV", "OCCEP IV"
@@ -67,6 +77,15 @@ GROUP_EXACT_LATER = (
 COORDINATED = (
     r"\s*,?\s*(?:and|as\s+well\s+as|along\s+with|together\s+with)\s+(?:(?:[Tt]he|[Ii]ts|his)\s+)?"
 )
+
+# Numerals set off after a count of cantos (scan_cantos.counted_apposition): "Two cantos, 47 and
+# 49, are paired", "Both cantos—72 and 73—were withheld"; the count just before the keyword
+COUNT_BEFORE_KEYWORD = (
+    r"(?<![\w-])(?P<count>[Bb]oth|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine"
+    r"|[Tt]en)\s+(?:(?:other|more|later|earlier|early|late|short|long)\s+)?$"
+)
+COUNTED_LIST_GAP = r",\s*|\s*[—–]\s*"
+COUNTED_LIST_END = r"\s*(?:[,;:.!?)—–]|$)"
 
 # A sentence that is only a group's name, a heading ("Section: Rock-Drill.", "The Adams Cantos."):
 # what stands before and after the name in its sentence

@@ -39,7 +39,7 @@ from cantobatch.extract.base import extract_each
 from cantobatch.extract.grammar.conventions import Conventions, document_conventions
 from cantobatch.extract.grammar.groups import load_groups
 from cantobatch.extract.grammar.locate import sentence_index
-from cantobatch.extract.grammar.owners import owned_mentions
+from cantobatch.extract.grammar.owners import owned_mentions, ur_cantos
 from cantobatch.extract.grammar.patterns import rx
 from cantobatch.extract.grammar.scan import CantoMention, LineMention, Scanner
 
@@ -100,6 +100,7 @@ def _references(scan: Scanner) -> list[Reference]:
     scan.bracket_glosses()
     scan.note_numbers()
     scan.parenthesised_pages()
+    scan.sigil_pages()
     scan.bare_with_suffix()
     scan.canto_pages()
     triggered = bool(scan.triggered_groups())
@@ -114,6 +115,7 @@ def _references(scan: Scanner) -> list[Reference]:
     scan.relative_cantos()
     scan.line_mentions()
     owned = owned_mentions(scan)  # another poem's, named elsewhere in the passage
+    owned |= ur_cantos(scan)  # "the first three cantos published in Poetry in 1917"
     cantos = sorted(scan.cantos, key=attrgetter("start"))
     starts = [c.start for c in cantos]  # for _target to bisect
 

@@ -11,6 +11,7 @@ import re
 from cantobatch.extract.grammar import lexicon as g
 from cantobatch.extract.grammar.locate import matches_at, starts
 from cantobatch.extract.grammar.numerals import (
+    count_value,
     expand_range,
     numeral_value,
     ordinal_value,
@@ -69,7 +70,8 @@ class CantoStages(NumeralReading):
                 continue
             gap = rx.KEYWORD_GAP.match(text, m.end(), m.end() + 40)
             if not gap:
-                self.parenthesised(m.end())
+                if not self.counted_apposition(m):
+                    self.parenthesised(m.end())
                 continue
             plural = m.group().lower().endswith("s")
             # Number words count unless "a", "each", "which" … comes before ("which canto one
@@ -102,6 +104,32 @@ class CantoStages(NumeralReading):
                     self.add(item)
             elif not self.parenthesised(m.end()):
                 self.keyword_the_ordinal(m)
+
+    def counted_apposition(self, keyword: re.Match) -> bool:
+        """ "Two cantos, 47 and 49, are paired", "Both cantos, 72 and 73, …": numerals set off
+        after a count of cantos name them when there are as many as it counts."""
+        text = self.text
+        if keyword.group()[-1:] not in ("s", "S"):
+            return False
+        count = rx.COUNT_BEFORE_KEYWORD.search(text, max(0, keyword.start() - 16), keyword.start())
+        gap = rx.COUNTED_LIST_GAP.match(text, keyword.end()) if count else None
+        if not gap:
+            return False
+        items = self.numbered(gap.end(), keyword.start(), True, arabic=True)
+        word = count.group("count").lower()
+        wanted = 2 if word == "both" else count_value(word)
+        if not items or sum(len(item.cantos) for item in items) != wanted:
+            return False  # "Two cantos, 45 and 51 and 74, …": not the two counted
+        if not rx.COUNTED_LIST_END.match(text, items[-1].end) or not self.free(
+            gap.end(), items[-1].end
+        ):
+            return False
+        if self._foreign(keyword.start(), items[-1].end):
+            self._take(keyword.start(), items[-1].end)  # "Two cantos, 3 and 4, of Don Juan"
+        else:
+            for item in items:
+                self.add(item)
+        return True
 
     def keyword_the_ordinal(self, keyword: re.Match) -> None:
         """ "Canto the Seventeenth" (Don Juan's "Canto the First" is refused as another poem's)."""

@@ -236,7 +236,14 @@ class NumeralReading(ScanState):
             if self._foreign_before(start, end, hit, before[hit.end() :]) and not (
                 hit.group().lower().startswith(_DANTE_LOWER) and self._beyond_dante(start, end)
             ):
-                return True
+                # "Compared with the Inferno, Canto XIV …", "The Faerie Queene is allegory; Canto
+                # 47 is ritual": the other poem is what the canto is set against, not its owner
+                # (the passage's owner, ``owners``, still decides where Pound is not named)
+                set_against = ";" in before[hit.end() :] or rx.COMPARED_BEFORE.search(
+                    before, max(0, hit.start() - 32), hit.start()
+                )
+                if not set_against:
+                    return True
         # Dante's canticles in English, just before: "Dante's Hell, Canto V", "Paradise Canto III"
         if (
             ("Purgatory" in before or "Paradise" in before or "Hell" in before)
