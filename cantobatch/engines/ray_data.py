@@ -17,6 +17,7 @@ checks it at start on each node and stops with a clear error otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import traceback
 import uuid
@@ -62,7 +63,6 @@ def run_units(
 ) -> None:
     """Run the plan's units on a Ray cluster (see the module docstring)."""
     ray = require("ray", "ray", "index --engine ray")
-    require("ray.data", "ray", "index --engine ray")
 
     todo = [u for u in units if not (out.is_done(u.doc_unit) and out.is_done(u.cite_unit))]
     with RunProgress(len(units), enabled=show_progress) as bar:
@@ -71,17 +71,20 @@ def run_units(
             return
         started = _connect(ray, ray_address or config.ray.address)
         try:
+            cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
+            llm = config.extractor in LLM_EXTRACTORS and not injected
+            # (by value: an extractor class defined in a script's __main__ travels too)
+            blob = ray.cloudpickle.dumps(extractor) if injected else None
+            warm_up(ray, config, blob, not llm, cpus)
             check_shared(ray, corpus, out)
+            require("ray.data", "ray", "index --engine ray")
             ctx = ray.data.DataContext.get_current()
             ctx.enable_progress_bars = show_progress
             ctx.max_errored_blocks = 0
-            cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
             rows = [{"unit": pickle.dumps(u)} for u in todo]
             ds = ray.data.from_items(rows, override_num_blocks=_blocks(len(rows), cpus))
             common = {"config": config, "corpus": str(corpus), "out": str(out.path), "ids": ids}
-            # (by value: an extractor class defined in a script's __main__ travels too)
-            blob = ray.cloudpickle.dumps(extractor) if injected else None
-            if config.extractor in LLM_EXTRACTORS and not injected:
+            if llm:
                 ds = ds.map_batches(
                     read_split,
                     fn_kwargs=common,
@@ -139,6 +142,47 @@ def _connect(ray, address: str | None) -> bool:
     return True
 
 
+def warm_up(ray, config: Config, extractor: bytes | None, extracts: bool, cpus: int) -> None:
+    """Have this job's worker processes start now, one a CPU, each importing what the Dataset's
+    tasks import, starting its Reader's parse process and, if ``extracts`` (the CPU extractors),
+    building the extractor (``extractor``: the one passed in, pickled; None: the config's), while
+    the driver plans the Dataset. Not waited for: the Dataset's tasks find the workers ready."""
+    prepare = ray.remote(num_cpus=config.ray.cpus_per_reader)(prepare_worker)
+    for _ in range(max(1, int(cpus / config.ray.cpus_per_reader))):
+        prepare.remote(config, extractor, extracts)
+
+
+def prepare_worker(config: Config, extractor: bytes | None, extracts: bool) -> None:
+    """A Ray worker made ready for ``index_units``/``read_split`` (see ``warm_up``)."""
+    # A failure here is met again by the Dataset's own tasks, which report it.
+    with contextlib.suppress(Exception):
+        import ray.data  # noqa: F401  (the map tasks' own imports)
+
+        from cantobatch.ingest.reader import Reader
+
+        _kept("reader", pickle.dumps(config.ingest), lambda: Reader(config.ingest)).start()
+        if extracts:
+            _worker_extractor(config, extractor)
+
+
+def _worker_extractor(config: Config, extractor: bytes | None):
+    """This worker's extractor: the config's, or the one passed in (pickled), kept between tasks."""
+    from cantobatch.engines.pool import quiet_extractor
+
+    return _kept(
+        "extractor",
+        extractor or pickle.dumps(config),
+        lambda: quiet_extractor(config) if extractor is None else _unpickled(extractor),
+    )
+
+
+def _sees(corpus: str, probe: str) -> tuple[str, bool, bool]:
+    """On a node: its name, and whether it sees the corpus and the probe file in OUT."""
+    import socket
+
+    return socket.gethostname(), Path(corpus).exists(), Path(probe).exists()
+
+
 def _blocks(files: int, cpus: int) -> int:
     """Blocks (tasks) for ``files``: FILES_PER_TASK files a block, but at least four a CPU, so
     that every CPU has work and the last task to finish is short."""
@@ -166,20 +210,21 @@ def check_shared(ray, corpus: Path, out: OutputDir) -> None:
     out.create()
     probe.write_text("probe")
     try:
+        from ray.util.client import ray as client
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-        @ray.remote(num_cpus=0)
-        def sees(corpus: str, probe: str) -> tuple[str, bool, bool]:
-            import socket
-
-            return socket.gethostname(), Path(corpus).exists(), Path(probe).exists()
-
-        nodes = [n for n in ray.nodes() if n.get("Alive")]
-        answers = ray.get(
+        # The driver's node is checked here: a task there would start a worker process for it
+        # (through Ray Client the driver runs off the cluster: every node gets a task).
+        here = None if client.is_connected() else ray.get_runtime_context().get_node_id()
+        nodes = [n for n in ray.nodes() if n.get("Alive") and n["NodeID"] != here]
+        answers = [_sees(str(corpus.resolve()), str(probe.resolve()))] * (here is not None)
+        answers += ray.get(
             [
-                sees.options(
+                ray.remote(num_cpus=0)(_sees)
+                .options(
                     scheduling_strategy=NodeAffinitySchedulingStrategy(n["NodeID"], soft=False)
-                ).remote(str(corpus.resolve()), str(probe.resolve()))
+                )
+                .remote(str(corpus.resolve()), str(probe.resolve()))
                 for n in nodes
             ]
         )
@@ -252,14 +297,8 @@ def index_units(
     batch, *, config: Config, corpus: str, out: str, ids: RunIds, extractor: bytes | None
 ) -> dict[str, list]:
     """Ray task (CPU extractors): read, split, extract and write each unit of the batch."""
-    from cantobatch.engines.pool import quiet_extractor
-
     out_dir = OutputDir(out)
-    built = _kept(
-        "extractor",
-        extractor or pickle.dumps(config),
-        lambda: quiet_extractor(config) if extractor is None else _unpickled(extractor),
-    )
+    built = _worker_extractor(config, extractor)
     result: dict[str, list] = {"doc_unit": [], "cite_unit": [], "counts": []}
     for unit, passages, doc_counts in _documents(batch, config, Path(corpus), out_dir, ids):
         cite_counts = UnitCounts()

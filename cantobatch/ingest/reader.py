@@ -165,6 +165,11 @@ class Reader:
         if worker is not None:
             worker.close()
 
+    def start(self) -> None:
+        """Start the parse process now (otherwise the first read starts it): its imports then
+        overlap whatever the caller does before reading."""
+        self._start_worker()
+
     def _start_worker(self) -> None:
         if self._worker is None:
             self._worker = _Worker(self.STARTUP_TIMEOUT_S)
