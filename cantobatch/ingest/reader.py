@@ -51,7 +51,13 @@ class _Worker:
         package_root = str(Path(cantobatch.__file__).resolve().parents[1])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from cantobatch.ingest.worker import serve; serve()"],
+            [
+                sys.executable,
+                "-c",
+                # no interpreter teardown at the end: the Reader's close waits for the exit
+                "from cantobatch.ingest.worker import serve; serve(); import os, sys; "
+                "sys.stdout.flush(); sys.stderr.flush(); os._exit(0)",
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
