@@ -18,6 +18,7 @@ checks it at start on each node and stops with a clear error otherwise.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import pickle
 import traceback
 import uuid
@@ -42,7 +43,11 @@ from cantobatch.stages import (
     write_citation_unit,
 )
 
-FILES_PER_TASK = 8  # a block's files: the parse process reads the next while one is split
+# A task's start waits on a round trip through Ray Data's executor (it polls every 0.1 s: 0.14-
+# 0.22 s between a worker's tasks on 2 busy cores), so tasks are few and long: two a CPU, the
+# files dealt out by size so that they end together, at most FILES_PER_TASK files each.
+TASKS_PER_CPU = 2
+FILES_PER_TASK = 64
 _KEPT: dict[str, tuple[bytes, Any]] = {}  # per Ray worker process: its Reader and its extractor
 
 
@@ -81,8 +86,10 @@ def run_units(
             ctx = ray.data.DataContext.get_current()
             ctx.enable_progress_bars = show_progress
             ctx.max_errored_blocks = 0
-            rows = [{"unit": pickle.dumps(u)} for u in todo]
-            ds = ray.data.from_items(rows, override_num_blocks=_blocks(len(rows), cpus))
+            # (an LLM's read tasks are as long as one extraction batch: its GPUs start early)
+            most = config.ray.batch_size if llm else FILES_PER_TASK
+            rows = [{"units": pickle.dumps(group)} for group in tasks_of(todo, cpus, most)]
+            ds = ray.data.from_items(rows, override_num_blocks=len(rows))  # a row a task
             common = {"config": config, "corpus": str(corpus), "out": str(out.path), "ids": ids}
             if llm:
                 ds = ds.map_batches(
@@ -183,12 +190,18 @@ def _sees(corpus: str, probe: str) -> tuple[str, bool, bool]:
     return socket.gethostname(), Path(corpus).exists(), Path(probe).exists()
 
 
-def _blocks(files: int, cpus: int) -> int:
-    """Blocks (tasks) for ``files``: FILES_PER_TASK files a block, but at least two a CPU, so
-    that every CPU has work and the last task to finish is short. (Fewer, larger tasks: each
-    task's start waits on a round trip through the driver's executor; on 2,048 pages, 2 CPUs,
-    8 files a task beat 4 by ~5%.)"""
-    return min(files, max(2 * cpus, -(-files // FILES_PER_TASK)))
+def tasks_of(units: list[Unit], cpus: int, most: int = FILES_PER_TASK) -> list[list[Unit]]:
+    """``units`` cut into tasks: TASKS_PER_CPU a CPU, or one per ``most`` files if that is more;
+    the largest file first into the task with the fewest bytes so far; each task's units in plan
+    order."""
+    count = min(len(units), max(TASKS_PER_CPU * cpus, -(-len(units) // most)))
+    loads = [(0, i) for i in range(count)]
+    tasks: list[list[int]] = [[] for _ in range(count)]
+    for index in sorted(range(len(units)), key=lambda i: -units[i].file.size):
+        load, task = heapq.heappop(loads)
+        tasks[task].append(index)
+        heapq.heappush(loads, (load + max(1, units[index].file.size), task))
+    return [[units[i] for i in sorted(task)] for task in tasks if task]
 
 
 def _llm_resources(ray, config: Config) -> dict[str, Any]:
@@ -271,7 +284,7 @@ def _documents(batch, config: Config, corpus: Path, out: OutputDir, ids: RunIds)
     from cantobatch.ingest.reader import Reader
 
     reader = _kept("reader", pickle.dumps(config.ingest), lambda: Reader(config.ingest))
-    units: list[Unit] = [pickle.loads(b) for b in batch.column("unit").to_pylist()]
+    units: list[Unit] = [u for b in batch.column("units").to_pylist() for u in pickle.loads(b)]
     for i, unit in enumerate(units):
         read = read_ahead(reader, out, units[i + 1] if i + 1 < len(units) else None)
         try:
