@@ -10,7 +10,7 @@ Every configuration writes a fresh output folder; the rounds interleave the conf
 busy machine slows them alike; the best round of each is reported (ray.init is outside the
 timing: a cluster is started once, not per run). "ray, 2 CPUs" runs in this process's Ray job,
 whose worker processes stay from run to run (imports done, a Reader each, the extractor built), as
-in a notebook; "ray, new job" is a fresh driver process connecting to the same cluster, timed from
+in a notebook (an untimed run on 4 documents starts them first); "ray, new job" is a fresh driver process connecting to the same cluster, timed from
 run_index on, as `cantobatch index --engine ray --ray-address auto` is: its job's worker
 processes start cold.
 
@@ -150,6 +150,10 @@ def main() -> int:
         corpus = tmp / "corpus"
         distinct_copies(tmp / "book.pdf", corpus, args.docs)
         run = 0
+        if not args.no_ray:  # this job's workers started, as in a session that has run before
+            distinct_copies(tmp / "book.pdf", tmp / "warm", 4)
+            for extract in (False, True):
+                timed(tmp / "warm", tmp / f"warm-out{extract}", extract, engine="ray")
         # A new job's worker processes displace the idle ones of this process's job: the new
         # jobs run after every round of the others, so that "ray, 2 CPUs" keeps its workers.
         plan = [
