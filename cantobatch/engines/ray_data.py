@@ -1,8 +1,8 @@
 """``index --engine ray``: the stages through Ray Data, on one machine or a cluster.
 
 The driver plans and skips done units (``pipeline.run_index``), then builds a Dataset of the
-remaining units, a few files a block. For the CPU extractors (rules, quote, and an extractor passed
-in by the caller) one Ray task per block reads, splits, extracts and writes each of its units
+remaining units, two tasks a CPU. For the CPU extractors (rules, quote, and an extractor passed
+in by the caller) each Ray task reads, splits, extracts and writes each of its units
 (``index_units``): the passages never leave the task's process, and Ray's worker processes, reused
 from task to task, keep a ``Reader`` (whose parse process keeps the per-file time limit and reads
 the next file while this one is split) and the extractor. For an LLM, reading tasks
@@ -80,7 +80,7 @@ def run_units(
             llm = config.extractor in LLM_EXTRACTORS and not injected
             # (by value: an extractor class defined in a script's __main__ travels too)
             blob = ray.cloudpickle.dumps(extractor) if injected else None
-            warm_up(ray, config, blob, not llm, cpus)
+            warm_up(ray, config, ids, blob if not llm else None, not llm, cpus)
             check_shared(ray, corpus, out)
             require("ray.data", "ray", "index --engine ray")
             ctx = ray.data.DataContext.get_current()
@@ -149,17 +149,19 @@ def _connect(ray, address: str | None) -> bool:
     return True
 
 
-def warm_up(ray, config: Config, extractor: bytes | None, extracts: bool, cpus: int) -> None:
+def warm_up(
+    ray, config: Config, ids: RunIds, extractor: bytes | None, extracts: bool, cpus: int
+) -> None:
     """Have this job's worker processes start now, one a CPU, each importing what the Dataset's
     tasks import, starting its Reader's parse process and, if ``extracts`` (the CPU extractors),
     building the extractor (``extractor``: the one passed in, pickled; None: the config's), while
     the driver plans the Dataset. Not waited for: the Dataset's tasks find the workers ready."""
     prepare = ray.remote(num_cpus=config.ray.cpus_per_reader)(prepare_worker)
     for _ in range(max(1, int(cpus / config.ray.cpus_per_reader))):
-        prepare.remote(config, extractor, extracts)
+        prepare.remote(config, ids, extractor, extracts)
 
 
-def prepare_worker(config: Config, extractor: bytes | None, extracts: bool) -> None:
+def prepare_worker(config: Config, ids: RunIds, extractor: bytes | None, extracts: bool) -> None:
     """A Ray worker made ready for ``index_units``/``read_split`` (see ``warm_up``)."""
     # A failure here is met again by the Dataset's own tasks, which report it.
     with contextlib.suppress(Exception):
@@ -169,16 +171,17 @@ def prepare_worker(config: Config, extractor: bytes | None, extracts: bool) -> N
 
         _kept("reader", pickle.dumps(config.ingest), lambda: Reader(config.ingest)).start()
         if extracts:
-            _worker_extractor(config, extractor)
+            _worker_extractor(config, ids, extractor)
 
 
-def _worker_extractor(config: Config, extractor: bytes | None):
-    """This worker's extractor: the config's, or the one passed in (pickled), kept between tasks."""
+def _worker_extractor(config: Config, ids: RunIds, extractor: bytes | None):
+    """This worker's extractor: the config's, or the one passed in (pickled), kept between tasks
+    while the run's extractor identity (its model, cantos text, grammar) stays the same."""
     from cantobatch.engines.pool import quiet_extractor
 
     return _kept(
         "extractor",
-        extractor or pickle.dumps(config),
+        extractor or pickle.dumps((config, sorted(ids.identity.items()))),
         lambda: quiet_extractor(config) if extractor is None else _unpickled(extractor),
     )
 
@@ -268,6 +271,7 @@ def _kept(kind: str, key: bytes, build):
     if held is not None and held[0] == key:
         return held[1]
     if held is not None:
+        del _KEPT[kind]  # closed: never handed out again, even if the new one fails to build
         close = getattr(held[1], "close", None)
         if close is not None:
             close()
@@ -313,7 +317,7 @@ def index_units(
 ) -> dict[str, list]:
     """Ray task (CPU extractors): read, split, extract and write each unit of the batch."""
     out_dir = OutputDir(out)
-    built = _worker_extractor(config, extractor)
+    built = _worker_extractor(config, ids, extractor)
     result: dict[str, list] = {"doc_unit": [], "cite_unit": [], "counts": []}
     for unit, passages, doc_counts in _documents(batch, config, Path(corpus), out_dir, ids):
         cite_counts = UnitCounts()
