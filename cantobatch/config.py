@@ -142,7 +142,7 @@ class RayConfig:
         16  # documents per extraction batch (an LLM actor sees their passages at once)
     )
     gpu_actors: int = 0  # LLM extractors: one actor per GPU, each with its own vLLM engine (0: CPU)
-    cpu_actors: int = 0  # CPU extractors (rules, quote): actors (0: one per CPU of the cluster)
+    cpu_actors: int = 0  # rules, quote: Ray tasks at once (0: one per CPU of the cluster)
 
     def __post_init__(self) -> None:
         if self.cpus_per_reader <= 0:

