@@ -18,7 +18,7 @@ import traceback
 from typing import Any
 
 from cantobatch.config import Config
-from cantobatch.engines.pool import _Child, quiet_extractor
+from cantobatch.engines.pool import _Child, close_all, quiet_extractor
 from cantobatch.errors import CantobatchError
 from cantobatch.ingest.worker import child_pipe, encode, read_message
 from cantobatch.outdir import OutputDir
@@ -99,8 +99,7 @@ class EnginePool:
                     self.on_unit(cite_unit, counts)
 
     def close(self) -> None:
-        for child in self.children:
-            child.close()
+        close_all(self.children)
 
 
 def serve() -> None:

@@ -114,6 +114,14 @@ class _Child:
 _ENDED = object()  # a worker's output ended: it died
 
 
+def close_all(children: list[_Child]) -> None:
+    """Stop child processes: every one told first, so that they exit side by side."""
+    for child in children:
+        child.end_input()
+    for child in children:
+        child.close()
+
+
 def run_units(
     units: list[Unit],
     out: OutputDir,
@@ -211,10 +219,7 @@ def run_units(
                 child.process.kill()
             raise
         finally:
-            for child in children:  # every worker told first: they exit side by side
-                child.end_input()
-            for child in children:
-                child.close()
+            close_all(children)
 
 
 def serve() -> None:
