@@ -236,23 +236,25 @@ def join_lines(lines: list[str]) -> str:
     Short unpunctuated lines (verse, headings) stay lines.
     """
     lines = [line.strip() for line in lines]
-    filled = sorted(len(line) for line in lines if line)
+    filled = sorted(map(len, filter(None, lines)))
     if not filled:
         return ""
     full = filled[int(len(filled) * 0.8)] if len(filled) >= 4 else 0
+    short = 0.85 * full
+    ends = _SENTENCE_END.search
     parts: list[str] = []
+    append = parts.append
+    gap = None  # what goes before the next line: None (nothing yet), "\n" or "\n\n"
     for line in lines:
         if not line:
-            if parts and parts[-1] != "\n\n":
-                parts.append("\n\n")
+            if gap:
+                gap = "\n\n"
             continue
-        if parts and parts[-1] != "\n\n":
-            parts.append("\n")
-        parts.append(line)
-        if full and len(line) < 0.85 * full and _SENTENCE_END.search(line):
-            parts.append("\n\n")
-    while parts and parts[-1] == "\n\n":
-        parts.pop()
+        if gap:
+            append(gap)
+        append(line)
+        # (the sentence end is searched for in the last two characters only)
+        gap = "\n\n" if full and len(line) < short and ends(line, len(line) - 2) else "\n"
     return "".join(parts)
 
 
