@@ -261,6 +261,14 @@ def _convert_gguf(gguf_path: Path, out: Path) -> dict[str, int]:
     return special
 
 
+def _pulled_state(name: str) -> str:
+    if is_pulled(name):
+        return "yes"
+    if (model_path(name) / MARKER).is_file():
+        return "stale (converted again on next use)"
+    return "no"
+
+
 def list_models() -> list[dict[str, str]]:
     """Known models with their state (pulled or not) and location."""
     rows = []
@@ -268,7 +276,7 @@ def list_models() -> list[dict[str, str]]:
         rows.append(
             {
                 "name": name,
-                "pulled": "yes" if is_pulled(name) else "no",
+                "pulled": _pulled_state(name),
                 "path": str(model_path(name)),
                 "source": f"pypi:{spec.package}",
                 "description": spec.description,

