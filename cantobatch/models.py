@@ -78,13 +78,14 @@ def is_pulled(name: str) -> bool:
     return SPECIAL_TOKENS in marker
 
 
-def ensure_model(name_or_path: str) -> Path | str:
+def ensure_model(name_or_path: str, log=None) -> Path | str:
     """Resolve a config's model: a known name (pulled on first use), a local directory, or a hub id.
 
-    Returns a Path for local models and the unchanged string for hub ids.
+    Returns a Path for local models and the unchanged string for hub ids. ``log`` hears what a
+    pull does (a download, a conversion of about 30 s).
     """
     if name_or_path in KNOWN_MODELS:
-        return pull(name_or_path)
+        return pull(name_or_path, log=log)
     local = Path(name_or_path).expanduser()
     if local.is_dir():
         if not (local / "config.json").is_file():
@@ -319,7 +320,7 @@ def merged_model(base: str, adapter: str | Path, dtype: str = "bfloat16", log=No
     Built once under ``$CANTOBATCH_HOME/merged/<base hash>-<adapter hash>`` (temp dir + rename, marker
     last); on CPU, serving this copy measured ~4x faster than applying the adapter per request.
     """
-    base_ref = ensure_model(base)
+    base_ref = ensure_model(base, log=log)
     if not isinstance(base_ref, Path):
         raise CantobatchError(
             f"serve = 'merged' needs the base model {base!r} as a local directory to merge into; "

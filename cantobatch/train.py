@@ -330,7 +330,7 @@ def train(config: TrainConfig, log: Callable[[str], None] | None = None) -> Trai
     from cantobatch.extract.prompts import prompt_hash
     from cantobatch.models import ensure_model
 
-    base_path = str(ensure_model(config.base))
+    base_path = str(ensure_model(config.base, log=say))
     tokenizer = transformers.AutoTokenizer.from_pretrained(base_path)
     if tokenizer.eos_token_id is None:
         raise ConfigError(f"the tokenizer of {config.base} has no EOS token; cannot learn to stop")

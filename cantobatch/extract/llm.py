@@ -111,7 +111,7 @@ class Engine:
         from cantobatch import models
 
         cfg = self.config
-        served: Path | str = models.ensure_model(cfg.model)
+        served: Path | str = models.ensure_model(cfg.model, log=self.log)
         if cfg.adapter and cfg.serve == "merged":
             served = models.merged_model(cfg.model, cfg.adapter, cfg.dtype, log=self.log)
         kwargs: dict[str, Any] = {
