@@ -10,9 +10,11 @@ Every configuration writes a fresh output folder; the rounds interleave the conf
 busy machine slows them alike; the best round of each is reported (ray.init is outside the
 timing: a cluster is started once, not per run). "ray, 2 CPUs" runs in this process's Ray job,
 whose worker processes stay from run to run (imports done, a Reader each, the extractor built), as
-in a notebook (an untimed run on 4 documents starts them first); "ray, new job" is a fresh driver process connecting to the same cluster, timed from
-run_index on, as `cantobatch index --engine ray --ray-address auto` is: its job's worker
-processes start cold.
+in a notebook (an untimed run on 4 documents starts them first); "ray, new job" is a fresh driver
+process connecting to a cluster (a new one, started after the other rounds, that has run one
+untimed new job), timed from run_index on, as `cantobatch index --engine ray --ray-address auto`
+is: its job's worker processes start cold. Before each new job the bench pauses (untimed) while
+the workers of the job before it exit, as on a cluster that no other job is using.
 
     .venv/bin/python bench/engines.py [--docs 32] [--pages 64] [--rounds 2] [--out FILE.md]
     .venv/bin/python bench/engines.py --workers 1,2,4,8,16 --no-ray   # on a machine of 16 cores
@@ -104,6 +106,13 @@ def _in_new_job(corpus: Path, out: Path, extract: bool) -> float:
     return float(done.stdout.split()[-1])
 
 
+# Untimed, before each new job: a finished job's workers are killed when its driver exits (traced:
+# within 0.3 s), and their teardown (Python's, with pandas, pyarrow and a Reader: ~0.4 s of CPU
+# each) would otherwise run inside the next timed job, which a CLI run on an otherwise idle
+# cluster does not pay.
+SETTLE_S = 3.0
+
+
 def new_job(address: str, corpus: Path, out: Path, extract: bool) -> None:
     """A new driver: connect (not timed), then print the seconds of run_index."""
     import ray
@@ -160,10 +169,21 @@ def main() -> int:
             [n for n in engines if "new_job" not in engines[n]],
             [n for n in engines if "new_job" in engines[n]],
         ]
-        for names in plan:
+        for phase, names in enumerate(plan):
+            if phase and names:
+                # A new cluster for the new jobs: this process's job keeps its started workers
+                # (Readers, extractors, ray.data) on the old one, which a new job's workers
+                # would displace, paying their teardown inside its timing.
+                ray.shutdown()
+                ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+                # Untimed: the cluster's first Ray Data job starts Ray Data's two detached
+                # actors (stats, autoscaling coordinator: ~1 s of CPU each, once a cluster)
+                _in_new_job(tmp / "warm", tmp / "warm-new-job", False)
             for _ in range(args.rounds):
                 for extract in (False, True):
                     for name in names:
+                        if "new_job" in engines[name]:
+                            time.sleep(SETTLE_S)
                         run += 1
                         seconds, cpu, pages = timed(
                             corpus, tmp / f"out{run}", extract, **engines[name]

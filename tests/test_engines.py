@@ -124,6 +124,28 @@ def test_ray_tasks_hold_every_unit_once_and_about_the_same_bytes():
     assert len(tasks_of(units[:3], cpus=8)) == 3  # never an empty task
 
 
+def test_ray_warm_up_starts_a_worker_a_cpu_and_no_more_than_the_tasks():
+    from cantobatch.engines.ray_data import warm_up
+    from cantobatch.stages import run_ids
+
+    sent = []
+
+    class Ray:  # ray.remote(num_cpus=...)(fn).remote(...), recorded
+        @staticmethod
+        def remote(**_):
+            return lambda fn: type(
+                "Remote", (), {"remote": staticmethod(lambda *a: sent.append(a))}
+            )
+
+    config = Config()
+    ids = run_ids(config, {"method": "rules"})
+    warm_up(Ray, config, ids, None, True, cpus=16, tasks=3)
+    assert len(sent) == 3  # three files on a big cluster: three workers, not sixteen
+    sent.clear()
+    warm_up(Ray, config, ids, None, True, cpus=2, tasks=4)
+    assert len(sent) == 2  # one a CPU
+
+
 def test_a_prepared_ray_worker_keeps_a_started_reader_and_its_extractor():
     pytest.importorskip("ray", reason="the ray extra: pip install -e '.[ray]'")
     from cantobatch.engines import ray_data

@@ -190,6 +190,18 @@ def test_a_crashed_worker_is_recorded_and_replaced(tmp_path: Path) -> None:
     assert after.status == "ok"
 
 
+def test_a_started_reader_waits_for_its_parse_process_at_the_first_file() -> None:
+    # start() only spawns the parse process (its imports overlap the caller's own work); the
+    # first file sent waits for its "ready", so the time limit never counts the start.
+    with Reader(IngestConfig(parse_timeout_s=60)) as reader:
+        reader.start()
+        worker = reader._worker
+        assert worker is not None and not worker.started
+        document = reader.read(source("ledgers.pdf"))
+        assert reader._worker is worker and worker.started
+    assert document.status == "ok" and "Malatesta" in document.text
+
+
 def test_prefetched_files_read_the_same_as_files_read_one_by_one() -> None:
     files = list(discover(CORPUS))  # PDFs, HTML, text, and files with a status (skipped)
     with Reader(IngestConfig(parse_timeout_s=60)) as plain:

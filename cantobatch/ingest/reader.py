@@ -66,12 +66,19 @@ class _Worker:
             # itself (no KeyboardInterrupt traceback from the child, no half-parsed file)
             start_new_session=True,
         )
-        if self.receive(startup_timeout_s) != "ready":
+        self.startup_timeout_s, self.started = startup_timeout_s, False  # see wait_started
+
+    def wait_started(self) -> None:
+        """Wait for the process's "ready" (its imports done), once; IngestError if it fails."""
+        if self.started:
+            return
+        if self.receive(self.startup_timeout_s) != "ready":
             self.kill()
             raise IngestError(
                 "the parse worker process did not start (see the error above); "
                 "check that pypdfium2, pypdf, bs4 and lxml are installed: pip install -e ."
             )
+        self.started = True
 
     def send(self, request) -> None:
         self.process.stdin.write(encode(request))
@@ -172,13 +179,21 @@ class Reader:
             worker.close()
 
     def start(self) -> None:
-        """Start the parse process now (otherwise the first read starts it): its imports then
-        overlap whatever the caller does before reading."""
-        self._start_worker()
+        """Start the parse process now, without waiting for it (otherwise the first read starts
+        it): its imports then overlap whatever the caller does before reading. The first file
+        sent waits for its "ready", so the time limit never counts the start."""
+        if self._worker is None:
+            self._worker = _Worker(self.STARTUP_TIMEOUT_S)
 
     def _start_worker(self) -> None:
         if self._worker is None:
             self._worker = _Worker(self.STARTUP_TIMEOUT_S)
+        try:
+            self._worker.wait_started()
+        except BaseException:
+            self._worker.kill()
+            self._worker = None  # the next read starts another
+            raise
 
     def _delay_for(self, file: SourceFile) -> float:
         """Seconds the worker waits before parsing ``file``: 0, except in tests of the time limit
