@@ -77,6 +77,13 @@ class Page:
     def count(self, selector: str) -> int:
         return self.page.locator(selector).count()
 
+    def routed(self, fragment: str) -> None:
+        """Wait until the view for ``fragment`` is drawn: the hash changes at once, the view only
+        on the hashchange event after it (reading it at the new hash alone raced under load)."""
+        self.page.wait_for_function(
+            f"() => document.getElementById('view').dataset.rendered === {fragment!r}"
+        )
+
 
 @pytest.fixture(scope="module")
 def small_report(tmp_path_factory):
@@ -94,7 +101,7 @@ def test_the_report_in_a_browser(browser, small_report, tmp_path):
     page.hover('#chart rect.hitbox[data-c="74"]')
     assert view.text("#tip") == "Canto LXXIV (74) · The Pisan Cantos\n2 references"
     page.click('#chart rect.hitbox[data-c="74"]')
-    page.wait_for_function("() => location.hash === '#cantos/74'")
+    view.routed("#cantos/74")
     assert view.text("#concordance-title") == "Canto LXXIV 74 · The Pisan Cantos"
     assert view.count("article.hit") == 2
     marks = page.locator("article.hit mark.ev").all_inner_texts()
@@ -109,7 +116,7 @@ def test_the_report_in_a_browser(browser, small_report, tmp_path):
     # Filters: a section by name, then words; the chart dims the cantos outside the selection.
     page.fill("#f-cantos", "Pisan")
     page.press("#f-cantos", "Enter")
-    page.wait_for_function("() => location.hash === '#cantos/Pisan'")
+    view.routed("#cantos/Pisan")
     assert view.text("#concordance-title") == "Cantos 74–84"
     assert view.count("article.hit") == 12 and view.count("h3.canto-head") == 11
     assert page.locator('#chart rect.bar[data-c="73"]').get_attribute("opacity") == "0.22"
@@ -119,22 +126,25 @@ def test_the_report_in_a_browser(browser, small_report, tmp_path):
     assert page.locator("article.hit mark.q").inner_text() == "elegy"
     page.fill("#f-cantos", "Inferno")
     page.press("#f-cantos", "Enter")
+    view.routed("#cantos/Inferno")
     assert "“Inferno” is not a canto" in view.text("#f-error")
     page.click("#f-clear")
+    view.routed("#cantos/")
 
     # A document: its passages in order, every citation marked and linked to its canto.
     page.goto(view.url + "#cantos/74")
+    view.routed("#cantos/74")
     page.click("article.hit >> nth=1 >> .src")
-    page.wait_for_function("() => location.hash === '#doc/notes%2Fkenner.txt'")
+    view.routed("#doc/notes%2Fkenner.txt")
     assert view.text("#doc-title") == "notes/kenner.txt"
     assert page.locator("#doc-passages sup.refs a").all_inner_texts() == ["74", "45"]
     page.click("#doc-passages sup.refs a >> text=45")
-    page.wait_for_function("() => location.hash === '#cantos/45'")
+    view.routed("#cantos/45")
     assert view.text("#concordance-title").startswith("Canto XLV")
 
     # The documents that could not be read, with their reasons.
     page.click(".tabs a[data-tab='unread']")
-    page.wait_for_function("() => location.hash === '#unread'")
+    view.routed("#unread")
     rows = page.locator("#unread-table tbody tr").all_inner_texts()
     assert rows == [
         "empty.txt\tunknown\tzero_bytes\tthe file is empty",
@@ -188,7 +198,7 @@ def test_a_100000_citation_report_stays_usable(browser, large_report):
     assert view.count("#chart rect.bar") == 120
     # The most cited canto's concordance is paged: 50 passages, then 50 more, never all.
     page.click('#chart rect.hitbox[data-c="74"]')
-    page.wait_for_function("() => location.hash === '#cantos/74'")
+    view.routed("#cantos/74")
     total = int(view.text(".lede").split()[0].replace(",", ""))
     assert total > 1000 and view.count("article.hit") == 50
     page.click("#pager button")

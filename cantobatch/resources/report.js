@@ -576,6 +576,8 @@
       else if (state.route === "docs") documentsView();
       else if (state.route === "doc") documentView(state.arg);
       else unreadView();
+      // what the view shows now: the hash changes at once, the view on the hashchange after it
+      $("view").setAttribute("data-rendered", location.hash);
       if (!keepScroll && window.scrollY > $("view").offsetTop) window.scrollTo(0, $("view").offsetTop - 60);
     }
     function wire() {
