@@ -573,3 +573,33 @@ def test_vllm_serves_the_converted_pair_like_peft_serves_the_original(smollm2_pa
     print(f"vLLM: greedy {matches}/{len(PROMPTS)}, max |Δlogprob| of greedy tokens {worst:.2e}")
     assert matches == len(PROMPTS)
     assert worst < 0.1
+
+
+# --- what a merge into the serving dtype keeps of the adapter -----------------------------------
+
+
+def test_delta_kept_measures_what_a_merge_into_bf16_keeps(tiny_base, tmp_path):
+    from cantobatch.models import delta_kept
+
+    lora = {"r": 4, "lora_alpha": 8, "target_modules": ["q_proj", "v_proj"]}
+    coarse = peft_model(tiny_base, make_adapter(tiny_base, tmp_path / "coarse", std=0.3, **lora))
+    fine = peft_model(tiny_base, make_adapter(tiny_base, tmp_path / "fine", std=1e-3, **lora))
+    assert delta_kept(coarse, torch.bfloat16) > 0.95  # updates far above bf16's rounding
+    assert delta_kept(fine, torch.bfloat16) < 0.2  # updates below it: the merge loses them
+    assert delta_kept(fine, torch.float32) > 0.99
+
+
+@pytest.mark.slow
+def test_merged_model_warns_when_its_dtype_loses_the_adapter(
+    small_model_path, tmp_path, monkeypatch
+):
+    from cantobatch.models import MARKER, merged_model
+
+    monkeypatch.setenv("CANTOBATCH_HOME", str(tmp_path / "home"))
+    adapter = make_adapter(
+        small_model_path, tmp_path / "fine", std=1e-3, r=4, target_modules=["q_proj"]
+    )
+    said = []
+    merged = merged_model(str(small_model_path), adapter, "bfloat16", log=said.append)
+    assert json.loads((merged / MARKER).read_text())["delta_kept"] < 0.7
+    assert any("keep only" in line and "llm.serve = 'lora'" in line for line in said), said

@@ -229,3 +229,14 @@ def test_progress_bar_counts_passages_on_stderr(tmp_path: Path, capsys, monkeypa
     hidden.extract_batch([Passage.from_text(t) for t in texts])
     assert capsys.readouterr().err == ""
     assert hidden.stats.prompt_tokens == 30 and hidden.stats.output_tokens > 0
+
+
+def test_the_engine_says_what_it_does_on_stderr_by_default(capsys):
+    # (a pull, a merge and the merge's warning would otherwise go nowhere in an index run)
+    from cantobatch.extract.llm import Engine
+
+    Engine(LLMConfig()).log("merging adapter")
+    assert capsys.readouterr() == ("", "merging adapter\n")
+    said = []
+    Engine(LLMConfig(), log=said.append).log("merging adapter")
+    assert said == ["merging adapter"] and capsys.readouterr() == ("", "")

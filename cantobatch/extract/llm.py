@@ -22,6 +22,7 @@ import contextlib
 import gc
 import json
 import os
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -72,6 +73,10 @@ class EngineStats:
     startup_s: float = 0.0
 
 
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 class Engine:
     """One vLLM engine for a model (and adapter), built from the llm config's engine settings."""
 
@@ -80,7 +85,9 @@ class Engine:
         from cantobatch.adapters import adapter_hash
 
         self.config = llm
-        self.log = log or (lambda msg: None)
+        # (on stderr by default: the model's pull, the adapter's merge and their warnings take long
+        # or matter, and a run's output folder or JSON goes to stdout)
+        self.log = log or _say
         self.model_id = models.model_id(llm.model)
         self.adapter_hash = adapter_hash(llm.adapter) if llm.adapter else ""
         self.use_lora = bool(llm.adapter) and llm.serve == "lora"
