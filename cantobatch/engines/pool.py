@@ -27,7 +27,7 @@ from pathlib import Path
 
 from cantobatch.config import LLM_EXTRACTORS, Config
 from cantobatch.errors import CantobatchError
-from cantobatch.ingest.worker import child_pipe, encode, read_message
+from cantobatch.ingest.worker import QUICK_EXIT, child_pipe, encode, read_message
 from cantobatch.outdir import OutputDir
 from cantobatch.progress import RunProgress
 from cantobatch.stages import (
@@ -39,9 +39,6 @@ from cantobatch.stages import (
 )
 
 QUEUED_PER_WORKER = 2  # units sent ahead to each worker: its parse process prefetches the next
-# After a worker's loop (its parts written, its Reader closed): exit without the interpreter's
-# teardown of pyarrow, pdfium and the grammar (0.1-0.2 s a worker, waited for by the run).
-QUICK_EXIT = "; import os, sys; sys.stdout.flush(); sys.stderr.flush(); os._exit(0)"
 
 
 def default_workers() -> int:

@@ -24,7 +24,7 @@ from cantobatch.data import Document, Page, Region, sha256_hex
 from cantobatch.errors import IngestError
 from cantobatch.files import file_sha256, read_regular_bytes
 from cantobatch.ingest.discover import SourceFile, unreadable_id
-from cantobatch.ingest.worker import HEADER, decode, encode
+from cantobatch.ingest.worker import HEADER, QUICK_EXIT, decode, encode
 
 
 def _failed(file: SourceFile, doc_id: str, status: str, error: str | None, **extra) -> Document:
@@ -51,12 +51,11 @@ class _Worker:
         package_root = str(Path(cantobatch.__file__).resolve().parents[1])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
         self.process = subprocess.Popen(
+            # (no interpreter teardown at the end: the Reader's close waits for the exit)
             [
                 sys.executable,
                 "-c",
-                # no interpreter teardown at the end: the Reader's close waits for the exit
-                "from cantobatch.ingest.worker import serve; serve(); import os, sys; "
-                "sys.stdout.flush(); sys.stderr.flush(); os._exit(0)",
+                "from cantobatch.ingest.worker import serve; serve()" + QUICK_EXIT,
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -186,8 +185,8 @@ class Reader:
             self._worker = _Worker(self.STARTUP_TIMEOUT_S)
 
     def _start_worker(self) -> None:
-        if self._worker is None:
-            self._worker = _Worker(self.STARTUP_TIMEOUT_S)
+        """Start the parse process if need be, and wait for its "ready"."""
+        self.start()
         try:
             self._worker.wait_started()
         except BaseException:
