@@ -9,9 +9,9 @@
 Every configuration writes a fresh output folder; the rounds interleave the configurations so a
 busy machine slows them alike; the best round of each is reported (ray.init is outside the
 timing: a cluster is started once, not per run). Each local run is a fresh Python process, as
-`cantobatch index` is, timed from run_index on (its imports are not). "ray, 2 CPUs" runs in this process's Ray job,
-whose worker processes stay from run to run (imports done, a Reader each, the extractor built), as
-in a notebook (an untimed run on 4 documents starts them first); "ray, new job" is a fresh driver
+`cantobatch index` is, timed from run_index on (its imports are not). "ray, 2 CPUs" runs in this
+process's Ray job, whose worker processes stay from run to run (imports done, a Reader each, the
+extractor built), as in a notebook (an untimed run on 4 documents starts them first); "ray, new job" is a fresh driver
 process connecting to a cluster (a new one, started after the other rounds, that has run one
 untimed new job), timed from run_index on, as `cantobatch index --engine ray --ray-address auto`
 is: its job's worker processes start cold. Before each new job the bench pauses (untimed) while
@@ -85,9 +85,12 @@ def timed(
     pages: 100.7-123.4 s, against 88.9 s in a fresh process), flattering the workers. Ray's
     started job runs here: keeping its workers from run to run is the point of it."""
     if new_job:
-        seconds, cpu = _in_new_job(corpus, out, extract), float("nan")
+        import ray
+
+        address = ray.get_runtime_context().gcs_address
+        seconds, cpu = _in_new_process(["--new-job", address], corpus, out, extract)
     elif engine.get("engine", "local") == "local":
-        seconds, cpu = _in_fresh_process(corpus, out, extract, engine["workers"])
+        seconds, cpu = _in_new_process(["--local", str(engine["workers"])], corpus, out, extract)
     else:
         extractor = None if extract else NoCitations()
         started, cpu = time.perf_counter(), _cpu()
@@ -103,10 +106,11 @@ def timed(
     return seconds, cpu, pages
 
 
-def _in_fresh_process(corpus: Path, out: Path, extract: bool, workers: int) -> tuple[float, float]:
-    """(seconds, CPU seconds) of run_index on the local engine in a new Python process (its
-    imports not timed; CPU: the process and its workers)."""
-    command = [sys.executable, __file__, "--local", str(workers), str(corpus), str(out)]
+def _in_new_process(mode: list[str], corpus: Path, out: Path, extract: bool) -> tuple[float, float]:
+    """(seconds, CPU seconds) of run_index in a new Python process running this script in ``mode``:
+    ``--local N`` (the local engine with N workers; CPU: the process and its workers) or
+    ``--new-job ADDRESS`` (a new Ray job on that cluster; CPU not measured: nan)."""
+    command = [sys.executable, __file__, *mode, str(corpus), str(out)]
     done = subprocess.run(
         command + (["--rules"] if extract else []), capture_output=True, text=True, check=True
     )
@@ -120,18 +124,6 @@ def local_run(workers: int, corpus: Path, out: Path, extract: bool) -> None:
     started, cpu = time.perf_counter(), _cpu()
     run_index(corpus, out, Config(), show_progress=False, extractor=extractor, workers=workers)
     print(time.perf_counter() - started, _cpu() - cpu)
-
-
-def _in_new_job(corpus: Path, out: Path, extract: bool) -> float:
-    """Seconds of run_index with Ray in a new driver process (a new job) on this process's cluster."""
-    import ray
-
-    address = ray.get_runtime_context().gcs_address
-    command = [sys.executable, __file__, "--new-job", address, str(corpus), str(out)]
-    done = subprocess.run(
-        command + (["--rules"] if extract else []), capture_output=True, text=True, check=True
-    )
-    return float(done.stdout.split()[-1])
 
 
 # Untimed, before each new job: a finished job's workers are killed when its driver exits (traced:
@@ -149,7 +141,7 @@ def new_job(address: str, corpus: Path, out: Path, extract: bool) -> None:
     extractor = None if extract else NoCitations()
     started = time.perf_counter()
     run_index(corpus, out, Config(), show_progress=False, extractor=extractor, engine="ray")
-    print(time.perf_counter() - started)
+    print(time.perf_counter() - started, float("nan"))
     ray.shutdown()
 
 
@@ -210,7 +202,7 @@ def main() -> int:
                 ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
                 # Untimed: the cluster's first Ray Data job starts Ray Data's two detached
                 # actors (stats, autoscaling coordinator: ~1 s of CPU each, once a cluster)
-                _in_new_job(tmp / "warm", tmp / "warm-new-job", False)
+                timed(tmp / "warm", tmp / "warm-new-job", False, new_job=True)
             for _ in range(args.rounds):
                 for extract in (False, True):
                     for name in names:
