@@ -357,6 +357,7 @@ def train(config: TrainConfig, log: Callable[[str], None] | None = None) -> Trai
     say(f"{len(train_items)} training examples, {len(held_items)} held out")
 
     model, quantized = _load_model(config, base_path, torch, transformers)
+    dtype = str(model.dtype).removeprefix("torch.")  # what the run computes in (before k-bit prep)
     if pad.added:
         model.resize_token_embeddings(len(tokenizer))
     if quantized:
@@ -461,6 +462,7 @@ def train(config: TrainConfig, log: Callable[[str], None] | None = None) -> Trai
         "best_heldout_loss": None if best_loss is None else round(best_loss, 5),
         "evals": evals,
         "device": "cuda" if torch.cuda.is_available() else "cpu",
+        "dtype": dtype,
         "threads": threads,
         "quantized_4bit": quantized,
         "seconds": round(seconds, 1),

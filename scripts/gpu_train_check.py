@@ -101,7 +101,7 @@ def main() -> int:
     items = [
         encode(tok, poundtech_prompt(e.text), answer_text(e.reference_dicts), 1024) for e in held
     ]
-    dtype = torch.bfloat16 if device == "cuda" else torch.float32  # the run's own (train.py)
+    dtype = getattr(torch, meta["dtype"])  # the run's own
     base = AutoModelForCausalLM.from_pretrained(base_path, dtype=dtype).to(device)
     model = PeftModel.from_pretrained(base, str(out)).eval()
     again = heldout_loss(model, items, pad.token_id, settings["batch_size"])

@@ -207,8 +207,7 @@ def test_training_lowers_heldout_loss_and_keeps_the_best(trained, small_model_pa
     ]
     # in the run's own precision: on a GPU the run is in bf16, and the same weights reloaded in
     # fp32 on the CPU gave 2.640 against the recorded 2.654 (an H200); in bf16 they agree exactly
-    device = meta["device"]
-    dtype = torch.bfloat16 if device == "cuda" else torch.float32
+    device, dtype = meta["device"], getattr(torch, meta["dtype"])
     base = AutoModelForCausalLM.from_pretrained(str(small_model_path), dtype=dtype).to(device)
     model = PeftModel.from_pretrained(base, str(out))
     assert heldout_loss(model, items, pad.token_id, 4) == pytest.approx(

@@ -71,8 +71,7 @@ class _Worker:
         """Wait for the process's "ready" (its imports done), once; IngestError if it fails."""
         if self.started:
             return
-        if self.receive(self.startup_timeout_s) != "ready":
-            self.kill()
+        if self.receive(self.startup_timeout_s) != "ready":  # (the Reader kills it)
             raise IngestError(
                 "the parse worker process did not start (see the error above); "
                 "check that pypdfium2, pypdf, bs4 and lxml are installed: pip install -e ."
