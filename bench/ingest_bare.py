@@ -207,7 +207,7 @@ def bounds(paths: list[Path], rounds: int) -> None:
     def boxes(per_line: int) -> None:
         for path in paths:
             for _, textpage, text in pages(path):
-                chars = layout._Chars(textpage, text)
+                chars = layout._Chars(textpage.raw, text)
                 for first, piece, _ in layout._pieces(text):
                     chars.box(first)
                     if per_line > 1:
@@ -218,7 +218,7 @@ def bounds(paths: list[Path], rounds: int) -> None:
             for page, textpage, text in pages(path):
                 pieces = layout._pieces(text)
                 if first_look and pieces:
-                    layout.first_look(layout._Chars(textpage, text), pieces, page.get_width())
+                    layout.first_look(layout._Chars(textpage.raw, text), pieces, page.get_width())
                 width, height = page.get_width(), page.get_height()
                 size = len(text) + 64
                 buffer = (ctypes.c_ushort * size)()

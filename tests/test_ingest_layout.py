@@ -147,6 +147,32 @@ def test_a_string_pdfium_cuts_is_read_by_pypdf(read) -> None:
     assert document.text.count("Canto XLV") == 4000
 
 
+def test_page_text_is_what_pypdfium2_reads() -> None:
+    # The reader calls pdfium itself (no pypdfium2 page objects): the text must not change.
+    import pypdfium2 as pdfium
+
+    from cantobatch.ingest.layout import page_text
+
+    corpora = Path(__file__).parents[1] / "corpora"
+    paths = [*FIDELITY.glob("*.pdf"), *INGEST.glob("*.pdf"), *corpora.rglob("*.pdf")]
+    compared = 0
+    for path in sorted(paths):
+        try:
+            pdf = pdfium.PdfDocument(path)
+        except pdfium.PdfiumError:
+            continue  # encrypted, damaged: pypdf's, not pdfium's
+        with pdf:
+            for index in range(len(pdf)):
+                try:
+                    page = pdf[index]
+                except pdfium.PdfiumError:
+                    continue  # damaged_first_page.pdf's first page
+                textpage = page.get_textpage()
+                assert page_text(textpage.raw, textpage.count_chars()) == textpage.get_text_range()
+                compared += 1
+    assert compared >= 30
+
+
 # --- running heads and folios, on known lines -------------------------------------------------
 
 

@@ -24,6 +24,7 @@ a ``Unit`` with its position and:
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections import Counter
 
@@ -57,15 +58,15 @@ class Unit:
 
 
 class _Chars:
-    """Loose character boxes of one pdfium text page: ``box(i)`` → (left, right, bottom, top);
-    ``text`` is the page's pdfium text (index i is character i)."""
+    """Loose character boxes of one pdfium text page (a raw ``FPDF_TEXTPAGE``): ``box(i)`` →
+    (left, right, bottom, top); ``text`` is the page's pdfium text (index i is character i)."""
 
     def __init__(self, textpage, text: str) -> None:
         import ctypes
 
         import pypdfium2.raw as pdfium_c
 
-        self.raw = textpage.raw
+        self.raw = textpage
         self.text = text
         self.rect = pdfium_c.FS_RECTF()
         self.ref = ctypes.byref(self.rect)
@@ -167,10 +168,31 @@ def _pieces(text: str) -> list[tuple[int, str, bool]]:
     return pieces if pos - 2 == len(text) else []
 
 
-def page_layout(textpage, text: str, page_width: float) -> PageLayout | None:
-    """How to read a page; None when pdfium's text and character indices disagree (a rare page,
-    read as plain text)."""
-    if len(text) != textpage.count_chars():
+def page_text(textpage, count: int) -> str:
+    """The text of a raw pdfium text page of ``count`` characters, as pypdfium2's
+    ``get_text_range()`` reads it (characters pdfium excludes at either end left out)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    text_index = pdfium_c.FPDFText_GetTextIndexFromCharIndex
+    first, last = 0, count - 1
+    while first <= last and text_index(textpage, first) == -1:
+        first += 1
+    while first <= last and text_index(textpage, last) == -1:
+        last -= 1
+    if first > last:
+        return ""
+    size = text_index(textpage, last) + 2 - text_index(textpage, first)  # with the final NUL
+    buffer = (ctypes.c_ushort * size)()
+    written = pdfium_c.FPDFText_GetText(textpage, first, last - first + 1, buffer)
+    return codecs.decode(memoryview(buffer)[: written - 1], "utf-16-le", "ignore")
+
+
+def page_layout(textpage, text: str, page_width: float, count: int) -> PageLayout | None:
+    """How to read a page (``textpage``: a raw pdfium text page of ``count`` characters); None
+    when pdfium's text and character indices disagree (a rare page, read as plain text)."""
+    if len(text) != count:
         return None
     pieces = _pieces(text)
     if not pieces:

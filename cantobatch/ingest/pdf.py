@@ -208,24 +208,14 @@ def _with_pdfium(
         failed_pages = []
         for index in range(count):
             try:
-                page = pdf[index]
-                textpage = page.get_textpage()
-                raw = textpage.get_text_range()
-                cut = len(raw) >= PDFIUM_STRING_LIMIT and any(
-                    len(line) >= PDFIUM_STRING_LIMIT for line in raw.split("\r\n")
-                )
-                laid = None
-                if columns and raw and not cut:
-                    laid = layout.page_layout(textpage, raw, page.get_width())
-                pages.append(laid or raw)
-                textpage.close()
-                page.close()
-                if cut:
-                    return f"page {index + 1} has a string longer than pdfium reads (it cuts it)"
+                raw, laid = _read_page(pdf, index, columns)
             except pdfium.PdfiumError:
                 # One damaged page costs its text, not the document's.
                 failed_pages.append(index + 1)
-                pages.append("")
+                raw, laid = "", None
+            if raw is None:
+                return f"page {index + 1} has a string longer than pdfium reads (it cuts it)"
+            pages.append(laid or raw)
             labels.append(pdf.get_page_label(index) or None)
         info = pdf.get_metadata_dict(skip_empty=True)
         for key in ("doi", "DOI"):  # not a standard key, but publishers write it
@@ -243,6 +233,41 @@ def _with_pdfium(
             error=f"{source}: page(s) {pages} could not be loaded; their text is missing",
         )
     return result
+
+
+def _read_page(pdf, index: int, columns: bool) -> tuple[str | None, layout.PageLayout | None]:
+    """Page ``index``'s pdfium text and, with ``columns``, its layout; (None, None) when a string
+    on it is longer than pdfium reads. PdfiumError when the page cannot be loaded.
+
+    pdfium's own calls, not pypdfium2's page and text-page objects: those register a finalizer
+    and a parent link per object, ~0.03 ms a page (3% of loading and reading it)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    page = pdfium_c.FPDF_LoadPage(pdf.raw, index)
+    if not page:
+        raise pdfium.PdfiumError(f"Failed to load page {index + 1}.")
+    try:
+        textpage = pdfium_c.FPDFText_LoadPage(page)
+        if not textpage:
+            raise pdfium.PdfiumError(f"Failed to load the text of page {index + 1}.")
+        try:
+            count = pdfium_c.FPDFText_CountChars(textpage)
+            if count == -1:
+                raise pdfium.PdfiumError(f"Failed to count the characters of page {index + 1}.")
+            raw = layout.page_text(textpage, count)
+            if len(raw) >= PDFIUM_STRING_LIMIT and any(
+                len(line) >= PDFIUM_STRING_LIMIT for line in raw.split("\r\n")
+            ):
+                return None, None
+            laid = None
+            if columns and raw:
+                laid = layout.page_layout(textpage, raw, pdfium_c.FPDF_GetPageWidthF(page), count)
+            return raw, laid
+        finally:
+            pdfium_c.FPDFText_ClosePage(textpage)
+    finally:
+        pdfium_c.FPDF_ClosePage(page)
 
 
 def _with_pypdf(path: str, max_pages: int, strip_headers: bool, source: str) -> PdfResult:
