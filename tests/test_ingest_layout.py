@@ -151,7 +151,7 @@ def test_page_text_is_what_pypdfium2_reads() -> None:
     # The reader calls pdfium itself (no pypdfium2 page objects): the text must not change.
     import pypdfium2 as pdfium
 
-    from cantobatch.ingest.layout import page_text
+    from cantobatch.ingest.pdf import page_text
 
     corpora = Path(__file__).parents[1] / "corpora"
     paths = [*FIDELITY.glob("*.pdf"), *INGEST.glob("*.pdf"), *corpora.rglob("*.pdf")]

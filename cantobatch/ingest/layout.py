@@ -24,7 +24,6 @@ a ``Unit`` with its position and:
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections import Counter
 
@@ -166,27 +165,6 @@ def _pieces(text: str) -> list[tuple[int, str, bool]]:
                 append((pos + skipped, lead.rstrip(), skipped > 0))
         pos += len(line) + 2
     return pieces if pos - 2 == len(text) else []
-
-
-def page_text(textpage, count: int) -> str:
-    """The text of a raw pdfium text page of ``count`` characters, as pypdfium2's
-    ``get_text_range()`` reads it (characters pdfium excludes at either end left out)."""
-    import ctypes
-
-    import pypdfium2.raw as pdfium_c
-
-    text_index = pdfium_c.FPDFText_GetTextIndexFromCharIndex
-    first, last = 0, count - 1
-    while first <= last and text_index(textpage, first) == -1:
-        first += 1
-    while first <= last and text_index(textpage, last) == -1:
-        last -= 1
-    if first > last:
-        return ""
-    size = text_index(textpage, last) + 2 - text_index(textpage, first)  # with the final NUL
-    buffer = (ctypes.c_ushort * size)()
-    written = pdfium_c.FPDFText_GetText(textpage, first, last - first + 1, buffer)
-    return codecs.decode(memoryview(buffer)[: written - 1], "utf-16-le", "ignore")
 
 
 def page_layout(textpage, text: str, page_width: float, count: int) -> PageLayout | None:

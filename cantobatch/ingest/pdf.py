@@ -10,6 +10,7 @@ text, page after page, then its footnotes, each a ``footnote`` region tied to it
 
 from __future__ import annotations
 
+import codecs
 import logging
 from dataclasses import dataclass, replace
 
@@ -255,7 +256,7 @@ def _read_page(pdf, index: int, columns: bool) -> tuple[str | None, layout.PageL
             count = pdfium_c.FPDFText_CountChars(textpage)
             if count == -1:
                 raise pdfium.PdfiumError(f"Failed to count the characters of page {index + 1}.")
-            raw = layout.page_text(textpage, count)
+            raw = page_text(textpage, count)
             if len(raw) >= PDFIUM_STRING_LIMIT and any(
                 len(line) >= PDFIUM_STRING_LIMIT for line in raw.split("\r\n")
             ):
@@ -268,6 +269,27 @@ def _read_page(pdf, index: int, columns: bool) -> tuple[str | None, layout.PageL
             pdfium_c.FPDFText_ClosePage(textpage)
     finally:
         pdfium_c.FPDF_ClosePage(page)
+
+
+def page_text(textpage, count: int) -> str:
+    """The text of a raw pdfium text page of ``count`` characters, as pypdfium2's
+    ``get_text_range()`` reads it (characters pdfium excludes at either end left out)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    text_index = pdfium_c.FPDFText_GetTextIndexFromCharIndex
+    first, last = 0, count - 1
+    while first <= last and text_index(textpage, first) == -1:
+        first += 1
+    while first <= last and text_index(textpage, last) == -1:
+        last -= 1
+    if first > last:
+        return ""
+    size = text_index(textpage, last) + 2 - text_index(textpage, first)  # with the final NUL
+    buffer = (ctypes.c_ushort * size)()
+    written = pdfium_c.FPDFText_GetText(textpage, first, last - first + 1, buffer)
+    return codecs.decode(memoryview(buffer)[: written - 1], "utf-16-le", "ignore")
 
 
 def _with_pypdf(path: str, max_pages: int, strip_headers: bool, source: str) -> PdfResult:
