@@ -280,14 +280,13 @@ def page_text(textpage, count: int) -> str:
 
     text_index = pdfium_c.FPDFText_GetTextIndexFromCharIndex
     first, last = 0, count - 1
-    while first <= last and text_index(textpage, first) == -1:
+    while first <= last and (start := text_index(textpage, first)) == -1:
         first += 1
-    while first <= last and text_index(textpage, last) == -1:
+    while first <= last and (end := text_index(textpage, last)) == -1:
         last -= 1
     if first > last:
         return ""
-    size = text_index(textpage, last) + 2 - text_index(textpage, first)  # with the final NUL
-    buffer = (ctypes.c_ushort * size)()
+    buffer = (ctypes.c_ushort * (end + 2 - start))()  # with the final NUL
     written = pdfium_c.FPDFText_GetText(textpage, first, last - first + 1, buffer)
     return codecs.decode(memoryview(buffer)[: written - 1], "utf-16-le", "ignore")
 
